@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { ApiKeyDocument, Collections, Db, MONGO_DB } from '@cae/mongo';
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+@Injectable()
+export class ApiKeyRepository implements OnModuleInit {
+  constructor(@Inject(MONGO_DB) private readonly db: Db) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.db.collection(Collections.apiKeys).createIndex({ keyHash: 1 }, { unique: true });
+  }
+
+  /** The account of an active key, or null. Read on every request: a revoked key stops working at once. */
+  async accountOf(key: string): Promise<string | null> {
+    const found = await this.db
+      .collection<ApiKeyDocument>(Collections.apiKeys)
+      .findOne({ keyHash: hashApiKey(key) }, { projection: { accountId: 1, revokedAt: 1 } });
+    if (!found || found.revokedAt) return null;
+    return found.accountId;
+  }
+}

@@ -1,0 +1,67 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional,
+  IsString, Matches, Max, MaxLength, Min, ValidateNested,
+} from 'class-validator';
+import { ColumnHeaderDto } from './column-header.dto';
+import { DestinationDto } from './destination.dto';
+import {
+  EXPORT_TYPES, MAX_RECORDS_PER_FILE, MESSAGE_TYPES, NAME_PATTERN, SELECTABLE_ACTIONS,
+} from './export-options';
+import { IsNotBefore } from './is-not-before.validator';
+
+const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value);
+const ISO = { strict: true, strictSeparator: true };
+
+/** The body of `POST /v2/contactactivityexport`, field for field as the reference names them. */
+export class ContactActivityExportDto {
+  @IsOptional() @IsString() @Matches(NAME_PATTERN, { message: 'name may only contain letters, digits, dashes and underscores (1-128)' })
+  name?: string;
+
+  @Transform(lower) @IsIn(EXPORT_TYPES, { message: 'exportType must be CSV or JSON' })
+  exportType: 'csv' | 'json';
+
+  @IsOptional() @IsISO8601(ISO, { message: 'selected_timeframe_start must be an ISO 8601 date-time' })
+  selected_timeframe_start?: string;
+
+  @IsOptional() @IsISO8601(ISO, { message: 'selected_timeframe_end must be an ISO 8601 date-time' })
+  @IsNotBefore('selected_timeframe_start', { message: 'selected_timeframe_end must not be before selected_timeframe_start' })
+  selected_timeframe_end?: string;
+
+  @IsOptional() @IsIn(SELECTABLE_ACTIONS, { message: `selected_action_name must be one of: ${SELECTABLE_ACTIONS.join(', ')}` })
+  selected_action_name?: string;
+
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(SELECTABLE_ACTIONS.length * 2)
+  @IsIn(SELECTABLE_ACTIONS, { each: true, message: `each selected_action_names value must be one of: ${SELECTABLE_ACTIONS.join(', ')}` })
+  selected_action_names?: string[];
+
+  @IsOptional() @IsIn(MESSAGE_TYPES, { message: 'selected_message_type must be batch or automation' })
+  selected_message_type?: 'batch' | 'automation';
+
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(256)
+  selected_message_id?: string;
+
+  @IsOptional() @IsBoolean() showAllProperties?: boolean;
+
+  @IsOptional() @IsBoolean() showHeader?: boolean;
+
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_RECORDS_PER_FILE)
+  limitRecordsPerFile?: number;
+
+  @IsOptional() @IsBoolean() compress?: boolean;
+
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(512)
+  selected_contact?: string;
+
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(256)
+  selected_audience_key?: string;
+
+  @IsOptional() @IsEmail({}, { message: 'confirmEmail must be an email address' }) @MaxLength(254)
+  confirmEmail?: string;
+
+  @IsOptional() @ValidateNested() @Type(() => DestinationDto)
+  destination?: DestinationDto;
+
+  @IsOptional() @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => ColumnHeaderDto)
+  columnHeaders?: ColumnHeaderDto[];
+}

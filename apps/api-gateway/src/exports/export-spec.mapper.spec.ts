@@ -1,0 +1,42 @@
+import { plainToInstance } from 'class-transformer';
+import { ContactActivityExportDto } from './dto/contact-activity-export.dto';
+import { toExportSpec } from './export-spec.mapper';
+import { redactRequest } from './redact';
+
+const jobId = '12345678-aaaa-4bbb-8ccc-1234567890ab';
+
+describe(toExportSpec.name, () => {
+  it('applies documented defaults', () => {
+    const sut = toExportSpec(plainToInstance(ContactActivityExportDto, { exportType: 'csv' }), jobId);
+    expect(sut.name).toBe('export-12345678');
+    expect(sut.output).toMatchObject({ format: 'csv', showHeader: true, compress: false, showAllProperties: false, fileBaseName: 'export-12345678' });
+    expect(sut.delivery).toEqual({ kind: 'internal', path: undefined });
+    expect(sut.filter.actions).toBeUndefined();
+  });
+
+  it('unions both action fields and normalises dates to UTC', () => {
+    const sut = toExportSpec(
+      plainToInstance(ContactActivityExportDto, {
+        exportType: 'json', selected_action_name: 'open', selected_action_names: ['open', 'click'],
+        selected_timeframe_start: '2019-03-24T02:00:00+02:00',
+      }),
+      jobId,
+    );
+    expect(sut.filter.actions).toEqual(['open', 'click']);
+    expect(sut.filter.timeframeStart).toBe('2019-03-24T00:00:00.000Z');
+  });
+
+  it('keeps secrets out of the spec', () => {
+    const dto = plainToInstance(ContactActivityExportDto, {
+      exportType: 'csv', destination: { type: 'sftp', server: 'h', port: 22, username: 'u', password: 'hunter2', path: './' },
+    });
+    expect(JSON.stringify(toExportSpec(dto, jobId))).not.toContain('hunter2');
+  });
+});
+
+describe(redactRequest.name, () => {
+  it('replaces every secret field', () => {
+    const sut = redactRequest({ destination: { type: 's3', aws_access_key_id: 'AK', aws_secret_access_key: 'SK', password: 'P' } });
+    expect(JSON.stringify(sut)).not.toMatch(/"AK"|"SK"|"P"/);
+  });
+});

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs every pinned tool of the local stack into .tools/ (git-ignored), idempotently:
+# a tool whose stamp file matches its pinned version is skipped, so a second run installs nothing.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$ROOT/deploy/local/versions.env"
+TOOLS="$ROOT/.tools"
+mkdir -p "$TOOLS/bin" "$TOOLS/stamps"
+
+installed() { [ -f "$TOOLS/stamps/$1" ] && [ "$(cat "$TOOLS/stamps/$1")" = "$2" ]; }
+stamp() { echo "$2" > "$TOOLS/stamps/$1"; }
+
+go_tool() { # name module version [ldflags]
+  local name=$1 module=$2 version=$3 ldflags=${4:-}
+  if installed "$name" "$version" && [ -x "$TOOLS/bin/$name" ]; then return; fi
+  echo "[install] $name $version"
+  GOBIN="$TOOLS/bin" GOFLAGS=-buildvcs=false go install ${ldflags:+-ldflags="$ldflags"} "$module@$version"
+  stamp "$name" "$version"
+}
+
+kafka() {
+  local version="$KAFKA_VERSION+$SLF4J_VERSION"
+  if installed kafka "$version" && ls "$TOOLS/kafka/libs"/kafka_2.13-*.jar >/dev/null 2>&1; then return; fi
+  echo "[install] kafka $KAFKA_VERSION (Maven Central)"
+  rm -rf "$TOOLS/kafka" && mkdir -p "$TOOLS/kafka/libs"
+  cat > "$TOOLS/kafka/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.stack</groupId><artifactId>kafka-classpath</artifactId><version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version></dependency>
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-simple</artifactId><version>$SLF4J_VERSION</version></dependency>
+  </dependencies>
+</project>
+POM
+  mvn -B -q -f "$TOOLS/kafka/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$TOOLS/kafka/libs"
+  stamp kafka "$version"
+}
+
+case "${1:-all}" in
+  kafka) kafka ;;
+  go)
+    go_tool ferretdb github.com/FerretDB/FerretDB/cmd/ferretdb "$FERRETDB_VERSION"
+    go_tool versitygw github.com/versity/versitygw/cmd/versitygw "$VERSITYGW_VERSION"
+    go_tool mailpit github.com/axllent/mailpit "$MAILPIT_VERSION"
+    ;;
+  all)
+    kafka
+    go_tool ferretdb github.com/FerretDB/FerretDB/cmd/ferretdb "$FERRETDB_VERSION"
+    go_tool versitygw github.com/versity/versitygw/cmd/versitygw "$VERSITYGW_VERSION"
+    go_tool mailpit github.com/axllent/mailpit "$MAILPIT_VERSION"
+    ;;
+esac

@@ -1,0 +1,3 @@
+/** Start-up configuration: validates the environment and refuses to start with a clear message. */
+export * from './common-env';
+export * from './load-env';

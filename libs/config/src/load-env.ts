@@ -1,0 +1,33 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+
+/** Thrown at start-up when the environment is incomplete or wrong; the message lists every bad variable. */
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'InvalidEnvironmentError';
+  }
+}
+
+/**
+ * Validates environment variables against a class-validator class and returns a typed instance.
+ * Properties of the class use the variable names; defaults are the class's initialisers.
+ * Numbers and booleans are converted from strings (`enableImplicitConversion`).
+ */
+export function loadEnv<T extends object>(envClass: new () => T, env: NodeJS.ProcessEnv = process.env): T {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const instance = plainToInstance(envClass, defined, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const problems = validateSync(instance, { whitelist: false }).flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((reason) => `${error.property}: ${reason}`),
+  );
+  if (problems.length > 0) throw new InvalidEnvironmentError(problems);
+  return instance;
+}
+
+/** `"true"`/`"1"` are true, `"false"`/`"0"` false; implicit conversion would turn `"false"` into true. */
+export function toBoolean({ value }: { value: unknown }): unknown {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return value;
+}

@@ -1,0 +1,48 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min,
+  ValidateNested,
+} from 'class-validator';
+
+/** Where the files go. Only a secret-free description travels on Kafka; credentials never do. */
+export const DESTINATION_KINDS = ['internal', 'sftp', 'ftp', 's3', 'gcs'] as const;
+export type DestinationKind = (typeof DESTINATION_KINDS)[number];
+
+export const EXPORT_FORMATS = ['csv', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Which activities to export: the request's `selected_*` filters, normalised. */
+export class ExportFilter {
+  @IsOptional() @IsISO8601({ strict: true }) timeframeStart?: string;
+  @IsOptional() @IsISO8601({ strict: true }) timeframeEnd?: string;
+  /** Standard action names and/or `custom` (every custom event). Absent: every action. */
+  @IsOptional() @IsArray() @ArrayMaxSize(64) @IsString({ each: true }) actions?: string[];
+  @IsOptional() @IsIn(['batch', 'automation']) messageType?: 'batch' | 'automation';
+  @IsOptional() @IsString() @MaxLength(256) messageId?: string;
+  @IsOptional() @IsString() @MaxLength(512) contact?: string;
+  @IsOptional() @IsString() @MaxLength(256) audienceKey?: string;
+}
+
+export class ColumnSpec {
+  @IsString() @MaxLength(256) name: string;
+  @IsString() @MaxLength(256) label: string;
+}
+
+/** How records become files. */
+export class OutputSpec {
+  @IsIn(EXPORT_FORMATS) format: ExportFormat;
+  @IsOptional() @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => ColumnSpec)
+  columns?: ColumnSpec[];
+  @IsBoolean() showHeader: boolean;
+  @IsBoolean() showAllProperties: boolean;
+  /** Records per file; absent means one file for the whole export. */
+  @IsOptional() @IsInt() @Min(1) @Max(100_000_000) limitRecordsPerFile?: number;
+  @IsBoolean() compress: boolean;
+  /** File base name, already checked to be path-safe: letters, digits, dashes, underscores. */
+  @Matches(/^[A-Za-z0-9_-]{1,128}$/) fileBaseName: string;
+}
+
+export class DeliverySpec {
+  @IsIn(DESTINATION_KINDS) kind: DestinationKind;
+  @IsOptional() @IsString() @MaxLength(1024) path?: string;
+}

@@ -1,0 +1,8 @@
+/** Message contracts between the services: topic names, payload classes, and their validating codec. */
+export * from './chunks';
+export * from './dead-letter';
+export * from './export-spec';
+export * from './job-status';
+export * from './records';
+export * from './requested';
+export * from './topics';

@@ -1,0 +1,44 @@
+import { Type } from 'class-transformer';
+import {
+  IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, MaxLength, Min, ValidateIf, ValidateNested,
+} from 'class-validator';
+
+/**
+ * Facts about a job, reported by every service and applied by the jobs service (the only writer of job state).
+ * PUBLIC CONTRACT (docs/asyncapi.yaml): other internal services subscribe to this topic. Add fields, never rename.
+ * Every event carries `accountId` so subscribers can filter by tenant. Every event is safe to replay.
+ */
+export const JOB_STATUS_EVENTS = ['query.started', 'file.delivered', 'job.completed', 'job.failed'] as const;
+export type JobStatusEventType = (typeof JOB_STATUS_EVENTS)[number];
+
+export class DeliveredFile {
+  @IsString() @MaxLength(200) name: string;
+  @IsInt() @Min(0) chunkIndex: number;
+  @IsInt() @Min(0) records: number;
+  @IsInt() @Min(0) bytes: number;
+  @IsString() @Length(64, 64) sha256: string;
+  /** Object key in internal storage, when the file is kept there. */
+  @IsOptional() @IsString() @MaxLength(1024) storageKey?: string;
+}
+
+export class JobError {
+  @IsString() @MaxLength(64) code: string;
+  @IsString() @MaxLength(2000) message: string;
+}
+
+export class JobStatusValue {
+  @IsIn(JOB_STATUS_EVENTS) type: JobStatusEventType;
+  @IsUUID() jobId: string;
+  @IsString() @MaxLength(128) accountId: string;
+  @IsISO8601() at: string;
+  @IsString() @MaxLength(32) service: string;
+  /** query.started: how many records match. */
+  @ValidateIf((e) => e.type === 'query.started') @IsInt() @Min(0) totalItems?: number;
+  /** file.delivered: the file now at its destination. */
+  @ValidateIf((e) => e.type === 'file.delivered') @ValidateNested() @Type(() => DeliveredFile) file?: DeliveredFile;
+  /** job.completed: how many files and records were delivered in all. */
+  @ValidateIf((e) => e.type === 'job.completed') @IsInt() @Min(0) fileCount?: number;
+  @ValidateIf((e) => e.type === 'job.completed') @IsInt() @Min(0) totalRecords?: number;
+  /** job.failed: why, in words the user can act on. */
+  @ValidateIf((e) => e.type === 'job.failed') @ValidateNested() @Type(() => JobError) error?: JobError;
+}

@@ -1,0 +1,25 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, IsArray, IsBoolean, IsInt, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested,
+} from 'class-validator';
+import { DeliverySpec, OutputSpec } from '../export-spec';
+
+/**
+ * One batch of a job's records, in export order. Produced by query; consumed by writer.
+ *
+ * `batchSeq` counts batches from 0 and `firstSeq` is the sequence number of the first record, both derived from
+ * the query order (never from Kafka offsets), so a batch re-sent after a crash is recognised and skipped.
+ * The last batch of a job has `final: true` and `totalRecords`; it may hold records or none.
+ * Every batch carries the output and delivery specs so a writer that resumes mid-job needs no other source.
+ */
+export class RecordsBatchValue {
+  @IsUUID() jobId: string;
+  @IsString() @MaxLength(128) accountId: string;
+  @IsInt() @Min(0) batchSeq: number;
+  @IsInt() @Min(0) firstSeq: number;
+  @IsArray() @ArrayMaxSize(10_000) @IsObject({ each: true }) records: Record<string, unknown>[];
+  @IsBoolean() final: boolean;
+  @IsOptional() @IsInt() @Min(0) totalRecords?: number;
+  @ValidateNested() @Type(() => OutputSpec) output: OutputSpec;
+  @ValidateNested() @Type(() => DeliverySpec) delivery: DeliverySpec;
+}

@@ -1,0 +1,53 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { Topic } from './topic';
+import { PAYLOAD_CLASSES, TopicPayloads } from './topic-payloads';
+
+/** A payload that does not match its topic's contract. Never retriable: it goes to the dead-letter topic. */
+export class InvalidPayloadError extends Error {
+  constructor(
+    readonly topic: Topic,
+    readonly problems: string[],
+  ) {
+    super(`invalid ${topic} payload: ${problems.join('; ')}`);
+    this.name = 'InvalidPayloadError';
+  }
+}
+
+/** Flattens nested class-validator errors into `path: reason` strings. */
+export function describeValidationErrors(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((reason) => `${path}: ${reason}`);
+    return [...own, ...describeValidationErrors(error.children ?? [], path)];
+  });
+}
+
+function toValidated<T extends Topic>(topic: T, plain: unknown): TopicPayloads[T] {
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+    throw new InvalidPayloadError(topic, ['payload is not a JSON object']);
+  }
+  const instance = plainToInstance(PAYLOAD_CLASSES[topic], plain) as TopicPayloads[T];
+  const problems = describeValidationErrors(validateSync(instance as object, { forbidUnknownValues: true }));
+  if (problems.length > 0) throw new InvalidPayloadError(topic, problems);
+  return instance;
+}
+
+/** Validates a payload against its topic's contract and serialises it. Invalid payloads are never produced. */
+export function encodePayload<T extends Topic>(topic: T, value: TopicPayloads[T]): Buffer {
+  const json = JSON.stringify(value);
+  toValidated(topic, JSON.parse(json));
+  return Buffer.from(json);
+}
+
+/** Parses and validates a consumed payload. Throws InvalidPayloadError for anything off-contract. */
+export function decodePayload<T extends Topic>(topic: T, raw: Buffer | string | null): TopicPayloads[T] {
+  if (raw === null) throw new InvalidPayloadError(topic, ['empty message']);
+  let plain: unknown;
+  try {
+    plain = JSON.parse(raw.toString());
+  } catch {
+    throw new InvalidPayloadError(topic, ['payload is not valid JSON']);
+  }
+  return toValidated(topic, plain);
+}

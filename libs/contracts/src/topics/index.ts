@@ -1,0 +1,3 @@
+export * from './codec';
+export * from './topic';
+export * from './topic-payloads';

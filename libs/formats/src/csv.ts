@@ -1,0 +1,27 @@
+import { Column, readPath } from './columns';
+
+/** A cell as text: missing and null are empty, objects and arrays JSON, everything else as printed. */
+export function cellText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/** RFC 4180: a field with a comma, quote, CR or LF is quoted, and quotes inside are doubled. */
+export function quoteCsv(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One CSV line, CRLF-terminated as RFC 4180 says. */
+export function csvLine(cells: string[]): string {
+  return `${cells.map(quoteCsv).join(',')}\r\n`;
+}
+
+export function csvHeader(columns: Column[]): string {
+  return csvLine(columns.map((column) => column.label));
+}
+
+export function csvRecord(record: Record<string, unknown>, columns: Column[]): string {
+  return csvLine(columns.map((column) => cellText(readPath(record, column.path))));
+}

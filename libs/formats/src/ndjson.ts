@@ -1,0 +1,12 @@
+import { Column, readPath } from './columns';
+
+/**
+ * One newline-delimited JSON line. Without columns, the whole record; with columns, an object keyed by label
+ * whose values keep their JSON types (a missing value is `null`, so every line has every key).
+ */
+export function jsonLine(record: Record<string, unknown>, columns: Column[] | null): string {
+  if (!columns) return `${JSON.stringify(record)}\n`;
+  const out: Record<string, unknown> = {};
+  for (const column of columns) out[column.label] = readPath(record, column.path) ?? null;
+  return `${JSON.stringify(out)}\n`;
+}

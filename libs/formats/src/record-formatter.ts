@@ -1,0 +1,27 @@
+import { OutputSpec } from '@cae/contracts';
+import { Column, resolveColumns } from './columns';
+import { csvHeader, csvRecord } from './csv';
+import { jsonLine } from './ndjson';
+
+/** Formats records for one export: the file header (if any) and one line per record. */
+export class RecordFormatter {
+  private readonly columns: Column[] | null;
+
+  constructor(private readonly output: OutputSpec) {
+    this.columns = resolveColumns(output.columns, output.format);
+  }
+
+  /** Text that opens every file: the CSV header row when `showHeader`, else nothing. */
+  header(): string {
+    return this.output.format === 'csv' && this.output.showHeader && this.columns ? csvHeader(this.columns) : '';
+  }
+
+  line(record: Record<string, unknown>): string {
+    return this.output.format === 'csv' ? csvRecord(record, this.columns ?? []) : jsonLine(record, this.columns);
+  }
+
+  contentType(): string {
+    if (this.output.compress) return 'application/gzip';
+    return this.output.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson';
+  }
+}

@@ -1,0 +1,149 @@
+import { Logger } from '@nestjs/common';
+import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { decodePayload, InvalidPayloadError, Topic, TopicPayloads } from '@cae/contracts';
+import { backoffMs, sleep } from './backoff';
+import { ContractProducer } from './contract-producer';
+import { errorMessage, NonRetriableError } from './errors';
+
+export interface ConsumedMessage<T> {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: T;
+}
+
+export interface ConsumerControls {
+  /** Keeps the member in its group during long work. */
+  heartbeat(): Promise<void>;
+  /** Commits `nextOffset` (the offset of the next message to read) for a partition. */
+  commit(partition: number, nextOffset: string): Promise<void>;
+}
+
+/** A message that could not be handled: its key (the jobId), the reason and whether it was off-contract. */
+export interface RejectedMessage {
+  key: string | null;
+  partition: number;
+  offset: string;
+  error: NonRetriableError | InvalidPayloadError;
+}
+
+export interface ContractConsumerOptions<T extends Topic> {
+  topic: T;
+  groupId: string;
+  handle(message: ConsumedMessage<TopicPayloads[T]>, controls: ConsumerControls): Promise<void>;
+  /** Called after a message went to the dead-letter topic, e.g. to fail its job. Must not throw. */
+  onRejected(rejected: RejectedMessage): Promise<void>;
+  /**
+   * `after-each` (default): the offset is committed once `handle` resolved, i.e. after its effect is durable.
+   * `manual`: the handler commits through `controls.commit` when its effects allow (the writer's open chunks).
+   */
+  commit?: 'after-each' | 'manual';
+  /** Attempts of a retriable failure before it is treated as non-retriable. */
+  maxAttempts?: number;
+  maxBytesPerPartition?: number;
+}
+
+/**
+ * Runs a kafkajs consumer over one topic with validated payloads, in-place retries with jittered backoff,
+ * heartbeats during long handlers, dead-lettering of poison messages, and commits only after the effect.
+ */
+export class ContractConsumer<T extends Topic> {
+  private readonly consumer: Consumer;
+  private readonly logger: Logger;
+
+  constructor(
+    kafka: Kafka,
+    private readonly deadLetters: ContractProducer,
+    private readonly options: ContractConsumerOptions<T>,
+  ) {
+    this.logger = new Logger(`consumer:${options.topic}`);
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
+      maxBytes: 16 * 1024 * 1024,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, resolveOffset, isRunning, isStale } = payload;
+    const controls: ConsumerControls = {
+      heartbeat,
+      commit: (partition, offset) =>
+        this.consumer.commitOffsets([{ topic: this.options.topic, partition, offset }]),
+    };
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      const key = message.key?.toString() ?? null;
+      const where = { key, partition: batch.partition, offset: message.offset };
+      try {
+        const value = decodePayload(this.options.topic, message.value);
+        await this.handleWithRetries({ ...where, value }, controls, isRunning);
+      } catch (error) {
+        if (!(error instanceof InvalidPayloadError || error instanceof NonRetriableError)) throw error;
+        await this.reject({ ...where, error }, message.value);
+      }
+      resolveOffset(message.offset);
+      if ((this.options.commit ?? 'after-each') === 'after-each') {
+        await controls.commit(batch.partition, (BigInt(message.offset) + 1n).toString());
+      }
+      await heartbeat();
+    }
+  }
+
+  private async handleWithRetries(
+    message: ConsumedMessage<TopicPayloads[T]>,
+    controls: ConsumerControls,
+    isRunning: () => boolean,
+  ): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 20;
+    for (let attempt = 0; ; attempt++) {
+      const pacemaker = setInterval(() => controls.heartbeat().catch(() => undefined), 2_000);
+      try {
+        return await this.options.handle(message, controls);
+      } catch (error) {
+        if (error instanceof NonRetriableError || error instanceof InvalidPayloadError) throw error;
+        if (attempt + 1 >= maxAttempts) {
+          throw new NonRetriableError('RETRIES_EXHAUSTED', `gave up after ${maxAttempts} attempts: ${errorMessage(error)}`);
+        }
+        this.logger.warn({ message: 'retriable failure', jobId: message.key, attempt, error: errorMessage(error) });
+        if (!isRunning()) throw error;
+        await sleep(backoffMs(attempt));
+      } finally {
+        clearInterval(pacemaker);
+      }
+    }
+  }
+
+  private async reject(rejected: RejectedMessage, raw: Buffer | null): Promise<void> {
+    const reason = errorMessage(rejected.error);
+    this.logger.error({ message: 'message dead-lettered', jobId: rejected.key, reason });
+    await this.deadLetters.publish(Topic.DeadLetter, rejected.key ?? 'unknown', {
+      sourceTopic: this.options.topic,
+      partition: rejected.partition,
+      offset: rejected.offset,
+      key: rejected.key ?? undefined,
+      reason: reason.slice(0, 4000),
+      payload: (raw?.toString() ?? '').slice(0, 64 * 1024),
+      at: new Date().toISOString(),
+    });
+    await this.options.onRejected(rejected);
+  }
+}

@@ -1,0 +1,38 @@
+import { Kafka, Producer, CompressionTypes } from 'kafkajs';
+import { encodePayload, Topic, TopicPayloads } from '@cae/contracts';
+
+/**
+ * A producer that only sends payloads valid for their topic, keyed by jobId, and waits for every in-sync replica.
+ * `publish` resolves once the broker has the message durably: callers advance their checkpoints only after that.
+ */
+export class ContractProducer {
+  private readonly producer: Producer;
+  private connected = false;
+
+  constructor(kafka: Kafka) {
+    this.producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1 });
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  async disconnect(): Promise<void> {
+    this.connected = false;
+    await this.producer.disconnect();
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  async publish<T extends Topic>(topic: T, key: string, value: TopicPayloads[T]): Promise<void> {
+    await this.producer.send({
+      topic,
+      acks: -1,
+      compression: topic === Topic.Records ? CompressionTypes.GZIP : CompressionTypes.None,
+      messages: [{ key, value: encodePayload(topic, value) }],
+    });
+  }
+}

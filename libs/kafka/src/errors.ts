@@ -1,0 +1,19 @@
+/**
+ * Errors are of two kinds, decided once where they are raised:
+ * - retriable (network, broker, database or storage briefly away): the message is retried in place with backoff;
+ * - non-retriable (bad payload, bad credentials, a broken invariant): the message goes to the dead-letter topic
+ *   and the job fails with the error's code and message.
+ */
+export class NonRetriableError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NonRetriableError';
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,8 @@
+/** The only place that builds Kafka clients: typed producer, validating consumers, topic admin, Nest transport. */
+export * from './backoff';
+export * from './contract-consumer';
+export * from './contract-producer';
+export * from './errors';
+export * from './kafka-factory';
+export * from './nest-transport';
+export * from './topic-admin';

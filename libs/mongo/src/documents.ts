@@ -1,0 +1,59 @@
+import { ObjectId } from 'mongodb';
+
+/** A contact activity as the platform stores it (DESIGN.md, section 4). */
+export interface ActivityDocument {
+  _id: ObjectId;
+  accountId: string;
+  cID: string;
+  email?: string;
+  action: string;
+  time: Date;
+  bmID?: string;
+  mdtID?: string;
+  mcID?: string;
+  message_name?: string;
+  first?: boolean;
+  properties?: Record<string, unknown>;
+  system_properties?: Record<string, unknown>;
+}
+
+export interface ApiKeyDocument {
+  accountId: string;
+  keyHash: string;
+  label?: string;
+  createdAt: Date;
+  revokedAt?: Date;
+}
+
+export type JobStatus = 'pending' | 'processing' | 'done' | 'failed';
+
+export interface JobFileDocument {
+  _id: string; // `${jobId}:${chunkIndex}`: one document per file, so a replayed event overwrites, never adds
+  jobId: string;
+  accountId: string;
+  chunkIndex: number;
+  name: string;
+  records: number;
+  bytes: number;
+  sha256: string;
+  storageKey?: string;
+  deliveredAt: Date;
+  expiresAt?: Date;
+}
+
+export interface JobDocument {
+  _id: string; // the jobId
+  accountId: string;
+  jobName: 'contactactivityexport';
+  name: string;
+  status: JobStatus;
+  totalItems: number | null;
+  completedItems: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  /** The request as received, with every secret replaced by a redaction marker. */
+  request: Record<string, unknown>;
+  files: Omit<JobFileDocument, '_id' | 'jobId' | 'accountId' | 'deliveredAt'>[];
+  error?: { code: string; message: string };
+}

@@ -1,0 +1,5 @@
+/** MongoDB access shared by the services: one client, collection names and the stored document shapes. */
+export * from './collections';
+export * from './documents';
+export * from './mongo-errors';
+export * from './mongo.module';

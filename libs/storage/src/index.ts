@@ -1,0 +1,3 @@
+/** The project's own S3-compatible object storage: staged chunks and internally kept files. */
+export * from './object-storage';
+export * from './storage-keys';
