@@ -18,6 +18,16 @@ go_tool() { # name module version [ldflags]
   stamp "$name" "$version"
 }
 
+# FerretDB is embedded in a small module of ours (deploy/local/ferretdb-server, see its main.go for why).
+ferretdb() {
+  local src="$ROOT/deploy/local/ferretdb-server"
+  local version; version="$FERRETDB_VERSION+$(cat "$src/main.go" "$src/go.mod" "$src/go.sum" | sha256sum | cut -c1-12)"
+  if installed ferretdb-server "$version" && [ -x "$TOOLS/bin/ferretdb-server" ]; then return; fi
+  echo "[install] ferretdb-server (FerretDB $FERRETDB_VERSION)"
+  (cd "$src" && GOFLAGS=-buildvcs=false go build -trimpath -o "$TOOLS/bin/ferretdb-server" .)
+  stamp ferretdb-server "$version"
+}
+
 kafka() {
   local version="$KAFKA_VERSION+$SLF4J_VERSION"
   if installed kafka "$version" && ls "$TOOLS/kafka/libs"/kafka_2.13-*.jar >/dev/null 2>&1; then return; fi
@@ -41,14 +51,9 @@ POM
 
 case "${1:-all}" in
   kafka) kafka ;;
-  go)
-    go_tool ferretdb github.com/FerretDB/FerretDB/cmd/ferretdb "$FERRETDB_VERSION"
-    go_tool versitygw github.com/versity/versitygw/cmd/versitygw "$VERSITYGW_VERSION"
-    go_tool mailpit github.com/axllent/mailpit "$MAILPIT_VERSION"
-    ;;
   all)
     kafka
-    go_tool ferretdb github.com/FerretDB/FerretDB/cmd/ferretdb "$FERRETDB_VERSION"
+    ferretdb
     go_tool versitygw github.com/versity/versitygw/cmd/versitygw "$VERSITYGW_VERSION"
     go_tool mailpit github.com/axllent/mailpit "$MAILPIT_VERSION"
     ;;

@@ -1,29 +1,33 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { loadEnv } from '@cae/config';
+import { EnvModule } from '@cae/config';
+import { kafkaOptionsFromEnv, KafkaModule } from '@cae/kafka';
 import { MongoModule } from '@cae/mongo';
 import { HealthModule } from '@cae/service-kit';
-import { GatewayConfigModule } from './config/gateway-config.module';
 import { GatewayEnv } from './config/gateway-env';
 import { ExportsModule } from './exports/exports.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { strictValidationPipe } from './http/validation.pipe';
 import { JobsModule } from './jobs/jobs.module';
-import { MessagingModule } from './messaging/messaging.module';
 
-
-@Module({
-  imports: [
-    GatewayConfigModule,
-    MongoModule.forRoot(loadEnv(GatewayEnv).MONGODB_URI),
-    HealthModule,
-    MessagingModule,
-    JobsModule,
-    ExportsModule,
-  ],
-  providers: [
-    { provide: APP_FILTER, useClass: ApiExceptionFilter },
-    { provide: APP_PIPE, useFactory: strictValidationPipe },
-  ],
-})
-export class AppModule {}
+/** The service's root module, built from its validated environment. */
+@Module({})
+export class AppModule {
+  static forEnv(env: GatewayEnv): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        EnvModule.forRoot(env),
+        HealthModule,
+        MongoModule.forRoot(env.MONGODB_URI),
+        KafkaModule.forRoot(kafkaOptionsFromEnv('api-gateway', env)),
+        JobsModule,
+        ExportsModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: APP_PIPE, useFactory: strictValidationPipe },
+      ],
+    };
+  }
+}

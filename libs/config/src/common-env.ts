@@ -5,30 +5,30 @@ import { toBoolean } from './load-env';
 /** Variables every service reads: where Kafka and the database are, and how to log. */
 export class CommonEnv {
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'must be host:port[,host:port...]' })
-  KAFKA_BROKERS = '127.0.0.1:9092';
+  KAFKA_BROKERS: string = '127.0.0.1:9092';
 
-  @IsString() KAFKA_CLIENT_ID_PREFIX = 'contactactivityexport';
+  @IsString() KAFKA_CLIENT_ID_PREFIX: string = 'contactactivityexport';
 
   /** Creates the topics at start-up when missing (dev and tests); production manages them (Strimzi KafkaTopic). */
-  @Transform(toBoolean) @IsBoolean() KAFKA_CREATE_TOPICS = true;
+  @Transform(toBoolean) @IsBoolean() KAFKA_CREATE_TOPICS: boolean = true;
 
-  @IsInt() @Min(1) @Max(1000) KAFKA_TOPIC_PARTITIONS = 6;
+  @IsInt() @Min(1) @Max(1000) KAFKA_TOPIC_PARTITIONS: number = 6;
 
   @Matches(/^mongodb(\+srv)?:\/\//, { message: 'must be a mongodb:// or mongodb+srv:// URI' })
-  MONGODB_URI = 'mongodb://127.0.0.1:27017/cordial';
+  MONGODB_URI: string = 'mongodb://127.0.0.1:27017/cordial';
 
-  @IsIn(['debug', 'log', 'warn', 'error']) LOG_LEVEL = 'log';
+  @IsIn(['debug', 'log', 'warn', 'error']) LOG_LEVEL: string = 'log';
 }
 
 /** Variables of services that use object storage (staging of chunks and internally kept files). */
 export class StorageEnv extends CommonEnv {
-  @Matches(/^https?:\/\//, { message: 'must be an http(s) URL' }) S3_ENDPOINT = 'http://127.0.0.1:7070';
-  @IsString() S3_REGION = 'us-east-1';
-  @IsString() S3_ACCESS_KEY_ID = 'devaccesskey';
-  @IsString() S3_SECRET_ACCESS_KEY = 'devsecretkey123';
-  @Transform(toBoolean) @IsBoolean() S3_FORCE_PATH_STYLE = true;
-  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/) STAGING_BUCKET = 'cae-staging';
-  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/) FILES_BUCKET = 'cae-files';
+  @Matches(/^https?:\/\//, { message: 'must be an http(s) URL' }) S3_ENDPOINT: string = 'http://127.0.0.1:7070';
+  @IsString() S3_REGION: string = 'us-east-1';
+  @IsString() S3_ACCESS_KEY_ID: string = 'devaccesskey';
+  @IsString() S3_SECRET_ACCESS_KEY: string = 'devsecretkey123';
+  @Transform(toBoolean) @IsBoolean() S3_FORCE_PATH_STYLE: boolean = true;
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/) STAGING_BUCKET: string = 'cae-staging';
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/) FILES_BUCKET: string = 'cae-files';
   /** Creates the buckets at start-up when missing (dev and tests). */
-  @Transform(toBoolean) @IsBoolean() S3_CREATE_BUCKETS = true;
+  @Transform(toBoolean) @IsBoolean() S3_CREATE_BUCKETS: boolean = true;
 }

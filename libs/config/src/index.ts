@@ -1,3 +1,4 @@
 /** Start-up configuration: validates the environment and refuses to start with a clear message. */
 export * from './common-env';
+export * from './env.module';
 export * from './load-env';

@@ -3,7 +3,7 @@ import { CommonEnv } from './common-env';
 import { InvalidEnvironmentError, loadEnv } from './load-env';
 
 class SutEnv extends CommonEnv {
-  @IsInt() @Min(1) PORT = 3000;
+  @IsInt() @Min(1) PORT: number = 3000;
 }
 
 describe(loadEnv.name, () => {

@@ -31,3 +31,14 @@ export function toBoolean({ value }: { value: unknown }): unknown {
   if (value === 'false' || value === '0') return false;
   return value;
 }
+
+/** `loadEnv` for a service's entry point: an invalid environment prints every problem and exits with status 1. */
+export function loadEnvOrExit<T extends object>(envClass: new () => T): T {
+  try {
+    return loadEnv(envClass);
+  } catch (error) {
+    if (!(error instanceof InvalidEnvironmentError)) throw error;
+    process.stderr.write(`${JSON.stringify({ level: 'fatal', message: error.message })}\n`);
+    process.exit(1);
+  }
+}

@@ -1,4 +1,5 @@
 /** Message contracts between the services: topic names, payload classes, and their validating codec. */
+import 'reflect-metadata';
 export * from './chunks';
 export * from './dead-letter';
 export * from './export-spec';

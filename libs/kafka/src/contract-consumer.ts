@@ -38,6 +38,8 @@ export interface ContractConsumerOptions<T extends Topic> {
    * `manual`: the handler commits through `controls.commit` when its effects allow (the writer's open chunks).
    */
   commit?: 'after-each' | 'manual';
+  /** Called with this member's partitions of the topic after every rebalance. */
+  onAssignment?(partitions: number[]): void;
   /** Attempts of a retriable failure before it is treated as non-retriable. */
   maxAttempts?: number;
   maxBytesPerPartition?: number;
@@ -68,6 +70,9 @@ export class ContractConsumer<T extends Topic> {
   }
 
   async start(): Promise<void> {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.options.onAssignment?.(payload.memberAssignment[this.options.topic] ?? []);
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     await this.consumer.run({

@@ -4,5 +4,6 @@ export * from './contract-consumer';
 export * from './contract-producer';
 export * from './errors';
 export * from './kafka-factory';
+export * from './kafka.module';
 export * from './nest-transport';
 export * from './topic-admin';

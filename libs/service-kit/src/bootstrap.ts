@@ -1,4 +1,4 @@
-import { ConsoleLogger, INestApplication, LogLevel, Type } from '@nestjs/common';
+import { ConsoleLogger, DynamicModule, INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
 const LEVELS: Record<string, LogLevel[]> = {
@@ -19,7 +19,7 @@ export function jsonLogger(service: string, level = process.env.LOG_LEVEL ?? 'lo
  */
 export async function bootstrapService(
   service: string,
-  rootModule: Type<unknown>,
+  rootModule: Type<unknown> | DynamicModule,
   port: number,
   configure?: (app: INestApplication) => void | Promise<void>,
 ): Promise<INestApplication> {

@@ -27,6 +27,16 @@ export interface StoredObject {
 export class ObjectStorage {
   readonly client: S3Client;
 
+  /** From the S3_* variables of StorageEnv. */
+  static fromEnv(env: {
+    S3_ENDPOINT: string; S3_REGION: string; S3_ACCESS_KEY_ID: string; S3_SECRET_ACCESS_KEY: string; S3_FORCE_PATH_STYLE: boolean;
+  }): ObjectStorage {
+    return new ObjectStorage({
+      endpoint: env.S3_ENDPOINT, region: env.S3_REGION, accessKeyId: env.S3_ACCESS_KEY_ID,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY, forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    });
+  }
+
   constructor(config: ObjectStorageConfig) {
     this.client = new S3Client({
       endpoint: config.endpoint,

@@ -2,9 +2,9 @@ import { IsInt, Max, Min } from 'class-validator';
 import { StorageEnv } from '@cae/config';
 
 export class GatewayEnv extends StorageEnv {
-  @IsInt() @Min(1) @Max(65535) PORT = 3000;
+  @IsInt() @Min(1) @Max(65535) PORT: number = 3000;
   /** Largest accepted request body; larger ones get 413 before any parsing. */
-  @IsInt() @Min(1024) @Max(10 * 1024 * 1024) MAX_BODY_BYTES = 256 * 1024;
+  @IsInt() @Min(1024) @Max(10 * 1024 * 1024) MAX_BODY_BYTES: number = 256 * 1024;
   /** How long files kept in internal storage stay downloadable. */
-  @IsInt() @Min(1) FILE_RETENTION_DAYS = 30;
+  @IsInt() @Min(1) FILE_RETENTION_DAYS: number = 30;
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Topic } from '@cae/contracts';
-import { ContractProducer, errorMessage } from '@cae/kafka';
+import { ContractProducer, errorMessage, PRODUCER } from '@cae/kafka';
 import { ApiError } from '../http/api-error';
 import { JobRepository } from '../jobs/job.repository';
-import { GATEWAY_PRODUCER } from '../messaging/messaging.module';
+
 import { ContactActivityExportDto } from './dto/contact-activity-export.dto';
 import { toExportSpec } from './export-spec.mapper';
 import { redactRequest } from './redact';
@@ -18,7 +18,7 @@ export class ExportsService {
 
   constructor(
     private readonly jobs: JobRepository,
-    @Inject(GATEWAY_PRODUCER) private readonly producer: ContractProducer,
+    @Inject(PRODUCER) private readonly producer: ContractProducer,
   ) {}
 
   /** Creates the job (pending) and publishes the request. Returns the new job's id and name. */

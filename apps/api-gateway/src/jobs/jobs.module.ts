@@ -15,11 +15,7 @@ import { JobsController } from './jobs.controller';
     {
       provide: ObjectStorage,
       inject: [GatewayEnv],
-      useFactory: (env: GatewayEnv) =>
-        new ObjectStorage({
-          endpoint: env.S3_ENDPOINT, region: env.S3_REGION, accessKeyId: env.S3_ACCESS_KEY_ID,
-          secretAccessKey: env.S3_SECRET_ACCESS_KEY, forcePathStyle: env.S3_FORCE_PATH_STYLE,
-        }),
+      useFactory: (env: GatewayEnv) => ObjectStorage.fromEnv(env),
     },
   ],
   exports: [JobRepository],

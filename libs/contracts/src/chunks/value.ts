@@ -20,6 +20,8 @@ export class ChunkStagedValue {
   @IsString() @Length(64, 64) sha256: string;
   @IsInt() @Min(0) firstSeq: number;
   @IsBoolean() compressed: boolean;
+  /** True when `limitRecordsPerFile` was set (the reference's upload-timing rule depends on it). */
+  @IsBoolean() chunked: boolean;
   @IsBoolean() last: boolean;
   @IsOptional() @IsInt() @Min(1) chunkCount?: number;
   @IsOptional() @IsInt() @Min(0) totalRecords?: number;

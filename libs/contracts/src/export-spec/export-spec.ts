@@ -46,3 +46,7 @@ export class DeliverySpec {
   @IsIn(DESTINATION_KINDS) kind: DestinationKind;
   @IsOptional() @IsString() @MaxLength(1024) path?: string;
 }
+
+/** The platform's standard actions; every other action name is a custom event (`custom` selects them all). */
+export const STANDARD_ACTIONS = ['message-sent', 'open', 'click', 'optout', 'bounce', 'complaint'] as const;
+export const CUSTOM_ACTIONS = 'custom';

@@ -23,7 +23,8 @@ export function describeValidationErrors(errors: ValidationError[], parent = '')
   });
 }
 
-function toValidated<T extends Topic>(topic: T, plain: unknown): TopicPayloads[T] {
+/** Validates an already parsed payload (e.g. one a framework deserialised) against its topic's contract. */
+export function validatePayload<T extends Topic>(topic: T, plain: unknown): TopicPayloads[T] {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new InvalidPayloadError(topic, ['payload is not a JSON object']);
   }
@@ -36,7 +37,7 @@ function toValidated<T extends Topic>(topic: T, plain: unknown): TopicPayloads[T
 /** Validates a payload against its topic's contract and serialises it. Invalid payloads are never produced. */
 export function encodePayload<T extends Topic>(topic: T, value: TopicPayloads[T]): Buffer {
   const json = JSON.stringify(value);
-  toValidated(topic, JSON.parse(json));
+  validatePayload(topic, JSON.parse(json));
   return Buffer.from(json);
 }
 
@@ -49,5 +50,5 @@ export function decodePayload<T extends Topic>(topic: T, raw: Buffer | string | 
   } catch {
     throw new InvalidPayloadError(topic, ['payload is not valid JSON']);
   }
-  return toValidated(topic, plain);
+  return validatePayload(topic, plain);
 }

@@ -1,6 +1,7 @@
+import { CUSTOM_ACTIONS, STANDARD_ACTIONS } from '@cae/contracts';
+
 /** The values the reference allows, in one place for the DTO, the mapper and the README. */
-export const STANDARD_ACTIONS = ['message-sent', 'open', 'click', 'optout', 'bounce', 'complaint'] as const;
-export const SELECTABLE_ACTIONS = [...STANDARD_ACTIONS, 'custom'] as const;
+export const SELECTABLE_ACTIONS = [...STANDARD_ACTIONS, CUSTOM_ACTIONS] as const;
 export const MESSAGE_TYPES = ['batch', 'automation'] as const;
 export const EXPORT_TYPES = ['csv', 'json'] as const;
 export const DESTINATION_TYPES = ['aws', 'ftp', 'sftp', 's3', 'gcs'] as const;

@@ -1,0 +1,8 @@
+import 'reflect-metadata';
+import { loadEnvOrExit } from '@cae/config';
+import { bootstrapService } from '@cae/service-kit';
+import { AppModule } from './app.module';
+import { DeliveryEnv } from './config/delivery-env';
+
+const env = loadEnvOrExit(DeliveryEnv);
+void bootstrapService('delivery', AppModule.forEnv(env), env.PORT);

@@ -1,0 +1,81 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { DeliveredFile } from '@cae/contracts';
+import { Collections, Db, JobDocument, JobFileDocument, MONGO_DB } from '@cae/mongo';
+
+const ACTIVE = ['pending', 'processing'] as const;
+
+/**
+ * The only writer of job state after creation. Every update is a conditional `$set` derived from idempotent
+ * facts (one document per delivered file, keyed by chunk), never an increment, so replayed events change nothing
+ * and a terminal job (done, failed) never moves again.
+ */
+@Injectable()
+export class JobStateRepository implements OnModuleInit {
+  constructor(@Inject(MONGO_DB) private readonly db: Db) {}
+
+  private get jobs() {
+    return this.db.collection<JobDocument>(Collections.jobs);
+  }
+
+  private get files() {
+    return this.db.collection<JobFileDocument>(Collections.jobFiles);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.files.createIndex({ jobId: 1, chunkIndex: 1 });
+  }
+
+  async markStarted(jobId: string, at: Date, totalItems: number): Promise<void> {
+    await this.jobs.updateOne({ _id: jobId, status: 'pending' }, { $set: { status: 'processing', startedAt: at } });
+    await this.jobs.updateOne({ _id: jobId, status: 'processing' }, { $set: { totalItems } });
+  }
+
+  async addFile(jobId: string, accountId: string, file: DeliveredFile, at: Date, retentionDays: number): Promise<void> {
+    const expiresAt = file.storageKey ? new Date(at.getTime() + retentionDays * 86_400_000) : undefined;
+    await this.files.updateOne(
+      { _id: `${jobId}:${file.chunkIndex}` },
+      {
+        $set: {
+          jobId, accountId, chunkIndex: file.chunkIndex, name: file.name, records: file.records, bytes: file.bytes,
+          sha256: file.sha256, storageKey: file.storageKey, expiresAt,
+        },
+        $setOnInsert: { deliveredAt: at },
+      },
+      { upsert: true },
+    );
+    await this.jobs.updateOne({ _id: jobId, status: 'pending' }, { $set: { status: 'processing', startedAt: at } });
+    await this.refreshFiles(jobId);
+  }
+
+  /** Marks the job done when every announced file is listed; otherwise fails it as inconsistent. */
+  async complete(jobId: string, at: Date, fileCount: number, totalRecords: number): Promise<'done' | 'incomplete'> {
+    const files = await this.refreshFiles(jobId);
+    if (files.length !== fileCount) return 'incomplete';
+    await this.jobs.updateOne(
+      { _id: jobId, status: { $in: [...ACTIVE] } },
+      { $set: { status: 'done', endedAt: at, totalItems: totalRecords, completedItems: totalRecords } },
+    );
+    return 'done';
+  }
+
+  async fail(jobId: string, at: Date, error: { code: string; message: string }): Promise<void> {
+    await this.jobs.updateOne({ _id: jobId, status: { $in: [...ACTIVE] } }, { $set: { status: 'failed', endedAt: at, error } });
+  }
+
+  /** Copies the file list and the delivered record count onto the job, derived from the file documents. */
+  private async refreshFiles(jobId: string): Promise<JobFileDocument[]> {
+    const files = await this.files.find({ jobId }).sort({ chunkIndex: 1 }).toArray();
+    await this.jobs.updateOne(
+      { _id: jobId },
+      {
+        $set: {
+          files: files.map(({ name, records, bytes, sha256, storageKey, expiresAt, chunkIndex }) => ({
+            name, records, bytes, sha256, storageKey, expiresAt, chunkIndex,
+          })),
+          completedItems: files.reduce((sum, file) => sum + file.records, 0),
+        },
+      },
+    );
+    return files;
+  }
+}

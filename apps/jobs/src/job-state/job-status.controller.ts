@@ -1,0 +1,73 @@
+import { Controller, Inject, Logger } from '@nestjs/common';
+import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
+import { InvalidPayloadError, JobStatusValue, Topic, validatePayload } from '@cae/contracts';
+import { ContractProducer, PRODUCER } from '@cae/kafka';
+import { JobsEnv } from '../config/jobs-env';
+import { JobStateRepository } from './job-state.repository';
+
+/**
+ * Applies job-status events to the jobs collection. Runs on `@nestjs/microservices`' Kafka transport: one event
+ * at a time, committed after the handler resolved; a handler that throws (database away) gets the event again.
+ * Off-contract events go to the dead-letter topic instead of blocking the partition.
+ */
+@Controller()
+export class JobStatusController {
+  private readonly logger = new Logger(JobStatusController.name);
+
+  constructor(
+    private readonly jobs: JobStateRepository,
+    private readonly env: JobsEnv,
+    @Inject(PRODUCER) private readonly producer: ContractProducer,
+  ) {}
+
+  @EventPattern(Topic.JobStatus)
+  async onJobStatus(@Ctx() context: KafkaContext): Promise<void> {
+    const message = context.getMessage();
+    let event: JobStatusValue;
+    try {
+      event = validatePayload(Topic.JobStatus, message.value);
+    } catch (error) {
+      if (!(error instanceof InvalidPayloadError)) throw error;
+      await this.deadLetter(context, error);
+      return;
+    }
+    await this.apply(event);
+  }
+
+  private async apply(event: JobStatusValue): Promise<void> {
+    const at = new Date(event.at);
+    switch (event.type) {
+      case 'query.started':
+        return this.jobs.markStarted(event.jobId, at, event.totalItems ?? 0);
+      case 'file.delivered':
+        return this.jobs.addFile(event.jobId, event.accountId, event.file!, at, this.env.FILE_RETENTION_DAYS);
+      case 'job.completed': {
+        const outcome = await this.jobs.complete(event.jobId, at, event.fileCount ?? 0, event.totalRecords ?? 0);
+        if (outcome === 'incomplete') {
+          this.logger.error({ message: 'completion without every file', jobId: event.jobId });
+          await this.jobs.fail(event.jobId, at, { code: 'FILES_INCOMPLETE', message: 'not every file of the export was delivered; please run it again' });
+        } else {
+          this.logger.log({ message: 'job done', jobId: event.jobId, accountId: event.accountId, records: event.totalRecords });
+        }
+        return;
+      }
+      case 'job.failed':
+        this.logger.warn({ message: 'job failed', jobId: event.jobId, code: event.error?.code });
+        return this.jobs.fail(event.jobId, at, event.error!);
+    }
+  }
+
+  private async deadLetter(context: KafkaContext, error: InvalidPayloadError): Promise<void> {
+    const message = context.getMessage();
+    this.logger.error({ message: 'job-status event dead-lettered', reason: error.message });
+    await this.producer.publish(Topic.DeadLetter, message.key?.toString() ?? 'unknown', {
+      sourceTopic: Topic.JobStatus,
+      partition: context.getPartition(),
+      offset: message.offset,
+      key: message.key?.toString(),
+      reason: error.message.slice(0, 4000),
+      payload: JSON.stringify(message.value ?? null).slice(0, 64 * 1024),
+      at: new Date().toISOString(),
+    });
+  }
+}

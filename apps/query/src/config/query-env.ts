@@ -1,0 +1,17 @@
+import { IsInt, IsString, Max, Min } from 'class-validator';
+import { hostname } from 'node:os';
+import { CommonEnv } from '@cae/config';
+
+export class QueryEnv extends CommonEnv {
+  /** Health and metrics port. */
+  @IsInt() @Min(1) @Max(65535) PORT: number = 3101;
+  /** Records per message on the records topic (also bounded by QUERY_BATCH_BYTES). */
+  @IsInt() @Min(1) @Max(10_000) QUERY_BATCH_RECORDS: number = 500;
+  /** Serialized bytes per records message, well under the topic's max.message.bytes. */
+  @IsInt() @Min(16 * 1024) @Max(4 * 1024 * 1024) QUERY_BATCH_BYTES: number = 1024 * 1024;
+  /** Exports streamed at once by one replica. */
+  @IsInt() @Min(1) @Max(64) QUERY_CONCURRENCY: number = 2;
+  /** Identity holding job leases; a restarted pod keeps its hostname and resumes its jobs at once. */
+  @IsString() INSTANCE_ID: string = hostname();
+  @IsInt() @Min(5_000) QUERY_LEASE_MS: number = 30_000;
+}

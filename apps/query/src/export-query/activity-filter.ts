@@ -1,0 +1,47 @@
+import { ObjectId } from 'mongodb';
+import { CUSTOM_ACTIONS, ExportFilter, STANDARD_ACTIONS } from '@cae/contracts';
+
+export interface ResumePoint {
+  time: Date;
+  id: ObjectId;
+}
+
+/**
+ * The MongoDB filter of an export: every condition ANDed, always scoped to the account.
+ * Timeframe bounds are both inclusive. `custom` selects every action that is not a standard one.
+ * `contactIds` (from `selected_contact`) restricts to those contacts; an empty list matches nothing.
+ * `after` resumes strictly after a record in the export order (time, _id).
+ */
+export function buildActivityFilter(
+  accountId: string,
+  filter: ExportFilter,
+  contactIds?: string[],
+  after?: ResumePoint,
+): Record<string, unknown> {
+  const and: Record<string, unknown>[] = [{ accountId }];
+  if (filter.timeframeStart || filter.timeframeEnd) {
+    and.push({
+      time: {
+        ...(filter.timeframeStart ? { $gte: new Date(filter.timeframeStart) } : {}),
+        ...(filter.timeframeEnd ? { $lte: new Date(filter.timeframeEnd) } : {}),
+      },
+    });
+  }
+  if (filter.actions && filter.actions.length > 0) and.push(actionCondition(filter.actions));
+  if (filter.messageType === 'batch') and.push({ bmID: { $exists: true } });
+  if (filter.messageType === 'automation') and.push({ mdtID: { $exists: true } });
+  if (filter.messageId) and.push({ $or: [{ bmID: filter.messageId }, { mdtID: filter.messageId }] });
+  if (contactIds) and.push({ cID: { $in: contactIds } });
+  if (after) and.push({ $or: [{ time: { $gt: after.time } }, { time: after.time, _id: { $gt: after.id } }] });
+  return { $and: and };
+}
+
+function actionCondition(actions: string[]): Record<string, unknown> {
+  const standard = actions.filter((action) => action !== CUSTOM_ACTIONS);
+  if (!actions.includes(CUSTOM_ACTIONS)) return { action: { $in: standard } };
+  const custom = { action: { $nin: [...STANDARD_ACTIONS] } };
+  return standard.length > 0 ? { $or: [{ action: { $in: standard } }, custom] } : custom;
+}
+
+/** The export order: by time, then by _id so records with the same time keep one stable order. */
+export const EXPORT_SORT = { time: 1, _id: 1 } as const;

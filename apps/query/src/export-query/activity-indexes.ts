@@ -1,0 +1,22 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Collections, Db, MONGO_DB } from '@cae/mongo';
+
+/**
+ * Indexes a real MongoDB needs for the export query: the export order within an account, and each selective
+ * filter. (FerretDB accepts them; it scans anyway.) Creating an existing index is a no-op.
+ */
+@Injectable()
+export class ActivityIndexes implements OnModuleInit {
+  constructor(@Inject(MONGO_DB) private readonly db: Db) {}
+
+  async onModuleInit(): Promise<void> {
+    const activities = this.db.collection(Collections.activities);
+    await activities.createIndexes([
+      { key: { accountId: 1, time: 1, _id: 1 }, name: 'export_order' },
+      { key: { accountId: 1, action: 1, time: 1, _id: 1 }, name: 'by_action' },
+      { key: { accountId: 1, cID: 1, time: 1, _id: 1 }, name: 'by_contact' },
+      { key: { accountId: 1, bmID: 1, time: 1 }, name: 'by_batch_message' },
+      { key: { accountId: 1, mdtID: 1, time: 1 }, name: 'by_automation_message' },
+    ]);
+  }
+}

@@ -1,0 +1,87 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { ObjectId } from 'mongodb';
+import { ExportRequestedValue } from '@cae/contracts';
+import { Collections, Db, isDuplicateKey, MONGO_DB } from '@cae/mongo';
+
+/**
+ * How far the query of one job got: the next record and batch sequence numbers and the last exported record's
+ * (time, _id). Saved after every batch the broker acknowledged, so a restart resumes without gaps; a batch sent
+ * again after a crash has the same sequence numbers and contents, and the writer drops it.
+ */
+export interface QueryCheckpoint {
+  _id: string;
+  accountId: string;
+  request: ExportRequestedValue;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  totalItems?: number;
+  nextSeq: number;
+  nextBatchSeq: number;
+  lastTime?: Date;
+  lastId?: ObjectId;
+  leaseOwner?: string;
+  leaseUntil?: Date;
+  createdAt: Date;
+}
+
+export type Progress = Pick<QueryCheckpoint, 'nextSeq' | 'nextBatchSeq' | 'lastTime' | 'lastId'>;
+
+@Injectable()
+export class CheckpointRepository implements OnModuleInit {
+  constructor(@Inject(MONGO_DB) private readonly db: Db) {}
+
+  private get checkpoints() {
+    return this.db.collection<QueryCheckpoint>(Collections.queryCheckpoints);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.checkpoints.createIndex({ state: 1, createdAt: 1 });
+  }
+
+  /** Queues a job once; a redelivered request finds it there and changes nothing. */
+  async enqueue(request: ExportRequestedValue): Promise<void> {
+    try {
+      await this.checkpoints.insertOne({
+        _id: request.jobId, accountId: request.accountId, request, state: 'queued',
+        nextSeq: 0, nextBatchSeq: 0, createdAt: new Date(),
+      });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+
+  /** Takes the oldest unfinished job whose lease is free (or already ours), for `leaseMs`. */
+  claimNext(owner: string, leaseMs: number, exclude: string[]): Promise<QueryCheckpoint | null> {
+    return this.claim(owner, leaseMs, { $nin: exclude });
+  }
+
+  /** Takes (or keeps) one given job, with its latest progress. */
+  claimJob(owner: string, leaseMs: number, jobId: string): Promise<QueryCheckpoint | null> {
+    return this.claim(owner, leaseMs, jobId);
+  }
+
+  private claim(owner: string, leaseMs: number, id: string | { $nin: string[] }): Promise<QueryCheckpoint | null> {
+    const now = new Date();
+    return this.checkpoints.findOneAndUpdate(
+      {
+        _id: id,
+        state: { $in: ['queued', 'running'] },
+        $or: [{ leaseOwner: owner }, { leaseUntil: { $exists: false } }, { leaseUntil: { $lt: now } }],
+      },
+      { $set: { state: 'running', leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) } },
+      { sort: { createdAt: 1 }, returnDocument: 'after' },
+    );
+  }
+
+  /** Saves progress and renews the lease. False when the lease was lost: the caller must stop. */
+  async saveProgress(jobId: string, owner: string, leaseMs: number, progress: Partial<QueryCheckpoint>): Promise<boolean> {
+    const result = await this.checkpoints.updateOne(
+      { _id: jobId, leaseOwner: owner },
+      { $set: { ...progress, leaseUntil: new Date(Date.now() + leaseMs) } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  async finish(jobId: string, owner: string, state: 'done' | 'failed'): Promise<void> {
+    await this.checkpoints.updateOne({ _id: jobId, leaseOwner: owner }, { $set: { state }, $unset: { leaseUntil: '' } });
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ActivityIndexes } from './activity-indexes';
+import { CheckpointRepository } from './checkpoint.repository';
+import { ContactResolver } from './contact-resolver';
+import { ExportQueryRunner } from './export-query.runner';
+import { QueryScheduler } from './query-scheduler.service';
+import { RequestedConsumer } from './requested.consumer';
+
+@Module({
+  providers: [ActivityIndexes, CheckpointRepository, ContactResolver, ExportQueryRunner, QueryScheduler, RequestedConsumer],
+})
+export class ExportQueryModule {}

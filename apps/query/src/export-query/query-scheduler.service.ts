@@ -1,0 +1,97 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { backoffMs, errorMessage, NonRetriableError, sleep } from '@cae/kafka';
+import { QueryEnv } from '../config/query-env';
+import { CheckpointRepository, QueryCheckpoint } from './checkpoint.repository';
+import { ExportQueryRunner, LeaseLostError } from './export-query.runner';
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Runs queued exports, up to QUERY_CONCURRENCY at a time. Work comes from the checkpoints collection, not from
+ * Kafka directly, so a restarted replica resumes its unfinished jobs and a long export never holds a consumer.
+ */
+@Injectable()
+export class QueryScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(QueryScheduler.name);
+  private readonly running = new Map<string, Promise<void>>();
+  private stopped = false;
+  private wake: () => void = () => undefined;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly checkpoints: CheckpointRepository,
+    private readonly runner: ExportQueryRunner,
+    private readonly env: QueryEnv,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop = this.schedule();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.loop;
+  }
+
+  /** Called when a new request was queued, so it starts without waiting for the next poll. */
+  nudge(): void {
+    this.wake();
+  }
+
+  private async schedule(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        while (this.running.size < this.env.QUERY_CONCURRENCY) {
+          const job = await this.checkpoints.claimNext(this.env.INSTANCE_ID, this.env.QUERY_LEASE_MS, [...this.running.keys()]);
+          if (!job) break;
+          this.running.set(job._id, this.runWithRetries(job).finally(() => {
+            this.running.delete(job._id);
+            this.wake();
+          }));
+        }
+      } catch (error) {
+        this.logger.warn({ message: 'could not claim work', error: errorMessage(error) });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2_000);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    await Promise.allSettled(this.running.values());
+  }
+
+  private async runWithRetries(job: QueryCheckpoint): Promise<void> {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        const fresh = attempt === 0 ? job : await this.checkpoints.claimJob(this.env.INSTANCE_ID, this.env.QUERY_LEASE_MS, job._id);
+        if (!fresh) return;
+        await this.runner.run(fresh);
+        return;
+      } catch (error) {
+        if (error instanceof LeaseLostError) return;
+        const final = error instanceof NonRetriableError || attempt + 1 >= MAX_ATTEMPTS;
+        this.logger.warn({ message: 'export query failed', jobId: job._id, attempt, final, error: errorMessage(error) });
+        if (final) return this.fail(job, error);
+        await sleep(backoffMs(attempt, 1_000, 30_000));
+      }
+    }
+  }
+
+  private async fail(job: QueryCheckpoint, error: unknown): Promise<void> {
+    const code = error instanceof NonRetriableError ? error.code : 'QUERY_FAILED';
+    try {
+      await this.runner.publishStatus(job, {
+        type: 'job.failed',
+        error: { code, message: 'reading the activities failed repeatedly; please retry the export later' },
+      });
+      await this.checkpoints.finish(job._id, this.env.INSTANCE_ID, 'failed');
+    } catch (reportError) {
+      // The lease expires and another attempt will report it; the job cannot be left unreported for good.
+      this.logger.error({ message: 'could not report failure', jobId: job._id, error: errorMessage(reportError) });
+    }
+  }
+}

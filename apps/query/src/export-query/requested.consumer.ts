@@ -1,0 +1,53 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { Topic } from '@cae/contracts';
+import { ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage } from '@cae/kafka';
+import { CheckpointRepository } from './checkpoint.repository';
+import { QueryScheduler } from './query-scheduler.service';
+
+/**
+ * Consumes export requests: each is queued as a checkpoint (an idempotent insert) and its offset committed only
+ * then, so a request is never lost and a redelivered one changes nothing.
+ */
+@Injectable()
+export class RequestedConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RequestedConsumer.name);
+  private readonly consumer: ContractConsumer<Topic.Requested>;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(PRODUCER) private readonly producer: ContractProducer,
+    private readonly checkpoints: CheckpointRepository,
+    private readonly scheduler: QueryScheduler,
+  ) {
+    this.consumer = new ContractConsumer(kafka, producer, {
+      topic: Topic.Requested,
+      groupId: 'contactactivityexport-query',
+      handle: async ({ value }) => {
+        await this.checkpoints.enqueue(value);
+        this.scheduler.nudge();
+      },
+      onRejected: (rejected) => this.failJob(rejected),
+    });
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.consumer.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.consumer.stop();
+  }
+
+  /** A request that cannot be read fails its job (when its key names one) instead of leaving it pending. */
+  private async failJob({ key, error }: RejectedMessage): Promise<void> {
+    if (!key) return;
+    this.logger.error({ message: 'unreadable export request', jobId: key });
+    await this.producer
+      .publish(Topic.JobStatus, key, {
+        type: 'job.failed', jobId: key, accountId: 'unknown', at: new Date().toISOString(), service: 'query',
+        error: { code: 'INVALID_REQUEST_MESSAGE', message: `the export request could not be read: ${error.message.slice(0, 500)}` },
+      })
+      .catch(() => undefined);
+  }
+}

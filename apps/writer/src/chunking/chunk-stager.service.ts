@@ -1,0 +1,57 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Topic } from '@cae/contracts';
+import { ContractProducer, PRODUCER } from '@cae/kafka';
+import { ObjectStorage, stagingKey } from '@cae/storage';
+import { WriterEnv } from '../config/writer-env';
+import { FinishedChunk } from './job-chunker';
+import { WriterProgressRepository } from './writer-progress.repository';
+
+/**
+ * Makes a finished chunk durable, in this order: the file in staging storage (same key every time, so a retry
+ * overwrites), then the chunk event, then the writer's progress. A crash between steps repeats them; every
+ * step is idempotent, and the consumer commits its offset only after all three.
+ */
+@Injectable()
+export class ChunkStager implements OnModuleInit {
+  private readonly logger = new Logger(ChunkStager.name);
+
+  constructor(
+    private readonly storage: ObjectStorage,
+    private readonly progress: WriterProgressRepository,
+    @Inject(PRODUCER) private readonly producer: ContractProducer,
+    private readonly env: WriterEnv,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.env.S3_CREATE_BUCKETS) await this.storage.ensureBucket(this.env.STAGING_BUCKET);
+  }
+
+  async stage(chunk: FinishedChunk): Promise<void> {
+    const key = stagingKey(chunk.jobId, chunk.fileName);
+    const contentType = chunk.output.compress ? 'application/gzip' : chunk.output.format === 'csv' ? 'text/csv' : 'application/x-ndjson';
+    await this.storage.putFile(this.env.STAGING_BUCKET, key, chunk.path, contentType);
+    await this.producer.publish(Topic.Chunks, chunk.jobId, {
+      jobId: chunk.jobId,
+      accountId: chunk.accountId,
+      chunkIndex: chunk.index,
+      fileName: chunk.fileName,
+      stagingKey: key,
+      records: chunk.records,
+      bytes: chunk.bytes,
+      sha256: chunk.sha256,
+      firstSeq: chunk.firstSeq,
+      compressed: chunk.output.compress,
+      chunked: chunk.output.limitRecordsPerFile !== undefined,
+      last: chunk.last,
+      chunkCount: chunk.last ? chunk.index + 1 : undefined,
+      totalRecords: chunk.totalRecords,
+      delivery: chunk.delivery,
+    });
+    await this.progress.save(chunk.jobId, {
+      stagedThroughSeq: chunk.firstSeq + chunk.records,
+      chunksStaged: chunk.index + 1,
+      done: chunk.last,
+    });
+    this.logger.log({ message: 'chunk staged', jobId: chunk.jobId, accountId: chunk.accountId, file: chunk.fileName, records: chunk.records, last: chunk.last });
+  }
+}

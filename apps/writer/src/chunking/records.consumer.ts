@@ -1,0 +1,126 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { mkdir, rm } from 'node:fs/promises';
+import { Kafka } from 'kafkajs';
+import { RecordsBatchValue, Topic } from '@cae/contracts';
+import { ConsumedMessage, ConsumerControls, ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage } from '@cae/kafka';
+import { WriterEnv } from '../config/writer-env';
+import { ChunkStager } from './chunk-stager.service';
+import { JobChunker, RecordGapError } from './job-chunker';
+import { WriterProgressRepository } from './writer-progress.repository';
+
+/** Finished jobs remembered to drop late duplicates without a database read. */
+const DONE_JOBS_KEPT = 1_000;
+
+/**
+ * Consumes record batches and feeds each job's chunker. Offsets are committed by hand: for each partition, up to
+ * the first message of the oldest chunk still being written, so after a crash every unstaged record is read again
+ * and nothing staged is written twice.
+ */
+@Injectable()
+export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RecordsConsumer.name);
+  private readonly consumer: ContractConsumer<Topic.Records>;
+  private readonly chunkers = new Map<string, JobChunker>();
+  private readonly committed = new Map<number, string>();
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(PRODUCER) private readonly producer: ContractProducer,
+    private readonly stager: ChunkStager,
+    private readonly progress: WriterProgressRepository,
+    private readonly env: WriterEnv,
+  ) {
+    this.consumer = new ContractConsumer(kafka, producer, {
+      topic: Topic.Records,
+      groupId: 'contactactivityexport-writer',
+      commit: 'manual',
+      handle: (message, controls) => this.handle(message, controls),
+      onRejected: (rejected) => this.failJob(rejected),
+      onAssignment: (partitions) => void this.keepOnly(partitions),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await rm(this.env.WRITER_TMP_DIR, { recursive: true, force: true });
+    await mkdir(this.env.WRITER_TMP_DIR, { recursive: true });
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+    await Promise.all([...this.chunkers.values()].map((chunker) => chunker.abandon()));
+  }
+
+  private async handle(message: ConsumedMessage<RecordsBatchValue>, controls: ConsumerControls): Promise<void> {
+    const { value, partition, offset } = message;
+    let chunker = await this.chunkerFor(value.jobId, partition);
+    try {
+      await chunker.accept(value, offset);
+    } catch (error) {
+      if (!(error instanceof RecordGapError)) throw error;
+      // In-memory state went stale (the partition moved away and back): start again from what is staged.
+      this.logger.warn({ message: 'reloading job state', jobId: value.jobId, reason: error.message });
+      await this.forget(value.jobId);
+      chunker = await this.chunkerFor(value.jobId, partition);
+      await chunker.accept(value, offset);
+    }
+    if (chunker.done) this.trimDone();
+    await this.commitSafeOffset(partition, offset, controls);
+  }
+
+  private async chunkerFor(jobId: string, partition: number): Promise<JobChunker> {
+    const known = this.chunkers.get(jobId);
+    if (known) return known;
+    const chunker = new JobChunker(jobId, partition, await this.progress.load(jobId), this.env.WRITER_TMP_DIR, (chunk) =>
+      this.stager.stage(chunk),
+    );
+    this.chunkers.set(jobId, chunker);
+    return chunker;
+  }
+
+  /** Commits the earliest offset any open chunk of this partition still needs, or past this message. */
+  private async commitSafeOffset(partition: number, offset: string, controls: ConsumerControls): Promise<void> {
+    let safe = BigInt(offset) + 1n;
+    for (const chunker of this.chunkers.values()) {
+      const held = chunker.partition === partition ? chunker.heldOffset : null;
+      if (held !== null && BigInt(held) < safe) safe = BigInt(held);
+    }
+    const next = safe.toString();
+    if (this.committed.get(partition) === next) return;
+    await controls.commit(partition, next);
+    this.committed.set(partition, next);
+  }
+
+  private async forget(jobId: string): Promise<void> {
+    await this.chunkers.get(jobId)?.abandon();
+    this.chunkers.delete(jobId);
+  }
+
+  private trimDone(): void {
+    const done = [...this.chunkers.values()].filter((chunker) => chunker.done);
+    for (const chunker of done.slice(0, Math.max(0, done.length - DONE_JOBS_KEPT))) this.chunkers.delete(chunker.jobId);
+  }
+
+  /** After a rebalance, forgets the jobs of partitions this member lost; their new owner re-reads them. */
+  private async keepOnly(partitions: number[]): Promise<void> {
+    const kept = new Set(partitions);
+    this.committed.clear();
+    for (const chunker of [...this.chunkers.values()]) {
+      if (!kept.has(chunker.partition)) await this.forget(chunker.jobId);
+    }
+  }
+
+  private async failJob({ key, error }: RejectedMessage): Promise<void> {
+    if (!key) return;
+    await this.forget(key);
+    // Later batches of a failed job are skipped rather than written.
+    const progress = await this.progress.load(key).catch(() => null);
+    if (progress) await this.progress.save(key, { ...progress, done: true }).catch(() => undefined);
+    await this.producer
+      .publish(Topic.JobStatus, key, {
+        type: 'job.failed', jobId: key, accountId: 'unknown', at: new Date().toISOString(), service: 'writer',
+        error: { code: 'code' in error ? error.code : 'INVALID_RECORDS_MESSAGE', message: `writing the export files failed: ${error.message.slice(0, 500)}` },
+      })
+      .catch((publishError) => this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }));
+  }
+}

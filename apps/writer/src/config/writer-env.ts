@@ -1,0 +1,11 @@
+import { IsInt, IsString, Max, Min } from 'class-validator';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StorageEnv } from '@cae/config';
+
+export class WriterEnv extends StorageEnv {
+  /** Health and metrics port. */
+  @IsInt() @Min(1) @Max(65535) PORT: number = 3102;
+  /** Local folder for chunks being written (an emptyDir in Kubernetes); emptied at start-up. */
+  @IsString() WRITER_TMP_DIR: string = join(tmpdir(), 'cae-writer');
+}

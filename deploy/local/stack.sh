@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# The local stack without Docker: Kafka (KRaft, one node), FerretDB, versitygw, mailpit and the five services,
+# each a background process with a pid file and a log under $STACK_DIR. Every port comes from the environment,
+# so the test suite runs its own stack beside a developer's `make up` stack.
+#   deploy/local/stack.sh up | down | status
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+TOOLS="$ROOT/.tools"
+
+: "${STACK_NAME:=dev}"
+: "${STACK_DIR:=$ROOT/.data/$STACK_NAME}"
+: "${KAFKA_PORT:=9092}"
+: "${KAFKA_CONTROLLER_PORT:=9093}"
+: "${MONGO_PORT:=27017}"
+: "${S3_PORT:=7070}"
+: "${SMTP_PORT:=1025}"
+: "${MAILPIT_HTTP_PORT:=8025}"
+: "${PORT:=3000}"
+: "${QUERY_PORT:=3101}"
+: "${WRITER_PORT:=3102}"
+: "${DELIVERY_PORT:=3103}"
+: "${JOBS_PORT:=3104}"
+: "${S3_ACCESS_KEY_ID:=devaccesskey}"
+: "${S3_SECRET_ACCESS_KEY:=devsecretkey123}"
+: "${DEMO_API_KEY:=demo-key-local-only}"
+SERVICES=(api-gateway query writer delivery jobs)
+
+log() { printf '[stack:%s] %s\n' "$STACK_NAME" "$*"; }
+die() { printf '[stack:%s] ERROR: %s\n' "$STACK_NAME" "$*" >&2; exit 1; }
+
+pidfile() { echo "$STACK_DIR/run/$1.pid"; }
+running() { local pid; pid=$(cat "$(pidfile "$1")" 2>/dev/null) && kill -0 "$pid" 2>/dev/null; }
+
+# start NAME COMMAND...: runs the command in its own process group, logging to $STACK_DIR/logs/NAME.log.
+start() {
+  local name=$1; shift
+  if running "$name"; then log "$name already running"; return; fi
+  mkdir -p "$STACK_DIR/run" "$STACK_DIR/logs"
+  setsid "$@" >>"$STACK_DIR/logs/$name.log" 2>&1 < /dev/null &
+  echo $! > "$(pidfile "$name")"
+}
+
+stop() {
+  local name=$1 pid
+  pid=$(cat "$(pidfile "$name")" 2>/dev/null) || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$(pidfile "$name")"
+}
+
+# wait_until NAME TIMEOUT_S CHECK...: polls the check until it passes; fails with the log tail otherwise.
+wait_until() {
+  local name=$1 timeout=$2; shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if ! running "$name"; then tail -n 30 "$STACK_DIR/logs/$name.log" >&2 || true; die "$name exited during start-up"; fi
+    if (( SECONDS > deadline )); then tail -n 30 "$STACK_DIR/logs/$name.log" >&2 || true; die "$name not ready after ${timeout}s"; fi
+    sleep 0.3
+  done
+}
+
+tcp_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
+
+start_kafka() {
+  local dir="$STACK_DIR/kafka" libs="$TOOLS/kafka/libs/*"
+  mkdir -p "$dir/data"
+  cat > "$dir/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$dir/data
+num.partitions=6
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=6
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+message.max.bytes=8388608
+replica.fetch.max.bytes=8388608
+PROPS
+  if [ ! -f "$dir/data/meta.properties" ]; then
+    local id; id=$(java -cp "$libs" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
+    java -cp "$libs" kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" --ignore-formatted >/dev/null
+  fi
+  start kafka java -Xms256m -Xmx512m -XX:+UseG1GC -Dlog4j.configuration= -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$libs" kafka.Kafka "$dir/server.properties"
+}
+
+start_ferretdb() {
+  mkdir -p "$STACK_DIR/ferretdb/sqlite"
+  start ferretdb "$TOOLS/bin/ferretdb-server" -sqlite-url="file:$STACK_DIR/ferretdb/sqlite/" \
+    -listen-addr="127.0.0.1:$MONGO_PORT" -log-level=warn
+}
+
+start_versitygw() {
+  mkdir -p "$STACK_DIR/s3/data" "$STACK_DIR/s3/meta"
+  ROOT_ACCESS_KEY="$S3_ACCESS_KEY_ID" ROOT_SECRET_KEY="$S3_SECRET_ACCESS_KEY" \
+    start versitygw "$TOOLS/bin/versitygw" --port "127.0.0.1:$S3_PORT" posix --sidecar "$STACK_DIR/s3/meta" "$STACK_DIR/s3/data"
+}
+
+start_mailpit() {
+  mkdir -p "$STACK_DIR/mailpit"
+  start mailpit "$TOOLS/bin/mailpit" --smtp "127.0.0.1:$SMTP_PORT" --listen "127.0.0.1:$MAILPIT_HTTP_PORT" \
+    --database "$STACK_DIR/mailpit/mail.db" --max 0 --disable-version-check --smtp-auth-accept-any --smtp-auth-allow-insecure
+}
+
+service_env() {
+  export KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT"
+  export MONGODB_URI="mongodb://127.0.0.1:$MONGO_PORT/cordial"
+  export S3_ENDPOINT="http://127.0.0.1:$S3_PORT" S3_ACCESS_KEY_ID S3_SECRET_ACCESS_KEY
+  export WRITER_TMP_DIR="$STACK_DIR/writer-tmp"
+}
+
+service_port() {
+  case $1 in
+    api-gateway) echo "$PORT" ;; query) echo "$QUERY_PORT" ;; writer) echo "$WRITER_PORT" ;;
+    delivery) echo "$DELIVERY_PORT" ;; jobs) echo "$JOBS_PORT" ;;
+  esac
+}
+
+start_service() {
+  local name=$1
+  [ -f "$ROOT/dist/apps/$name/src/main.js" ] || die "dist/apps/$name is missing: run 'npm run build' first"
+  ( cd "$ROOT" && PORT="$(service_port "$name")" start "$name" \
+      node --enable-source-maps -r ./dist/tools/runtime/register-aliases.js "dist/apps/$name/src/main.js" )
+}
+
+up() {
+  [ -x "$TOOLS/bin/ferretdb-server" ] || die "tools are not installed: run deploy/local/install.sh"
+  start_kafka; start_ferretdb; start_versitygw; start_mailpit
+  wait_until kafka 90 tcp_open "$KAFKA_PORT"
+  wait_until ferretdb 30 tcp_open "$MONGO_PORT"
+  wait_until versitygw 30 tcp_open "$S3_PORT"
+  wait_until mailpit 30 http_ok "http://127.0.0.1:$MAILPIT_HTTP_PORT/api/v1/messages"
+  service_env
+  if [ "${SEED_DEMO:-1}" = 1 ]; then
+    ( cd "$ROOT" && DEMO_API_KEY="$DEMO_API_KEY" node dist/tools/seed/seed-demo.js ) || die "seeding the demo account failed"
+  fi
+  # The gateway creates the topics; the others start once it is ready so none subscribes to a missing topic.
+  start_service api-gateway
+  wait_until api-gateway 120 http_ok "http://127.0.0.1:$PORT/health/ready"
+  for name in query writer delivery jobs; do start_service "$name"; done
+  for name in query writer delivery jobs; do wait_until "$name" 120 http_ok "http://127.0.0.1:$(service_port "$name")/health/ready"; done
+  log "ready: API http://127.0.0.1:$PORT (logs in $STACK_DIR/logs)"
+}
+
+down() {
+  for name in "${SERVICES[@]}"; do stop "$name"; done
+  for name in mailpit versitygw ferretdb kafka; do stop "$name"; done
+  log "stopped"
+}
+
+status() {
+  for name in kafka ferretdb versitygw mailpit "${SERVICES[@]}"; do
+    if running "$name"; then echo "$name: running (pid $(cat "$(pidfile "$name")"))"; else echo "$name: stopped"; fi
+  done
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  start-service) service_env; start_service "$2"; wait_until "$2" 120 http_ok "http://127.0.0.1:$(service_port "$2")/health/ready" ;;
+  stop-service) stop "$2" ;;
+  *) echo "usage: $0 up|down|status|start-service NAME|stop-service NAME" >&2; exit 2 ;;
+esac
