@@ -24,8 +24,12 @@ export function loadEnv<T extends object>(envClass: new () => T, env: NodeJS.Pro
   return instance;
 }
 
-/** `"true"`/`"1"` are true, `"false"`/`"0"` false; implicit conversion would turn `"false"` into true. */
-export function toBoolean({ value }: { value: unknown }): unknown {
+/**
+ * `"true"`/`"1"` are true, `"false"`/`"0"` false. Reads the raw variable (`obj[key]`): implicit conversion has
+ * already turned `value` into `Boolean("false") === true` by the time a @Transform runs.
+ */
+export function toBoolean({ obj, key }: { obj: Record<string, unknown>; key: string }): unknown {
+  const value = obj[key];
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;

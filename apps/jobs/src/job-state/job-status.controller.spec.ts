@@ -1,0 +1,51 @@
+import { KafkaContext } from '@nestjs/microservices';
+import { ContractProducer } from '@cae/kafka';
+import { JobsEnv } from '../config/jobs-env';
+import { JobStateRepository } from './job-state.repository';
+import { JobStatusController } from './job-status.controller';
+
+const jobId = '0b6f7f1e-2a7c-4d6a-9d7e-3f1c2b4a5d6e';
+const base = { jobId, accountId: 'acc', at: '2026-01-01T00:00:00.000Z', service: 'test' };
+
+function setup() {
+  const jobs = {
+    markStarted: jest.fn(), addFile: jest.fn(), complete: jest.fn().mockResolvedValue('done'), fail: jest.fn(),
+  };
+  const producer = { publish: jest.fn() };
+  const env = Object.assign(new JobsEnv(), { FILE_RETENTION_DAYS: 30 });
+  const sut = new JobStatusController(jobs as unknown as JobStateRepository, env, producer as unknown as ContractProducer);
+  const context = (value: unknown) =>
+    ({ getMessage: () => ({ value, key: Buffer.from(jobId), offset: '7' }), getPartition: () => 2 }) as unknown as KafkaContext;
+  return { sut, jobs, producer, context };
+}
+
+describe(JobStatusController.name, () => {
+  it('applies each event type to the job state', async () => {
+    const { sut, jobs, context } = setup();
+    await sut.onJobStatus(context({ ...base, type: 'query.started', totalItems: 3 }));
+    expect(jobs.markStarted).toHaveBeenCalledWith(jobId, new Date(base.at), 3);
+    const file = { name: 'a.csv', chunkIndex: 0, records: 3, bytes: 10, sha256: 'a'.repeat(64), storageKey: 'k' };
+    await sut.onJobStatus(context({ ...base, type: 'file.delivered', file }));
+    expect(jobs.addFile).toHaveBeenCalledWith(jobId, 'acc', expect.objectContaining(file), new Date(base.at), 30);
+    await sut.onJobStatus(context({ ...base, type: 'job.completed', fileCount: 1, totalRecords: 3 }));
+    expect(jobs.complete).toHaveBeenCalledWith(jobId, new Date(base.at), 1, 3);
+    await sut.onJobStatus(context({ ...base, type: 'job.failed', error: { code: 'X', message: 'why' } }));
+    expect(jobs.fail).toHaveBeenCalledWith(jobId, new Date(base.at), expect.objectContaining({ code: 'X' }));
+  });
+
+  it('fails a job whose completion does not match its files', async () => {
+    const { sut, jobs, context } = setup();
+    jobs.complete.mockResolvedValue('incomplete');
+    await sut.onJobStatus(context({ ...base, type: 'job.completed', fileCount: 2, totalRecords: 3 }));
+    expect(jobs.fail).toHaveBeenCalledWith(jobId, expect.any(Date), expect.objectContaining({ code: 'FILES_INCOMPLETE' }));
+  });
+
+  it('dead-letters an off-contract event instead of applying it', async () => {
+    const { sut, jobs, producer, context } = setup();
+    await sut.onJobStatus(context({ ...base, type: 'query.started', totalItems: -5 }));
+    expect(jobs.markStarted).not.toHaveBeenCalled();
+    expect(producer.publish).toHaveBeenCalledWith(
+      'contactactivityexport.dlq.v1', jobId, expect.objectContaining({ reason: expect.stringMatching(/totalItems/), offset: '7' }),
+    );
+  });
+});

@@ -1,0 +1,144 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { OutputSpec, RecordsBatchValue } from '@cae/contracts';
+import { FinishedChunk, JobChunker, RecordGapError } from './job-chunker';
+
+const jobId = '0b6f7f1e-2a7c-4d6a-9d7e-3f1c2b4a5d6e';
+const fresh = { stagedThroughSeq: 0, chunksStaged: 0, done: false };
+
+function output(over: Partial<OutputSpec> = {}): OutputSpec {
+  return { format: 'json', showHeader: true, showAllProperties: false, compress: false, fileBaseName: 'exp', ...over };
+}
+
+/** Batches of `size` records numbered from 0, the last one final. */
+function batches(total: number, size: number, out: OutputSpec): RecordsBatchValue[] {
+  const result: RecordsBatchValue[] = [];
+  for (let first = 0, seq = 0; first < total || result.length === 0; first += size, seq++) {
+    const records = Array.from({ length: Math.max(0, Math.min(size, total - first)) }, (_, i) => ({ n: first + i }));
+    result.push({
+      jobId, accountId: 'acc', batchSeq: seq, firstSeq: first, records, final: first + size >= total,
+      totalRecords: first + size >= total ? total : undefined, output: out, delivery: { kind: 'internal' },
+    });
+  }
+  return result;
+}
+
+/** Collects staged chunks with their contents (read before the chunker deletes the local file). */
+function collector() {
+  const staged: (FinishedChunk & { text: string })[] = [];
+  const stage = async (chunk: FinishedChunk) => {
+    const bytes = readFileSync(chunk.path);
+    staged.push({ ...chunk, text: (chunk.output.compress ? gunzipSync(bytes) : bytes).toString() });
+  };
+  return { staged, stage };
+}
+
+const numbers = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line).n as number);
+
+describe(JobChunker.name, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chunker-'));
+
+  it('cuts chunks at limitRecordsPerFile by record sequence and marks only the last one', async () => {
+    const out = output({ limitRecordsPerFile: 4 });
+    const { staged, stage } = collector();
+    const sut = new JobChunker(jobId, 0, fresh, dir, stage);
+    for (const [i, batch] of batches(10, 3, out).entries()) await sut.accept(batch, String(i));
+    expect(staged.map((c) => [c.fileName, c.records, c.last])).toEqual([
+      ['exp-part-00001.json', 4, false], ['exp-part-00002.json', 4, false], ['exp-part-00003.json', 2, true],
+    ]);
+    expect(staged.flatMap((c) => numbers(c.text))).toEqual([...Array(10).keys()]);
+    expect(staged[2].totalRecords).toBe(10);
+    expect(sut.done).toBe(true);
+  });
+
+  it('holds a full chunk until it knows whether another record follows', async () => {
+    const out = output({ limitRecordsPerFile: 5 });
+    const { staged, stage } = collector();
+    const sut = new JobChunker(jobId, 0, fresh, dir, stage);
+    const [first, second] = [
+      { ...batches(5, 5, out)[0], final: false, totalRecords: undefined },
+      { ...batches(5, 5, out)[0], batchSeq: 1, firstSeq: 5, records: [], final: true, totalRecords: 5 },
+    ];
+    await sut.accept(first, '0');
+    expect(staged).toHaveLength(0);
+    await sut.accept(second, '1');
+    expect(staged.map((c) => [c.fileName, c.records, c.last])).toEqual([['exp-part-00001.json', 5, true]]);
+  });
+
+  it('skips batches and records already seen, so redelivery writes nothing twice', async () => {
+    const out = output({ limitRecordsPerFile: 4 });
+    const all = batches(10, 3, out);
+    const { staged, stage } = collector();
+    const sut = new JobChunker(jobId, 0, fresh, dir, stage);
+    for (const [i, batch] of [all[0], all[1], all[0], all[1], all[2], all[3], all[3]].entries()) {
+      await sut.accept(batch, String(i));
+    }
+    expect(staged.flatMap((c) => numbers(c.text))).toEqual([...Array(10).keys()]);
+  });
+
+  it('resumes from durable progress and produces byte-identical chunks', async () => {
+    const out = output({ limitRecordsPerFile: 4, compress: true, format: 'csv', columns: [{ name: 'n', label: 'N' }] });
+    const all = batches(10, 3, out);
+    const straight = collector();
+    const once = new JobChunker(jobId, 0, fresh, dir, straight.stage);
+    for (const [i, batch] of all.entries()) await once.accept(batch, String(i));
+
+    // Crash after the first chunk was staged: records 0..3 are durable; re-read from the batch holding record 4.
+    const resumed = collector();
+    const sut = new JobChunker(jobId, 0, { stagedThroughSeq: 4, chunksStaged: 1, done: false }, dir, resumed.stage);
+    for (const [i, batch] of all.slice(1).entries()) await sut.accept(batch, String(i + 1));
+    expect(resumed.staged.map((c) => [c.fileName, c.sha256])).toEqual(straight.staged.slice(1).map((c) => [c.fileName, c.sha256]));
+    expect(resumed.staged[0].text).toBe('N\r\n4\r\n5\r\n6\r\n7\r\n');
+  });
+
+  it('holds the offset of the batch where the open chunk started', async () => {
+    const out = output({ limitRecordsPerFile: 4 });
+    const all = batches(10, 3, out);
+    const sut = new JobChunker(jobId, 0, fresh, dir, collector().stage);
+    await sut.accept(all[0], '100');
+    expect(sut.heldOffset).toBe('100');
+    await sut.accept(all[1], '101'); // records 3..5: chunk 0 full at 3, chunk 1 opens at 4 in this batch
+    expect(sut.heldOffset).toBe('101');
+    await sut.accept(all[2], '102');
+    await sut.accept(all[3], '103');
+    expect(sut.heldOffset).toBeNull();
+  });
+
+  it('writes one header-only file for an export that matched nothing', async () => {
+    const out = output({ format: 'csv', columns: [{ name: 'n', label: 'N' }] });
+    const { staged, stage } = collector();
+    const sut = new JobChunker(jobId, 0, fresh, dir, stage);
+    await sut.accept(batches(0, 3, out)[0], '0');
+    expect(staged.map((c) => [c.fileName, c.records, c.last, c.text])).toEqual([['exp.csv', 0, true, 'N\r\n']]);
+  });
+
+  it('reports a gap instead of writing a file with missing records', async () => {
+    const all = batches(10, 3, output());
+    const sut = new JobChunker(jobId, 0, fresh, dir, collector().stage);
+    await expect(sut.accept(all[1], '1')).rejects.toBeInstanceOf(RecordGapError);
+  });
+
+  it('ignores everything once the job is done', async () => {
+    const { staged, stage } = collector();
+    const sut = new JobChunker(jobId, 0, { stagedThroughSeq: 10, chunksStaged: 1, done: true }, dir, stage);
+    for (const batch of batches(10, 3, output())) await sut.accept(batch, '0');
+    expect(staged).toHaveLength(0);
+  });
+
+  it('stages the same closed file again when staging failed once', async () => {
+    const out = output({ limitRecordsPerFile: 2 });
+    const { staged, stage } = collector();
+    let failures = 1;
+    const flaky = async (chunk: FinishedChunk) => {
+      if (failures-- > 0) throw new Error('storage briefly away');
+      await stage(chunk);
+    };
+    const sut = new JobChunker(jobId, 0, fresh, dir, flaky);
+    const [batch] = batches(3, 3, out);
+    await expect(sut.accept(batch, '0')).rejects.toThrow('storage briefly away');
+    await sut.accept(batch, '0');
+    expect(staged.flatMap((c) => numbers(c.text))).toEqual([0, 1, 2]);
+  });
+});
