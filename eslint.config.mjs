@@ -30,6 +30,8 @@ export default [
           ],
         },
       ],
+      // Env classes annotate property types on purpose: class-transformer reads them from decorator metadata.
+      '@typescript-eslint/no-inferrable-types': ['error', { ignoreProperties: true }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },

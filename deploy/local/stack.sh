@@ -67,7 +67,7 @@ http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
 
 start_kafka() {
   local dir="$STACK_DIR/kafka" libs="$TOOLS/kafka/libs/*"
-  mkdir -p "$dir/data"
+  mkdir -p "$dir/data" "$STACK_DIR/logs"
   cat > "$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
@@ -92,7 +92,8 @@ replica.fetch.max.bytes=8388608
 PROPS
   if [ ! -f "$dir/data/meta.properties" ]; then
     local id; id=$(java -cp "$libs" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
-    java -cp "$libs" kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" --ignore-formatted >/dev/null
+    java -cp "$libs" kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" --ignore-formatted \
+      >>"$STACK_DIR/logs/kafka-format.log" 2>&1 || die "formatting Kafka storage failed (see $STACK_DIR/logs/kafka-format.log)"
   fi
   start kafka java -Xms256m -Xmx512m -XX:+UseG1GC -Dlog4j.configuration= -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "$libs" kafka.Kafka "$dir/server.properties"

@@ -1,0 +1,11 @@
+// End-to-end suites: real Kafka, FerretDB, versitygw, mailpit and the five services (started by global-setup).
+module.exports = {
+  ...require('../jest.preset.js'),
+  displayName: 'e2e',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
+  globalSetup: '<rootDir>/support/global-setup.ts',
+  globalTeardown: '<rootDir>/support/global-teardown.ts',
+  testTimeout: 180_000,
+  maxWorkers: 1,
+};

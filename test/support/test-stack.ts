@@ -1,0 +1,27 @@
+/**
+ * The test suite's own stack: the same scripts as `make up`, on other ports and in `.data/test`, so it never
+ * touches a developer's running stack. Started by global-setup.ts, stopped by global-teardown.ts.
+ */
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '..', '..');
+
+export const TEST_STACK_ENV: Record<string, string> = {
+  STACK_NAME: 'test',
+  STACK_DIR: resolve(ROOT, '.data', 'test'),
+  KAFKA_PORT: '19092',
+  KAFKA_CONTROLLER_PORT: '19093',
+  MONGO_PORT: '27117',
+  S3_PORT: '17070',
+  SMTP_PORT: '11025',
+  MAILPIT_HTTP_PORT: '18025',
+  PORT: '13000',
+  QUERY_PORT: '13101',
+  WRITER_PORT: '13102',
+  DELIVERY_PORT: '13103',
+  JOBS_PORT: '13104',
+  SEED_DEMO: '0',
+};
+
+export const API_URL = `http://127.0.0.1:${TEST_STACK_ENV.PORT}`;
+export const MONGODB_URI = `mongodb://127.0.0.1:${TEST_STACK_ENV.MONGO_PORT}/cordial`;
