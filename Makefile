@@ -1,0 +1,55 @@
+# The two commands a new user needs: `make up` (whole stack, in the background) and `make test` (whole suite).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export NX_DAEMON := false
+export NX_NO_CLOUD := true
+REPORTS := .data/reports
+
+.PHONY: help deps tools build up down status lint unit e2e test clean
+
+help:
+	@echo "make up     install what is missing, start Kafka, FerretDB, versitygw, mailpit and the five services"
+	@echo "make down   stop everything make up started"
+	@echo "make test   lint, unit tests, then end-to-end tests against a separate test stack"
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+deps: node_modules/.package-lock.json
+
+tools:
+	@bash deploy/local/install.sh
+
+build: deps
+	npx tsc -p tsconfig.build.json
+
+up: tools build
+	@bash deploy/local/stack.sh up
+	@bash deploy/local/print-welcome.sh
+
+down:
+	@bash deploy/local/stack.sh down
+
+status:
+	@bash deploy/local/stack.sh status
+
+lint: deps
+	npx nx run-many -t lint --outputStyle=static
+
+unit: deps
+	@mkdir -p $(REPORTS)
+	npx jest -c jest.config.js --json --outputFile=$(REPORTS)/unit.json
+
+e2e: tools build
+	@mkdir -p $(REPORTS)
+	npx jest -c test/jest.config.js --runInBand --json --outputFile=$(REPORTS)/e2e.json
+
+test: tools build
+	@rm -rf $(REPORTS)
+	$(MAKE) lint
+	$(MAKE) unit
+	$(MAKE) e2e
+	@node tools/ci/summarize.js $(REPORTS)/unit.json $(REPORTS)/e2e.json
+
+clean: down
+	rm -rf dist .data coverage
