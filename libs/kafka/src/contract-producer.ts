@@ -1,4 +1,4 @@
-import { Kafka, Producer, CompressionTypes } from 'kafkajs';
+import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
 import { encodePayload, Topic, TopicPayloads } from '@cae/contracts';
 
 /**
@@ -10,7 +10,8 @@ export class ContractProducer {
   private connected = false;
 
   constructor(kafka: Kafka) {
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1 });
+    // The default (murmur2, Java-compatible) partitioner: a job's key lands where Java clients would put it too.
+    this.producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
   async connect(): Promise<void> {

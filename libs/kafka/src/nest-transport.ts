@@ -1,4 +1,5 @@
 import { KafkaOptions, Transport } from '@nestjs/microservices';
+import { Partitioners } from 'kafkajs';
 import { kafkaClientConfig, KafkaConnection } from './kafka-factory';
 
 /**
@@ -12,6 +13,7 @@ export function nestKafkaTransport(connection: KafkaConnection, groupId: string)
     options: {
       client: kafkaClientConfig(connection),
       consumer: { groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 },
+      producer: { createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false },
       subscribe: { fromBeginning: true },
       run: { autoCommit: true, partitionsConsumedConcurrently: 1 },
       postfixId: '',
