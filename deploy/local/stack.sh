@@ -122,6 +122,7 @@ service_env() {
   export MONGODB_URI="mongodb://127.0.0.1:$MONGO_PORT/cordial"
   export S3_ENDPOINT="http://127.0.0.1:$S3_PORT" S3_ACCESS_KEY_ID S3_SECRET_ACCESS_KEY
   export WRITER_TMP_DIR="$STACK_DIR/writer-tmp"
+  export SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" PUBLIC_BASE_URL="http://127.0.0.1:$PORT"
 }
 
 service_port() {

@@ -21,7 +21,12 @@ export const TEST_STACK_ENV: Record<string, string> = {
   DELIVERY_PORT: '13103',
   JOBS_PORT: '13104',
   SEED_DEMO: '0',
+  // Fast sweeps and notices so the suites see them within seconds.
+  SWEEP_INTERVAL_MS: '500',
+  NOTIFY_INTERVAL_MS: '300',
 };
 
 export const API_URL = `http://127.0.0.1:${TEST_STACK_ENV.PORT}`;
+export const MAILPIT_URL = `http://127.0.0.1:${TEST_STACK_ENV.MAILPIT_HTTP_PORT}`;
+export const S3_ENDPOINT = `http://127.0.0.1:${TEST_STACK_ENV.S3_PORT}`;
 export const MONGODB_URI = `mongodb://127.0.0.1:${TEST_STACK_ENV.MONGO_PORT}/cordial`;

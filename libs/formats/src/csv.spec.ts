@@ -1,4 +1,4 @@
-import { cellText, csvLine, csvRecord, quoteCsv } from './csv';
+import { cellText, csvLine, csvRecord, escapeFormula, quoteCsv } from './csv';
 
 describe('csv', () => {
   it('quotes only fields that need it, doubling quotes (RFC 4180)', () => {
@@ -31,5 +31,13 @@ describe('csv', () => {
       { path: 'system_properties.nope', label: 'nope' },
     ];
     expect(csvRecord(record, columns)).toBe('open,hard,"a,b",\r\n');
+  });
+
+  it('escapes formula-like cells only when asked', () => {
+    for (const text of ['=1+2', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) expect(escapeFormula(text)).toBe(`'${text}`);
+    for (const text of ['plain', '1-2', 'a=b', '']) expect(escapeFormula(text)).toBe(text);
+    const columns = [{ path: 'v', label: 'v' }];
+    expect(csvRecord({ v: '=HYPERLINK("x")' }, columns)).toBe('"=HYPERLINK(""x"")"\r\n');
+    expect(csvRecord({ v: '=HYPERLINK("x")' }, columns, true)).toBe('"\'=HYPERLINK(""x"")"\r\n');
   });
 });

@@ -22,6 +22,19 @@ export function csvHeader(columns: Column[]): string {
   return csvLine(columns.map((column) => column.label));
 }
 
-export function csvRecord(record: Record<string, unknown>, columns: Column[]): string {
-  return csvLine(columns.map((column) => cellText(readPath(record, column.path))));
+/** First characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Prefixes a formula-like cell with `'`, which spreadsheets show as text and do not run. */
+export function escapeFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+export function csvRecord(record: Record<string, unknown>, columns: Column[], escapeFormulas = false): string {
+  return csvLine(
+    columns.map((column) => {
+      const text = cellText(readPath(record, column.path));
+      return escapeFormulas ? escapeFormula(text) : text;
+    }),
+  );
 }

@@ -17,7 +17,9 @@ export class RecordFormatter {
   }
 
   line(record: Record<string, unknown>): string {
-    return this.output.format === 'csv' ? csvRecord(record, this.columns ?? []) : jsonLine(record, this.columns);
+    return this.output.format === 'csv'
+      ? csvRecord(record, this.columns ?? [], this.output.escapeFormulas)
+      : jsonLine(record, this.columns);
   }
 
   contentType(): string {

@@ -39,6 +39,17 @@ export interface JobFileDocument {
   storageKey?: string;
   deliveredAt: Date;
   expiresAt?: Date;
+  /** Set by the sweeper once the file was removed from internal storage. */
+  expired?: boolean;
+}
+
+/** The `confirmEmail` notice of an ended job: sent at least once, retried with backoff, never fails the job. */
+export interface JobNotice {
+  state: 'pending' | 'sent' | 'abandoned';
+  attempts: number;
+  nextAttemptAt?: Date;
+  sentAt?: Date;
+  lastError?: string;
 }
 
 export interface JobDocument {
@@ -56,4 +67,5 @@ export interface JobDocument {
   request: Record<string, unknown>;
   files: Omit<JobFileDocument, '_id' | 'jobId' | 'accountId' | 'deliveredAt'>[];
   error?: { code: string; message: string };
+  notice?: JobNotice;
 }

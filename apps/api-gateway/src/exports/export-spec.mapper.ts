@@ -39,6 +39,7 @@ export function toExportSpec(dto: ContactActivityExportDto, jobId: string): Expo
       showAllProperties: dto.showAllProperties ?? false,
       limitRecordsPerFile: dto.limitRecordsPerFile,
       compress: dto.compress ?? false,
+      escapeFormulas: dto.escapeFormulas ?? false,
       fileBaseName: name,
     },
     delivery: {

@@ -4,6 +4,7 @@ import { Topic } from '@cae/contracts';
 import { ContractProducer, errorMessage, PRODUCER } from '@cae/kafka';
 import { ApiError } from '../http/api-error';
 import { JobRepository } from '../jobs/job.repository';
+import { AudienceRepository } from './audience.repository';
 
 import { ContactActivityExportDto } from './dto/contact-activity-export.dto';
 import { toExportSpec } from './export-spec.mapper';
@@ -18,6 +19,7 @@ export class ExportsService {
 
   constructor(
     private readonly jobs: JobRepository,
+    private readonly audiences: AudienceRepository,
     @Inject(PRODUCER) private readonly producer: ContractProducer,
   ) {}
 
@@ -25,7 +27,12 @@ export class ExportsService {
   async create(accountId: string, dto: ContactActivityExportDto): Promise<{ jobId: string; name: string }> {
     const jobId = randomUUID();
     const spec = toExportSpec(dto, jobId);
-    this.refuseUnsupported(dto, spec.delivery.kind);
+    this.refuseUnsupported(spec.delivery.kind);
+    if (dto.selected_audience_key !== undefined && !(await this.audiences.exists(accountId, dto.selected_audience_key))) {
+      throw new ApiError(400, 'VALIDATION_FAILED', 'invalid request: selected_audience_key', [
+        { field: 'selected_audience_key', reasons: ['no audience with this key exists in this account'] },
+      ]);
+    }
     const createdAt = new Date();
     await this.jobs.insertPending({
       _id: jobId, accountId, jobName: 'contactactivityexport', name: spec.name, status: 'pending',
@@ -46,16 +53,10 @@ export class ExportsService {
     return { jobId, name: spec.name };
   }
 
-  private refuseUnsupported(dto: ContactActivityExportDto, kind: string): void {
+  private refuseUnsupported(kind: string): void {
     const fields = [];
     if (!SUPPORTED_DESTINATIONS.has(kind)) {
       fields.push({ field: 'destination.type', reasons: [`destination type ${kind} is not supported yet; use aws (internal storage)`] });
-    }
-    if (dto.selected_audience_key !== undefined) {
-      fields.push({ field: 'selected_audience_key', reasons: ['audience filters are not supported yet'] });
-    }
-    if (dto.showAllProperties) {
-      fields.push({ field: 'showAllProperties', reasons: ['showAllProperties is not supported yet; list system properties in columnHeaders'] });
     }
     if (fields.length > 0) {
       throw new ApiError(400, 'NOT_SUPPORTED_YET', `not supported yet: ${fields.map((f) => f.field).join(', ')}`, fields);

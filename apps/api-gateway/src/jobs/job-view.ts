@@ -29,7 +29,7 @@ export function toJobView(job: JobDocument, now = new Date()) {
         view.url = `/v2/jobs/${job._id}/files/${encodeURIComponent(file.name)}`;
         if (file.expiresAt) {
           view.expiresAt = file.expiresAt.toISOString();
-          view.expired = file.expiresAt <= now;
+          view.expired = file.expired === true || file.expiresAt <= now;
         }
       }
       return view;

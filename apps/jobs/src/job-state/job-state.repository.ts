@@ -55,22 +55,32 @@ export class JobStateRepository implements OnModuleInit {
       { _id: jobId, status: { $in: [...ACTIVE] } },
       { $set: { status: 'done', endedAt: at, totalItems: totalRecords, completedItems: totalRecords } },
     );
+    await this.queueNotice(jobId);
     return 'done';
   }
 
   async fail(jobId: string, at: Date, error: { code: string; message: string }): Promise<void> {
     await this.jobs.updateOne({ _id: jobId, status: { $in: [...ACTIVE] } }, { $set: { status: 'failed', endedAt: at, error } });
+    await this.queueNotice(jobId);
+  }
+
+  /** A job that ended and asked for `confirmEmail` gets one pending notice (once, however often this runs). */
+  private async queueNotice(jobId: string): Promise<void> {
+    await this.jobs.updateOne(
+      { _id: jobId, status: { $in: ['done', 'failed'] }, 'request.confirmEmail': { $exists: true }, notice: { $exists: false } },
+      { $set: { notice: { state: 'pending', attempts: 0 } } },
+    );
   }
 
   /** Copies the file list and the delivered record count onto the job, derived from the file documents. */
-  private async refreshFiles(jobId: string): Promise<JobFileDocument[]> {
+  async refreshFiles(jobId: string): Promise<JobFileDocument[]> {
     const files = await this.files.find({ jobId }).sort({ chunkIndex: 1 }).toArray();
     await this.jobs.updateOne(
       { _id: jobId },
       {
         $set: {
-          files: files.map(({ name, records, bytes, sha256, storageKey, expiresAt, chunkIndex }) => ({
-            name, records, bytes, sha256, storageKey, expiresAt, chunkIndex,
+          files: files.map(({ name, records, bytes, sha256, storageKey, expiresAt, expired, chunkIndex }) => ({
+            name, records, bytes, sha256, storageKey, expiresAt, expired, chunkIndex,
           })),
           completedItems: files.reduce((sum, file) => sum + file.records, 0),
         },

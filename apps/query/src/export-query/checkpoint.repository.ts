@@ -13,7 +13,9 @@ export interface QueryCheckpoint {
   accountId: string;
   request: ExportRequestedValue;
   state: 'queued' | 'running' | 'done' | 'failed';
+  /** Set by the survey before the first record is sent; with the keys, it fixes the export's columns. */
   totalItems?: number;
+  systemPropertyKeys?: string[];
   nextSeq: number;
   nextBatchSeq: number;
   lastTime?: Date;

@@ -3,10 +3,11 @@ import { ActivityIndexes } from './activity-indexes';
 import { CheckpointRepository } from './checkpoint.repository';
 import { ContactResolver } from './contact-resolver';
 import { ExportQueryRunner } from './export-query.runner';
+import { ExportScopeResolver } from './export-scope';
 import { QueryScheduler } from './query-scheduler.service';
 import { RequestedConsumer } from './requested.consumer';
 
 @Module({
-  providers: [ActivityIndexes, CheckpointRepository, ContactResolver, ExportQueryRunner, QueryScheduler, RequestedConsumer],
+  providers: [ActivityIndexes, CheckpointRepository, ContactResolver, ExportQueryRunner, ExportScopeResolver, QueryScheduler, RequestedConsumer],
 })
 export class ExportQueryModule {}

@@ -1,14 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ObjectId } from 'mongodb';
 import { Collections, Db, MONGO_DB } from '@cae/mongo';
-import { Topic } from '@cae/contracts';
+import { OutputSpec, Topic } from '@cae/contracts';
 import { toExportRecord } from '@cae/formats';
 import { ContractProducer, PRODUCER } from '@cae/kafka';
 import { QueryEnv } from '../config/query-env';
 
-import { buildActivityFilter, EXPORT_SORT, ResumePoint } from './activity-filter';
+import { EXPORT_SORT, ResumePoint } from './activity-filter';
 import { CheckpointRepository, QueryCheckpoint } from './checkpoint.repository';
-import { ContactResolver } from './contact-resolver';
+import { withAllSystemProperties } from './all-properties';
+import { filteredInGroups } from './audience-membership';
+import { ExportScopeResolver } from './export-scope';
+import { surveyExport, SurveyResult } from './export-survey';
 import { RecordBatcher } from './record-batcher';
 
 /** Raised when another replica took the job over (our lease expired); this run stops without side effects. */
@@ -26,35 +29,39 @@ export class ExportQueryRunner {
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(PRODUCER) private readonly producer: ContractProducer,
     private readonly checkpoints: CheckpointRepository,
-    private readonly contacts: ContactResolver,
+    private readonly scopes: ExportScopeResolver,
     private readonly env: QueryEnv,
   ) {}
 
   async run(checkpoint: QueryCheckpoint): Promise<void> {
     const { request } = checkpoint;
     const { jobId, accountId } = request;
-    const contactIds = request.filter.contact ? await this.contacts.contactIds(accountId, request.filter.contact) : undefined;
+    const scope = await this.scopes.resolve(request);
     const activities = this.db.collection(Collections.activities);
 
-    if (checkpoint.totalItems === undefined) {
-      const totalItems = await activities.countDocuments(buildActivityFilter(accountId, request.filter, contactIds));
-      await this.publishStatus(checkpoint, { type: 'query.started', totalItems });
-      await this.save(jobId, { totalItems });
-      this.logger.log({ message: 'query started', jobId, accountId, totalItems });
+    let plan: SurveyResult;
+    if (checkpoint.totalItems !== undefined) {
+      plan = { totalItems: checkpoint.totalItems, systemPropertyKeys: checkpoint.systemPropertyKeys };
+    } else {
+      plan = await surveyExport(activities, scope, request.output.showAllProperties);
+      await this.publishStatus(checkpoint, { type: 'query.started', totalItems: plan.totalItems });
+      await this.save(jobId, plan);
+      this.logger.log({ message: 'query started', jobId, accountId, totalItems: plan.totalItems });
     }
+    // Fixed once by the survey and kept in the checkpoint: every chunk, even after a resume, has the same columns.
+    const output = withAllSystemProperties(request.output, plan.systemPropertyKeys);
 
     const after = checkpoint.lastTime && checkpoint.lastId ? { time: checkpoint.lastTime, id: checkpoint.lastId } : undefined;
-    const cursor = activities
-      .find(buildActivityFilter(accountId, request.filter, contactIds, after))
-      .sort(EXPORT_SORT)
-      .batchSize(1_000);
+    const cursor = activities.find(scope.activityFilter(after)).sort(EXPORT_SORT).batchSize(1_000);
+    const audience = scope.audience;
+    const matching = filteredInGroups(cursor, audience ? (group) => audience.keep(group) : null);
     const batcher = new RecordBatcher<ResumePoint>(this.env.QUERY_BATCH_RECORDS, this.env.QUERY_BATCH_BYTES);
     let { nextSeq, nextBatchSeq } = checkpoint;
     try {
-      for await (const document of cursor) {
+      for await (const document of matching) {
         const batch = batcher.add(toExportRecord(document), { time: document.time as Date, id: document._id as ObjectId });
         if (!batch) continue;
-        await this.publishBatch(checkpoint, nextBatchSeq, nextSeq, batch.records, false);
+        await this.publishBatch(checkpoint, output, nextBatchSeq, nextSeq, batch.records, false);
         nextSeq += batch.records.length;
         nextBatchSeq += 1;
         await this.save(jobId, { nextSeq, nextBatchSeq, lastTime: batch.lastKey?.time, lastId: batch.lastKey?.id });
@@ -63,7 +70,7 @@ export class ExportQueryRunner {
       await cursor.close();
     }
     const rest = batcher.take().records;
-    await this.publishBatch(checkpoint, nextBatchSeq, nextSeq, rest, true, nextSeq + rest.length);
+    await this.publishBatch(checkpoint, output, nextBatchSeq, nextSeq, rest, true, nextSeq + rest.length);
     await this.checkpoints.finish(jobId, this.env.INSTANCE_ID, 'done');
     this.logger.log({ message: 'query finished', jobId, accountId, records: nextSeq + rest.length });
   }
@@ -74,10 +81,10 @@ export class ExportQueryRunner {
   }
 
   private async publishBatch(
-    checkpoint: QueryCheckpoint, batchSeq: number, firstSeq: number,
+    checkpoint: QueryCheckpoint, output: OutputSpec, batchSeq: number, firstSeq: number,
     records: Record<string, unknown>[], final: boolean, totalRecords?: number,
   ): Promise<void> {
-    const { jobId, accountId, output, delivery } = checkpoint.request;
+    const { jobId, accountId, delivery } = checkpoint.request;
     await this.producer.publish(Topic.Records, jobId, {
       jobId, accountId, batchSeq, firstSeq, records, final, totalRecords, output, delivery,
     });

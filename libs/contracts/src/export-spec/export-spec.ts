@@ -38,6 +38,8 @@ export class OutputSpec {
   /** Records per file; absent means one file for the whole export. */
   @IsOptional() @IsInt() @Min(1) @Max(100_000_000) limitRecordsPerFile?: number;
   @IsBoolean() compress: boolean;
+  /** CSV only: cells a spreadsheet would run as a formula are prefixed with a quote (added in v1, optional). */
+  @IsOptional() @IsBoolean() escapeFormulas?: boolean;
   /** File base name, already checked to be path-safe: letters, digits, dashes, underscores. */
   @Matches(/^[A-Za-z0-9_-]{1,128}$/) fileBaseName: string;
 }

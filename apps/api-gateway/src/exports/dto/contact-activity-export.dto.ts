@@ -50,6 +50,9 @@ export class ContactActivityExportDto {
 
   @IsOptional() @IsBoolean() compress?: boolean;
 
+  /** Extension to the reference: CSV cells starting with = + - @ tab or CR get a leading `'` (default false). */
+  @IsOptional() @IsBoolean() escapeFormulas?: boolean;
+
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(512)
   selected_contact?: string;
 

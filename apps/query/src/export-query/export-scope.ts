@@ -1,0 +1,38 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { ExportRequestedValue } from '@cae/contracts';
+import { NonRetriableError } from '@cae/kafka';
+import { Collections, Db, MONGO_DB } from '@cae/mongo';
+import { buildActivityFilter, ResumePoint } from './activity-filter';
+import { AudienceMembership } from './audience-membership';
+import { audienceRuleToContactFilter } from './audience-rule';
+import { ContactResolver } from './contact-resolver';
+
+/** What an export reads: the activity filter, and the audience check applied to the activities it finds. */
+export interface ExportScope {
+  activityFilter(after?: ResumePoint): Record<string, unknown>;
+  audience: AudienceMembership | null;
+}
+
+/** Resolves a request's contact and audience into an ExportScope. */
+@Injectable()
+export class ExportScopeResolver implements OnModuleInit {
+  constructor(
+    @Inject(MONGO_DB) private readonly db: Db,
+    private readonly contacts: ContactResolver,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.db.collection(Collections.audiences).createIndex({ accountId: 1, key: 1 }, { unique: true });
+  }
+
+  async resolve({ accountId, filter }: ExportRequestedValue): Promise<ExportScope> {
+    const contactIds = filter.contact ? await this.contacts.contactIds(accountId, filter.contact) : undefined;
+    let audience: AudienceMembership | null = null;
+    if (filter.audienceKey) {
+      const saved = await this.db.collection(Collections.audiences).findOne({ accountId, key: filter.audienceKey });
+      if (!saved) throw new NonRetriableError('AUDIENCE_NOT_FOUND', `the audience ${filter.audienceKey} no longer exists`);
+      audience = new AudienceMembership(this.db, accountId, audienceRuleToContactFilter(saved.rule));
+    }
+    return { activityFilter: (after) => buildActivityFilter(accountId, filter, contactIds, after), audience };
+  }
+}

@@ -1,0 +1,32 @@
+import { Collection } from 'mongodb';
+import { filteredInGroups } from './audience-membership';
+import { PropertyKeyCollector } from './all-properties';
+import { ExportScope } from './export-scope';
+
+export interface SurveyResult {
+  totalItems: number;
+  /** Sorted system property keys of the matching records (only when `showAllProperties`). */
+  systemPropertyKeys?: string[];
+}
+
+/**
+ * Counts the records an export will contain before it starts. A plain count when the database can answer it;
+ * otherwise (audience, or `showAllProperties` needing the property keys) one streaming pass over the matching
+ * activities, reading only `cID` and `system_properties`, in bounded memory.
+ */
+export async function surveyExport(activities: Collection, scope: ExportScope, wantKeys: boolean): Promise<SurveyResult> {
+  if (!scope.audience && !wantKeys) return { totalItems: await activities.countDocuments(scope.activityFilter()) };
+  const cursor = activities.find(scope.activityFilter(), { projection: { cID: 1, system_properties: 1 } }).batchSize(1_000);
+  const keys = new PropertyKeyCollector();
+  let totalItems = 0;
+  try {
+    const audience = scope.audience;
+    for await (const document of filteredInGroups(cursor, audience ? (group) => audience.keep(group) : null)) {
+      totalItems += 1;
+      if (wantKeys) keys.add(document.system_properties);
+    }
+  } finally {
+    await cursor.close();
+  }
+  return { totalItems, systemPropertyKeys: wantKeys ? keys.sorted() : undefined };
+}
