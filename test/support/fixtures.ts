@@ -100,3 +100,30 @@ export function asExported(activity: TestActivity): Record<string, unknown> {
   const { accountId: _accountId, ...rest } = activity;
   return JSON.parse(JSON.stringify({ ...rest, _id: activity._id.toHexString(), time: activity.time.toISOString() }));
 }
+
+export interface TestContact {
+  accountId: string;
+  cID: string;
+  email: string;
+  secondaryIdentifiers: { key: string; value: string }[];
+  attributes: Record<string, unknown>;
+}
+
+/** Contacts `cid-0` .. `cid-49` matching makeActivities' cIDs: every third one is `vip`, ages 20..69. */
+export async function insertContacts(accountId: string): Promise<TestContact[]> {
+  const contacts = Array.from({ length: 50 }, (_, n) => ({
+    accountId,
+    cID: `cid-${n}`,
+    email: `contact-${n}@example.com`,
+    secondaryIdentifiers: [{ key: 'phone', value: `+1555000${String(n).padStart(2, '0')}` }],
+    attributes: { tier: n % 3 === 0 ? 'vip' : 'regular', age: 20 + n, city: n % 2 === 0 ? 'Lyon' : 'Austin' },
+  }));
+  await (await database()).collection('contacts').insertMany(contacts.map((contact) => ({ ...contact })));
+  return contacts;
+}
+
+/** Stores a rule as an object, or as JSON text when it uses operators (FerretDB refuses `$` field names). */
+export async function insertAudience(accountId: string, key: string, rule: object): Promise<void> {
+  const usesOperators = JSON.stringify(rule).includes('"$');
+  await (await database()).collection('audiences').insertOne({ accountId, key, rule: usesOperators ? JSON.stringify(rule) : rule });
+}

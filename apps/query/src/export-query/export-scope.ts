@@ -31,8 +31,21 @@ export class ExportScopeResolver implements OnModuleInit {
     if (filter.audienceKey) {
       const saved = await this.db.collection(Collections.audiences).findOne({ accountId, key: filter.audienceKey });
       if (!saved) throw new NonRetriableError('AUDIENCE_NOT_FOUND', `the audience ${filter.audienceKey} no longer exists`);
-      audience = new AudienceMembership(this.db, accountId, audienceRuleToContactFilter(saved.rule));
+      audience = new AudienceMembership(this.db, accountId, audienceRuleToContactFilter(parseRule(saved.rule)));
     }
     return { activityFilter: (after) => buildActivityFilter(accountId, filter, contactIds, after), audience };
+  }
+}
+
+/**
+ * A rule is stored as an object, or as its JSON text: FerretDB refuses field names starting with `$`, so a rule
+ * with operators (`$and`, `$gt`, ...) can only be kept there as a string.
+ */
+function parseRule(rule: unknown): unknown {
+  if (typeof rule !== 'string') return rule;
+  try {
+    return JSON.parse(rule);
+  } catch {
+    throw new NonRetriableError('AUDIENCE_RULE_INVALID', 'the audience rule is not valid JSON');
   }
 }
