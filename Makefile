@@ -3,6 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export NX_DAEMON := false
 export NX_NO_CLOUD := true
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 REPORTS := .data/reports
 
 .PHONY: help deps tools build up down status lint unit e2e test clean

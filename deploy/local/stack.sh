@@ -123,6 +123,8 @@ service_env() {
   export S3_ENDPOINT="http://127.0.0.1:$S3_PORT" S3_ACCESS_KEY_ID S3_SECRET_ACCESS_KEY
   export WRITER_TMP_DIR="$STACK_DIR/writer-tmp"
   export SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" PUBLIC_BASE_URL="http://127.0.0.1:$PORT"
+  # The AWS SDK version is pinned; its notice that later releases will need Node 22 is noise here.
+  export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 }
 
 service_port() {

@@ -7,7 +7,7 @@ import { HealthModule } from '@cae/service-kit';
 import { GatewayEnv } from './config/gateway-env';
 import { ExportsModule } from './exports/exports.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
-import { strictValidationPipe } from './http/validation.pipe';
+import { BodyShapePipe, strictValidationPipe } from './http/validation.pipe';
 import { JobsModule } from './jobs/jobs.module';
 
 /** The service's root module, built from its validated environment. */
@@ -26,6 +26,8 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        // Pipes run in order: the body's shape first, then the DTO.
+        { provide: APP_PIPE, useClass: BodyShapePipe },
         { provide: APP_PIPE, useFactory: strictValidationPipe },
       ],
     };
