@@ -42,6 +42,7 @@ unit: deps
 	npx jest -c jest.config.js --json --outputFile=$(REPORTS)/unit.json
 
 e2e: tools build
+	@bash deploy/local/install.sh test-servers
 	@mkdir -p $(REPORTS)
 	npx jest -c test/jest.config.js --runInBand --json --outputFile=$(REPORTS)/e2e.json
 

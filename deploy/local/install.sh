@@ -56,5 +56,13 @@ case "${1:-all}" in
     ferretdb
     go_tool versitygw github.com/versity/versitygw/cmd/versitygw "$VERSITYGW_VERSION"
     go_tool mailpit github.com/axllent/mailpit "$MAILPIT_VERSION"
+    go_tool fake-gcs-server github.com/fsouza/fake-gcs-server "$FAKE_GCS_VERSION"
+    ;;
+  test-servers)
+    # OpenSSH and vsftpd from Debian: the SFTP and FTP servers the delivery tests upload to (needs root).
+    if [ ! -x /usr/sbin/sshd ] || [ ! -x /usr/sbin/vsftpd ]; then
+      echo "[install] openssh-server vsftpd (apt)"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server vsftpd >/dev/null
+    fi
     ;;
 esac

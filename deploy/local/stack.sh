@@ -123,6 +123,12 @@ service_env() {
   export S3_ENDPOINT="http://127.0.0.1:$S3_PORT" S3_ACCESS_KEY_ID S3_SECRET_ACCESS_KEY
   export WRITER_TMP_DIR="$STACK_DIR/writer-tmp"
   export SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" PUBLIC_BASE_URL="http://127.0.0.1:$PORT"
+  # Seals destination credentials at rest: one random key per stack, kept beside its data.
+  if [ -z "${CREDENTIALS_KEY:-}" ]; then
+    [ -s "$STACK_DIR/credentials.key" ] || (umask 077; node -e "process.stdout.write(require('crypto').randomBytes(32).toString('hex'))" > "$STACK_DIR/credentials.key")
+    CREDENTIALS_KEY=$(cat "$STACK_DIR/credentials.key")
+  fi
+  export CREDENTIALS_KEY
   # The AWS SDK version is pinned; its notice that later releases will need Node 22 is noise here.
   export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 }

@@ -65,14 +65,4 @@ describe('authentication and validation', () => {
     expect(form.status).toBe(415);
     expect(await jobsOfAccount()).toBe(0);
   });
-
-  it('answers a clear 400 for destinations not delivered yet', async () => {
-    const response = await api<{ code: string; fields: { field: string }[] }>('POST', '/v2/contactactivityexport', {
-      key, body: { ...valid, destination: { type: 'sftp', server: 'sftp.example.com', port: 22, username: 'u', password: 'p', path: './' } },
-    });
-    expect(response.status).toBe(400);
-    expect(response.body.code).toBe('NOT_SUPPORTED_YET');
-    expect(response.body.fields.map((f) => f.field)).toEqual(['destination.type']);
-    expect(await jobsOfAccount()).toBe(0);
-  });
 });

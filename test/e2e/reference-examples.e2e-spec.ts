@@ -36,13 +36,12 @@ describe('the reference\'s example requests', () => {
   });
   afterAll(closeDatabase);
 
-  it('accepts every example as written (external destinations answer NOT_SUPPORTED_YET on destination.type only)', async () => {
-    const first = await api('POST', '/v2/contactactivityexport', { key, body: EXAMPLES.internalCsv });
-    expect(first.status).toBe(202);
-    for (const name of ['ftpCsv', 's3Csv', 'gcsCsv', 'ftpJson']) {
-      const response = await api<{ code: string; fields: { field: string }[] }>('POST', '/v2/contactactivityexport', { key, body: EXAMPLES[name] });
-      expect({ name, status: response.status, code: response.body.code, fields: response.body.fields.map((f) => f.field) })
-        .toEqual({ name, status: 400, code: 'NOT_SUPPORTED_YET', fields: ['destination.type'] });
+  it('accepts every example as written', async () => {
+    // Their hosts and buckets (ftp.example.com, my_bucket, bucketname) do not exist here: those jobs fail at delivery.
+    // The destinations suite runs the same requests against real local servers.
+    for (const name of Object.keys(EXAMPLES)) {
+      const response = await api('POST', '/v2/contactactivityexport', { key, body: EXAMPLES[name] });
+      expect({ name, status: response.status }).toEqual({ name, status: 202 });
     }
   });
 

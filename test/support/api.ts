@@ -40,7 +40,7 @@ export interface JobView {
   status: string;
   totalItems: number | null;
   completedItems: number;
-  files: { name: string; records: number; bytes: number; sha256: string; url?: string; expiresAt?: string }[];
+  files: { name: string; records: number; bytes: number; sha256: string; url?: string; location?: string; expiresAt?: string }[];
   error?: { code: string; message: string };
   request: Record<string, unknown>;
   startedAt: string | null;

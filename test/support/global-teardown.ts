@@ -4,5 +4,7 @@ import { ROOT, TEST_STACK_ENV } from './test-stack';
 /** Stops the test stack; KEEP_TEST_STACK=1 leaves it running to look at its logs and data. */
 export default function globalTeardown(): void {
   if (process.env.KEEP_TEST_STACK === '1') return;
-  execFileSync('bash', ['deploy/local/stack.sh', 'down'], { cwd: ROOT, env: { ...process.env, ...TEST_STACK_ENV }, stdio: 'inherit' });
+  for (const script of ['stack.sh', 'test-destinations.sh']) {
+    execFileSync('bash', [`deploy/local/${script}`, 'down'], { cwd: ROOT, env: { ...process.env, ...TEST_STACK_ENV }, stdio: 'inherit' });
+  }
 }

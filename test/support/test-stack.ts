@@ -24,6 +24,21 @@ export const TEST_STACK_ENV: Record<string, string> = {
   // Fast sweeps and notices so the suites see them within seconds.
   SWEEP_INTERVAL_MS: '500',
   NOTIFY_INTERVAL_MS: '300',
+  // Customer-side servers of the delivery tests (deploy/local/test-destinations.sh), all on loopback.
+  SFTP_PORT: '12222',
+  FTP_PORT: '12121',
+  GCS_PORT: '14443',
+  // Only this one loopback address is allowed as a destination host; 127.0.0.2 stays refused.
+  DESTINATION_HOST_ALLOWLIST: '127.0.0.1/32',
+  S3_DEST_PORT: '17071',
+  S3_DESTINATION_ENDPOINT: 'http://127.0.0.1:17071',
+  S3_DESTINATION_FORCE_PATH_STYLE: 'true',
+  GCS_ENDPOINT: 'http://127.0.0.1:14443',
+  GCS_PROJECT_ID: 'test',
+  // A retry budget of at least 0.25+0.5+1+2+2 = 5.75 s and at most 11.5 s.
+  DELIVERY_MAX_ATTEMPTS: '6',
+  DELIVERY_RETRY_BASE_MS: '500',
+  DELIVERY_RETRY_CAP_MS: '4000',
 };
 
 export const API_URL = `http://127.0.0.1:${TEST_STACK_ENV.PORT}`;

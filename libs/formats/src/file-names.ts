@@ -15,3 +15,9 @@ export function chunkFileName(output: OutputSpec, chunkIndex: number): string {
 export function chunkIndexOf(seq: number, limitRecordsPerFile: number | undefined): number {
   return limitRecordsPerFile ? Math.floor(seq / limitRecordsPerFile) : 0;
 }
+
+/** Content type of an export file, from its name. */
+export function contentTypeOf(fileName: string): string {
+  if (fileName.endsWith('.gz')) return 'application/gzip';
+  return fileName.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/x-ndjson';
+}

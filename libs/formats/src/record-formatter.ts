@@ -21,9 +21,4 @@ export class RecordFormatter {
       ? csvRecord(record, this.columns ?? [], this.output.escapeFormulas)
       : jsonLine(record, this.columns);
   }
-
-  contentType(): string {
-    if (this.output.compress) return 'application/gzip';
-    return this.output.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson';
-  }
 }

@@ -3,7 +3,7 @@ import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { decodePayload, InvalidPayloadError, Topic, TopicPayloads } from '@cae/contracts';
 import { backoffMs, sleep } from './backoff';
 import { ContractProducer } from './contract-producer';
-import { errorMessage, NonRetriableError } from './errors';
+import { errorMessage, NonRetriableError, RetriableError } from './errors';
 
 export interface ConsumedMessage<T> {
   partition: number;
@@ -20,8 +20,10 @@ export interface ConsumerControls {
 }
 
 /** A message that could not be handled: its key (the jobId), the reason and whether it was off-contract. */
-export interface RejectedMessage {
+export interface RejectedMessage<V = unknown> {
   key: string | null;
+  /** The payload, when it was valid and its handling failed for good. */
+  value?: V;
   partition: number;
   offset: string;
   error: NonRetriableError | InvalidPayloadError;
@@ -32,7 +34,7 @@ export interface ContractConsumerOptions<T extends Topic> {
   groupId: string;
   handle(message: ConsumedMessage<TopicPayloads[T]>, controls: ConsumerControls): Promise<void>;
   /** Called after a message went to the dead-letter topic, e.g. to fail its job. Must not throw. */
-  onRejected(rejected: RejectedMessage): Promise<void>;
+  onRejected(rejected: RejectedMessage<TopicPayloads[T]>): Promise<void>;
   /**
    * `after-each` (default): the offset is committed once `handle` resolved, i.e. after its effect is durable.
    * `manual`: the handler commits through `controls.commit` when its effects allow (the writer's open chunks).
@@ -40,8 +42,10 @@ export interface ContractConsumerOptions<T extends Topic> {
   commit?: 'after-each' | 'manual';
   /** Called with this member's partitions of the topic after every rebalance. */
   onAssignment?(partitions: number[]): void;
-  /** Attempts of a retriable failure before it is treated as non-retriable. */
+  /** Attempts of a retriable failure before it is treated as non-retriable, and the backoff between them. */
   maxAttempts?: number;
+  retryBaseMs?: number;
+  retryCapMs?: number;
   maxBytesPerPartition?: number;
 }
 
@@ -98,12 +102,13 @@ export class ContractConsumer<T extends Topic> {
       if (!isRunning() || isStale()) return;
       const key = message.key?.toString() ?? null;
       const where = { key, partition: batch.partition, offset: message.offset };
+      let value: TopicPayloads[T] | undefined;
       try {
-        const value = decodePayload(this.options.topic, message.value);
+        value = decodePayload(this.options.topic, message.value);
         await this.handleWithRetries({ ...where, value }, controls, isRunning);
       } catch (error) {
         if (!(error instanceof InvalidPayloadError || error instanceof NonRetriableError)) throw error;
-        await this.reject({ ...where, error }, message.value);
+        await this.reject({ ...where, value, error }, message.value);
       }
       resolveOffset(message.offset);
       if ((this.options.commit ?? 'after-each') === 'after-each') {
@@ -126,18 +131,20 @@ export class ContractConsumer<T extends Topic> {
       } catch (error) {
         if (error instanceof NonRetriableError || error instanceof InvalidPayloadError) throw error;
         if (attempt + 1 >= maxAttempts) {
+          // A RetriableError keeps its own code and user-facing message; anything else is reported generically.
+          if (error instanceof RetriableError) throw new NonRetriableError(error.code, `${error.message} (gave up after ${maxAttempts} attempts)`);
           throw new NonRetriableError('RETRIES_EXHAUSTED', `gave up after ${maxAttempts} attempts: ${errorMessage(error)}`);
         }
         this.logger.warn({ message: 'retriable failure', jobId: message.key, attempt, error: errorMessage(error) });
         if (!isRunning()) throw error;
-        await sleep(backoffMs(attempt));
+        await sleep(backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs));
       } finally {
         clearInterval(pacemaker);
       }
     }
   }
 
-  private async reject(rejected: RejectedMessage, raw: Buffer | null): Promise<void> {
+  private async reject(rejected: RejectedMessage<TopicPayloads[T]>, raw: Buffer | null): Promise<void> {
     const reason = errorMessage(rejected.error);
     this.logger.error({ message: 'message dead-lettered', jobId: rejected.key, reason });
     await this.deadLetters.publish(Topic.DeadLetter, rejected.key ?? 'unknown', {

@@ -14,6 +14,20 @@ export class NonRetriableError extends Error {
   }
 }
 
+/**
+ * A failure worth retrying (host briefly unreachable, connection reset) that still has a specific code and a
+ * message for the user, used when the retries run out.
+ */
+export class RetriableError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RetriableError';
+  }
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -37,6 +37,8 @@ export interface JobFileDocument {
   bytes: number;
   sha256: string;
   storageKey?: string;
+  /** Where an external destination received the file (no credentials). */
+  location?: string;
   deliveredAt: Date;
   expiresAt?: Date;
   /** Set by the sweeper once the file was removed from internal storage. */

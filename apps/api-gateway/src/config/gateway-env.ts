@@ -1,4 +1,5 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsString, Max, Min, Validate } from 'class-validator';
+import { CredentialsKeyConstraint } from '@cae/secrets';
 import { StorageEnv } from '@cae/config';
 
 export class GatewayEnv extends StorageEnv {
@@ -7,4 +8,8 @@ export class GatewayEnv extends StorageEnv {
   @IsInt() @Min(1024) @Max(10 * 1024 * 1024) MAX_BODY_BYTES: number = 256 * 1024;
   /** How long files kept in internal storage stay downloadable. */
   @IsInt() @Min(1) FILE_RETENTION_DAYS: number = 30;
+  /** Seals destination credentials at rest (AES-256-GCM). Required: there is no built-in default key. */
+  @Validate(CredentialsKeyConstraint) CREDENTIALS_KEY: string;
+  /** Destination hosts allowed although private (comma-separated names, addresses or CIDR ranges). */
+  @IsString() DESTINATION_HOST_ALLOWLIST: string = '';
 }

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { ContactActivityExportDto } from './dto/contact-activity-export.dto';
-import { toExportSpec } from './export-spec.mapper';
+import { toDestinationSecrets, toExportSpec } from './export-spec.mapper';
 import { redactRequest } from './redact';
 
 const jobId = '12345678-aaaa-4bbb-8ccc-1234567890ab';
@@ -10,7 +10,7 @@ describe(toExportSpec.name, () => {
     const sut = toExportSpec(plainToInstance(ContactActivityExportDto, { exportType: 'csv' }), jobId);
     expect(sut.name).toBe('export-12345678');
     expect(sut.output).toMatchObject({ format: 'csv', showHeader: true, compress: false, showAllProperties: false, fileBaseName: 'export-12345678' });
-    expect(sut.delivery).toEqual({ kind: 'internal', path: undefined });
+    expect(sut.delivery).toEqual({ kind: 'internal' });
     expect(sut.filter.actions).toBeUndefined();
   });
 
@@ -30,7 +30,19 @@ describe(toExportSpec.name, () => {
     const dto = plainToInstance(ContactActivityExportDto, {
       exportType: 'csv', destination: { type: 'sftp', server: 'h', port: 22, username: 'u', password: 'hunter2', path: './' },
     });
-    expect(JSON.stringify(toExportSpec(dto, jobId))).not.toContain('hunter2');
+    const spec = toExportSpec(dto, jobId);
+    expect(JSON.stringify(spec)).not.toContain('hunter2');
+    expect(JSON.stringify(spec)).not.toContain('"u"');
+    expect(spec.delivery).toEqual({ kind: 'sftp', server: 'h', port: 22, path: './' });
+    expect(toDestinationSecrets(dto)).toEqual({ username: 'u', password: 'hunter2' });
+  });
+
+  it('splits an S3 destination into spec and secrets', () => {
+    const dto = plainToInstance(ContactActivityExportDto, {
+      exportType: 'csv', destination: { type: 's3', aws_access_key_id: 'AK', aws_secret_access_key: 'SK', aws_bucket: 'b', aws_region: 'us-west-2', path: 'folder' },
+    });
+    expect(toExportSpec(dto, jobId).delivery).toEqual({ kind: 's3', bucket: 'b', region: 'us-west-2', path: 'folder' });
+    expect(toDestinationSecrets(dto)).toEqual({ awsAccessKeyId: 'AK', awsSecretAccessKey: 'SK' });
   });
 });
 

@@ -1,4 +1,5 @@
 import { DeliverySpec, ExportFilter, OutputSpec } from '@cae/contracts';
+import { DestinationSecrets } from '@cae/secrets';
 import { ContactActivityExportDto } from './dto/contact-activity-export.dto';
 
 export interface ExportSpec {
@@ -42,9 +43,27 @@ export function toExportSpec(dto: ContactActivityExportDto, jobId: string): Expo
       escapeFormulas: dto.escapeFormulas ?? false,
       fileBaseName: name,
     },
-    delivery: {
-      kind: !dto.destination || dto.destination.type === 'aws' ? 'internal' : dto.destination.type,
-      path: dto.destination?.path,
-    },
+    delivery: toDeliverySpec(dto),
   };
+}
+
+function toDeliverySpec({ destination }: ContactActivityExportDto): DeliverySpec {
+  if (!destination || destination.type === 'aws') return { kind: 'internal' };
+  switch (destination.type) {
+    case 'sftp':
+    case 'ftp':
+      return { kind: destination.type, server: destination.server, port: destination.port, path: destination.path };
+    case 's3':
+      return { kind: 's3', bucket: destination.aws_bucket, region: destination.aws_region, path: destination.path };
+    case 'gcs':
+      return { kind: 'gcs', bucket: destination.gcs_bucket, path: destination.path };
+  }
+}
+
+/** The secret half of a destination, kept out of the spec; null when there is nothing secret. */
+export function toDestinationSecrets({ destination }: ContactActivityExportDto): DestinationSecrets | null {
+  if (!destination) return null;
+  if (destination.type === 'sftp' || destination.type === 'ftp') return { username: destination.username, password: destination.password };
+  if (destination.type === 's3') return { awsAccessKeyId: destination.aws_access_key_id, awsSecretAccessKey: destination.aws_secret_access_key };
+  return null;
 }

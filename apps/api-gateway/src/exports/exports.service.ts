@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Topic } from '@cae/contracts';
+import { HostPolicy, HostRefusedError } from '@cae/host-policy';
+import { SecretStore } from '@cae/secrets';
 import { ContractProducer, errorMessage, PRODUCER } from '@cae/kafka';
 import { ApiError } from '../http/api-error';
 import { JobRepository } from '../jobs/job.repository';
 import { AudienceRepository } from './audience.repository';
 
 import { ContactActivityExportDto } from './dto/contact-activity-export.dto';
-import { toExportSpec } from './export-spec.mapper';
+import { toDestinationSecrets, toExportSpec } from './export-spec.mapper';
 import { redactRequest } from './redact';
-
-/** Destinations delivered so far; the others are refused before anything is created. */
-const SUPPORTED_DESTINATIONS = new Set(['internal']);
 
 @Injectable()
 export class ExportsService {
@@ -20,6 +19,8 @@ export class ExportsService {
   constructor(
     private readonly jobs: JobRepository,
     private readonly audiences: AudienceRepository,
+    private readonly secrets: SecretStore,
+    private readonly hosts: HostPolicy,
     @Inject(PRODUCER) private readonly producer: ContractProducer,
   ) {}
 
@@ -27,13 +28,15 @@ export class ExportsService {
   async create(accountId: string, dto: ContactActivityExportDto): Promise<{ jobId: string; name: string }> {
     const jobId = randomUUID();
     const spec = toExportSpec(dto, jobId);
-    this.refuseUnsupported(spec.delivery.kind);
+    await this.refuseHost(spec.delivery.server);
     if (dto.selected_audience_key !== undefined && !(await this.audiences.exists(accountId, dto.selected_audience_key))) {
       throw new ApiError(400, 'VALIDATION_FAILED', 'invalid request: selected_audience_key', [
         { field: 'selected_audience_key', reasons: ['no audience with this key exists in this account'] },
       ]);
     }
     const createdAt = new Date();
+    const secrets = toDestinationSecrets(dto);
+    if (secrets) await this.secrets.put(jobId, accountId, secrets);
     await this.jobs.insertPending({
       _id: jobId, accountId, jobName: 'contactactivityexport', name: spec.name, status: 'pending',
       totalItems: null, completedItems: 0, createdAt, startedAt: null, endedAt: null,
@@ -53,13 +56,15 @@ export class ExportsService {
     return { jobId, name: spec.name };
   }
 
-  private refuseUnsupported(kind: string): void {
-    const fields = [];
-    if (!SUPPORTED_DESTINATIONS.has(kind)) {
-      fields.push({ field: 'destination.type', reasons: [`destination type ${kind} is not supported yet; use aws (internal storage)`] });
-    }
-    if (fields.length > 0) {
-      throw new ApiError(400, 'NOT_SUPPORTED_YET', `not supported yet: ${fields.map((f) => f.field).join(', ')}`, fields);
+  /** A user-supplied SFTP/FTP host must not point into our own network (unless the operator allowed it). */
+  private async refuseHost(server: string | undefined): Promise<void> {
+    if (server === undefined) return;
+    try {
+      await this.hosts.resolve(server);
+    } catch (error) {
+      // A name that does not resolve now may later; delivery retries it and fails the job if it never does.
+      if (!(error instanceof HostRefusedError) || error.reason === 'unresolvable') return;
+      throw new ApiError(400, 'DESTINATION_HOST_REFUSED', `invalid request: destination.server`, [{ field: 'destination.server', reasons: [error.message] }]);
     }
   }
 }

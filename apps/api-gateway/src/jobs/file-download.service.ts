@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
+import { contentTypeOf } from '@cae/formats';
 import { JobDocument } from '@cae/mongo';
 import { ObjectStorage } from '@cae/storage';
 import { GatewayEnv } from '../config/gateway-env';
@@ -23,7 +24,7 @@ export class FileDownloadService {
     const stored = await this.storage.get(this.env.FILES_BUCKET, file.storageKey);
     if (!stored) throw new ApiError(410, 'FILE_EXPIRED', 'the file is no longer kept; run the export again');
     response.status(200);
-    response.setHeader('Content-Type', fileName.endsWith('.gz') ? 'application/gzip' : fileName.endsWith('.csv') ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
+    response.setHeader('Content-Type', contentTypeOf(fileName));
     response.setHeader('Content-Length', String(stored.bytes));
     response.setHeader('Content-Disposition', `attachment; filename="${file.name}"`);
     response.setHeader('X-Content-SHA256', file.sha256);

@@ -5,6 +5,7 @@ export interface JobFileView {
   records: number;
   bytes: number;
   sha256: string;
+  location?: string;
   url?: string;
   expiresAt?: string;
   expired?: boolean;
@@ -25,6 +26,7 @@ export function toJobView(job: JobDocument, now = new Date()) {
     request: job.request,
     files: (job.files ?? []).map((file): JobFileView => {
       const view: JobFileView = { name: file.name, records: file.records, bytes: file.bytes, sha256: file.sha256 };
+      if (file.location) view.location = file.location;
       if (file.storageKey) {
         view.url = `/v2/jobs/${job._id}/files/${encodeURIComponent(file.name)}`;
         if (file.expiresAt) {

@@ -1,7 +1,25 @@
-import { IsInt, Max, Min } from 'class-validator';
-import { StorageEnv } from '@cae/config';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsString, Matches, Max, Min, Validate, ValidateIf } from 'class-validator';
+import { StorageEnv, toBoolean } from '@cae/config';
+import { CredentialsKeyConstraint } from '@cae/secrets';
 
 export class DeliveryEnv extends StorageEnv {
   /** Health and metrics port. */
   @IsInt() @Min(1) @Max(65535) PORT: number = 3103;
+  /** Opens destination credentials sealed by the gateway (the same key). */
+  @Validate(CredentialsKeyConstraint) CREDENTIALS_KEY: string;
+  /** Destination hosts allowed although private (comma-separated names, addresses or CIDR ranges). */
+  @IsString() DESTINATION_HOST_ALLOWLIST: string = '';
+  /** S3 destinations: endpoint override (S3-compatible services, tests). Empty: AWS, from the request's region. */
+  @ValidateIf((env) => env.S3_DESTINATION_ENDPOINT !== '') @Matches(/^https?:\/\//) S3_DESTINATION_ENDPOINT: string = '';
+  @Transform(toBoolean) @IsBoolean() S3_DESTINATION_FORCE_PATH_STYLE: boolean = false;
+  /** GCS destinations: endpoint override (tests). Empty: Google Cloud Storage with the service's own identity. */
+  @ValidateIf((env) => env.GCS_ENDPOINT !== '') @Matches(/^https?:\/\//) GCS_ENDPOINT: string = '';
+  @IsString() GCS_PROJECT_ID: string = '';
+  /** Retry budget of a delivery: attempts, and the backoff base/cap between them (equal jitter). */
+  @IsInt() @Min(1) @Max(100) DELIVERY_MAX_ATTEMPTS: number = 8;
+  @IsInt() @Min(10) DELIVERY_RETRY_BASE_MS: number = 1_000;
+  @IsInt() @Min(10) DELIVERY_RETRY_CAP_MS: number = 30_000;
+  /** Connection and idle timeout towards a destination. */
+  @IsInt() @Min(1_000) DELIVERY_TIMEOUT_MS: number = 20_000;
 }

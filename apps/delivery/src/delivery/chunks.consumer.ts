@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Kafka } from 'kafkajs';
 import { Topic } from '@cae/contracts';
 import { ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage } from '@cae/kafka';
+import { DeliveryEnv } from '../config/delivery-env';
 import { DeliveryService } from './delivery.service';
 
 /** Consumes staged-chunk events one at a time; the offset is committed after the delivery step is durable. */
@@ -14,12 +15,16 @@ export class ChunksConsumer implements OnApplicationBootstrap, OnApplicationShut
     @Inject(KAFKA) kafka: Kafka,
     @Inject(PRODUCER) producer: ContractProducer,
     private readonly delivery: DeliveryService,
+    env: DeliveryEnv,
   ) {
     this.consumer = new ContractConsumer(kafka, producer, {
       topic: Topic.Chunks,
       groupId: 'contactactivityexport-delivery',
       handle: ({ value }) => this.delivery.onChunkStaged(value),
       onRejected: (rejected) => this.failJob(rejected),
+      maxAttempts: env.DELIVERY_MAX_ATTEMPTS,
+      retryBaseMs: env.DELIVERY_RETRY_BASE_MS,
+      retryCapMs: env.DELIVERY_RETRY_CAP_MS,
     });
   }
 
@@ -31,11 +36,14 @@ export class ChunksConsumer implements OnApplicationBootstrap, OnApplicationShut
     return this.consumer.stop();
   }
 
-  private async failJob({ key, error }: RejectedMessage): Promise<void> {
+  private async failJob({ key, value, error }: RejectedMessage<{ accountId: string }>): Promise<void> {
     if (!key) return;
-    const code = 'code' in error ? error.code : 'INVALID_CHUNK_MESSAGE';
+    // A delivery error's message is written for the user; an unreadable message gets a generic one.
+    const failure = 'code' in error
+      ? { code: error.code, message: error.message.slice(0, 1000) }
+      : { code: 'INVALID_CHUNK_MESSAGE', message: `delivering the export files failed: ${error.message.slice(0, 500)}` };
     await this.delivery
-      .reportFailure(key, 'unknown', { code, message: `delivering the export files failed: ${error.message.slice(0, 500)}` })
+      .reportFailure(key, value?.accountId ?? 'unknown', failure)
       .catch((publishError) => this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }));
   }
 }

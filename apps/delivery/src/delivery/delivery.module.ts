@@ -1,8 +1,15 @@
 import { Module } from '@nestjs/common';
+import { HostPolicy } from '@cae/host-policy';
+import { Db, MONGO_DB } from '@cae/mongo';
+import { CredentialCipher, SecretStore } from '@cae/secrets';
 import { ObjectStorage } from '@cae/storage';
 import { DeliveryEnv } from '../config/delivery-env';
 import { DestinationRegistry } from '../destinations/destination.registry';
+import { FtpDestination } from '../destinations/ftp.destination';
+import { GcsDestination } from '../destinations/gcs.destination';
 import { InternalStorageDestination } from '../destinations/internal-storage.destination';
+import { S3Destination } from '../destinations/s3.destination';
+import { SftpDestination } from '../destinations/sftp.destination';
 import { ChunksConsumer } from './chunks.consumer';
 import { DeliveryProgressRepository } from './delivery-progress.repository';
 import { DeliveryService } from './delivery.service';
@@ -14,7 +21,17 @@ import { DeliveryService } from './delivery.service';
     DeliveryProgressRepository,
     DestinationRegistry,
     InternalStorageDestination,
+    SftpDestination,
+    FtpDestination,
+    S3Destination,
+    GcsDestination,
     { provide: ObjectStorage, inject: [DeliveryEnv], useFactory: (env: DeliveryEnv) => ObjectStorage.fromEnv(env) },
+    { provide: HostPolicy, inject: [DeliveryEnv], useFactory: (env: DeliveryEnv) => HostPolicy.fromList(env.DESTINATION_HOST_ALLOWLIST) },
+    {
+      provide: SecretStore,
+      inject: [MONGO_DB, DeliveryEnv],
+      useFactory: (db: Db, env: DeliveryEnv) => new SecretStore(db, new CredentialCipher(env.CREDENTIALS_KEY)),
+    },
   ],
 })
 export class DeliveryModule {}

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ChunkStagedValue, Topic } from '@cae/contracts';
 import { ContractProducer, NonRetriableError, PRODUCER } from '@cae/kafka';
+import { SecretStore } from '@cae/secrets';
 import { ObjectStorage } from '@cae/storage';
 import { DeliveryEnv } from '../config/delivery-env';
 import { DestinationRegistry } from '../destinations/destination.registry';
@@ -20,6 +21,7 @@ export class DeliveryService {
     private readonly progress: DeliveryProgressRepository,
     private readonly destinations: DestinationRegistry,
     private readonly storage: ObjectStorage,
+    private readonly secrets: SecretStore,
     private readonly env: DeliveryEnv,
     @Inject(PRODUCER) private readonly producer: ContractProducer,
   ) {}
@@ -45,12 +47,21 @@ export class DeliveryService {
   private async deliver(item: DeliveryItem): Promise<void> {
     if (item.delivered) return;
     const { chunk } = item;
-    const receipt = await this.destinations.for(chunk.delivery.kind).deliver(chunk);
+    const secrets = chunk.delivery.kind === 'internal' ? null : await this.secrets.get(chunk.jobId, chunk.accountId);
+    const receipt = await this.destinations.for(chunk.delivery.kind).deliver({
+      chunk,
+      secrets,
+      open: async () => {
+        const staged = await this.storage.get(this.env.STAGING_BUCKET, chunk.stagingKey);
+        if (!staged) throw new NonRetriableError('STAGED_FILE_MISSING', `staged file ${chunk.fileName} is missing`);
+        return staged.body;
+      },
+    });
     await this.report(chunk, {
       type: 'file.delivered',
       file: {
-        name: chunk.fileName, chunkIndex: chunk.chunkIndex, records: chunk.records, bytes: chunk.bytes,
-        sha256: chunk.sha256, storageKey: receipt.storageKey,
+        name: receipt.name ?? chunk.fileName, chunkIndex: chunk.chunkIndex, records: chunk.records, bytes: chunk.bytes,
+        sha256: chunk.sha256, storageKey: receipt.storageKey, location: receipt.location,
       },
     });
     await this.progress.markDelivered(item, receipt.storageKey);

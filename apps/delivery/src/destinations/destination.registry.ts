@@ -2,15 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { DestinationKind } from '@cae/contracts';
 import { NonRetriableError } from '@cae/kafka';
 import { Destination } from './destination';
+import { FtpDestination } from './ftp.destination';
+import { GcsDestination } from './gcs.destination';
 import { InternalStorageDestination } from './internal-storage.destination';
+import { S3Destination } from './s3.destination';
+import { SftpDestination } from './sftp.destination';
 
 /** Picks the destination implementation for a delivery kind. */
 @Injectable()
 export class DestinationRegistry {
   private readonly byKind: Partial<Record<DestinationKind, Destination>>;
 
-  constructor(internal: InternalStorageDestination) {
-    this.byKind = { internal };
+  constructor(internal: InternalStorageDestination, sftp: SftpDestination, ftp: FtpDestination, s3: S3Destination, gcs: GcsDestination) {
+    this.byKind = { internal, sftp, ftp, s3, gcs };
   }
 
   for(kind: DestinationKind): Destination {

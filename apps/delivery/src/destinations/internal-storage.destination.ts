@@ -1,9 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ChunkStagedValue } from '@cae/contracts';
 import { NonRetriableError } from '@cae/kafka';
 import { internalFileKey, ObjectStorage } from '@cae/storage';
 import { DeliveryEnv } from '../config/delivery-env';
-import { DeliveryReceipt, Destination } from './destination';
+import { DeliveryInput, DeliveryReceipt, Destination } from './destination';
 
 /**
  * Destination `aws` (or none): the file is kept in the service's own storage and downloaded through the Jobs API
@@ -23,12 +22,12 @@ export class InternalStorageDestination implements Destination, OnModuleInit {
     }
   }
 
-  async deliver(chunk: ChunkStagedValue): Promise<DeliveryReceipt> {
+  async deliver({ chunk }: DeliveryInput): Promise<DeliveryReceipt> {
     const key = internalFileKey(chunk.accountId, chunk.jobId, chunk.fileName);
     if (!(await this.storage.exists(this.env.STAGING_BUCKET, chunk.stagingKey))) {
       throw new NonRetriableError('STAGED_FILE_MISSING', `staged file ${chunk.fileName} is missing`);
     }
     await this.storage.copy(this.env.STAGING_BUCKET, chunk.stagingKey, this.env.FILES_BUCKET, key);
-    return { storageKey: key };
+    return { name: chunk.fileName, storageKey: key };
   }
 }

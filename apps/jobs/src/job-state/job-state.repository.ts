@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DeliveredFile } from '@cae/contracts';
 import { Collections, Db, JobDocument, JobFileDocument, MONGO_DB } from '@cae/mongo';
+import { SECRETS_COLLECTION } from '@cae/secrets';
 
 const ACTIVE = ['pending', 'processing'] as const;
 
@@ -37,7 +38,7 @@ export class JobStateRepository implements OnModuleInit {
       {
         $set: {
           jobId, accountId, chunkIndex: file.chunkIndex, name: file.name, records: file.records, bytes: file.bytes,
-          sha256: file.sha256, storageKey: file.storageKey, expiresAt,
+          sha256: file.sha256, storageKey: file.storageKey, location: file.location, expiresAt,
         },
         $setOnInsert: { deliveredAt: at },
       },
@@ -55,17 +56,23 @@ export class JobStateRepository implements OnModuleInit {
       { _id: jobId, status: { $in: [...ACTIVE] } },
       { $set: { status: 'done', endedAt: at, totalItems: totalRecords, completedItems: totalRecords } },
     );
-    await this.queueNotice(jobId);
+    await this.afterEnd(jobId);
     return 'done';
   }
 
   async fail(jobId: string, at: Date, error: { code: string; message: string }): Promise<void> {
     await this.jobs.updateOne({ _id: jobId, status: { $in: [...ACTIVE] } }, { $set: { status: 'failed', endedAt: at, error } });
-    await this.queueNotice(jobId);
+    await this.afterEnd(jobId);
   }
 
-  /** A job that ended and asked for `confirmEmail` gets one pending notice (once, however often this runs). */
-  private async queueNotice(jobId: string): Promise<void> {
+  /**
+   * After a job ended: its sealed destination credentials are deleted (nothing needs them any more), and if it
+   * asked for `confirmEmail` it gets one pending notice (once, however often this runs).
+   */
+  private async afterEnd(jobId: string): Promise<void> {
+    if (await this.jobs.countDocuments({ _id: jobId, status: { $in: ['done', 'failed'] } }, { limit: 1 })) {
+      await this.db.collection(SECRETS_COLLECTION).deleteOne({ _id: jobId as never });
+    }
     await this.jobs.updateOne(
       { _id: jobId, status: { $in: ['done', 'failed'] }, 'request.confirmEmail': { $exists: true }, notice: { $exists: false } },
       { $set: { notice: { state: 'pending', attempts: 0 } } },
@@ -79,8 +86,8 @@ export class JobStateRepository implements OnModuleInit {
       { _id: jobId },
       {
         $set: {
-          files: files.map(({ name, records, bytes, sha256, storageKey, expiresAt, expired, chunkIndex }) => ({
-            name, records, bytes, sha256, storageKey, expiresAt, expired, chunkIndex,
+          files: files.map(({ name, records, bytes, sha256, storageKey, location, expiresAt, expired, chunkIndex }) => ({
+            name, records, bytes, sha256, storageKey, location, expiresAt, expired, chunkIndex,
           })),
           completedItems: files.reduce((sum, file) => sum + file.records, 0),
         },

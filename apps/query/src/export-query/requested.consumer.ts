@@ -40,12 +40,12 @@ export class RequestedConsumer implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** A request that cannot be read fails its job (when its key names one) instead of leaving it pending. */
-  private async failJob({ key, error }: RejectedMessage): Promise<void> {
+  private async failJob({ key, value, error }: RejectedMessage<{ accountId: string }>): Promise<void> {
     if (!key) return;
     this.logger.error({ message: 'unreadable export request', jobId: key });
     await this.producer
       .publish(Topic.JobStatus, key, {
-        type: 'job.failed', jobId: key, accountId: 'unknown', at: new Date().toISOString(), service: 'query',
+        type: 'job.failed', jobId: key, accountId: value?.accountId ?? 'unknown', at: new Date().toISOString(), service: 'query',
         error: { code: 'INVALID_REQUEST_MESSAGE', message: `the export request could not be read: ${error.message.slice(0, 500)}` },
       })
       .catch(() => undefined);

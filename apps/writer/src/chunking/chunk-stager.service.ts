@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Topic } from '@cae/contracts';
+import { contentTypeOf } from '@cae/formats';
 import { ContractProducer, PRODUCER } from '@cae/kafka';
 import { ObjectStorage, stagingKey } from '@cae/storage';
 import { WriterEnv } from '../config/writer-env';
@@ -28,8 +29,7 @@ export class ChunkStager implements OnModuleInit {
 
   async stage(chunk: FinishedChunk): Promise<void> {
     const key = stagingKey(chunk.jobId, chunk.fileName);
-    const contentType = chunk.output.compress ? 'application/gzip' : chunk.output.format === 'csv' ? 'text/csv' : 'application/x-ndjson';
-    await this.storage.putFile(this.env.STAGING_BUCKET, key, chunk.path, contentType);
+    await this.storage.putFile(this.env.STAGING_BUCKET, key, chunk.path, contentTypeOf(chunk.fileName));
     await this.producer.publish(Topic.Chunks, chunk.jobId, {
       jobId: chunk.jobId,
       accountId: chunk.accountId,

@@ -110,7 +110,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  private async failJob({ key, error }: RejectedMessage): Promise<void> {
+  private async failJob({ key, value, error }: RejectedMessage<{ accountId: string }>): Promise<void> {
     if (!key) return;
     await this.forget(key);
     // Later batches of a failed job are skipped rather than written.
@@ -118,7 +118,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     if (progress) await this.progress.save(key, { ...progress, done: true }).catch(() => undefined);
     await this.producer
       .publish(Topic.JobStatus, key, {
-        type: 'job.failed', jobId: key, accountId: 'unknown', at: new Date().toISOString(), service: 'writer',
+        type: 'job.failed', jobId: key, accountId: value?.accountId ?? 'unknown', at: new Date().toISOString(), service: 'writer',
         error: { code: 'code' in error ? error.code : 'INVALID_RECORDS_MESSAGE', message: `writing the export files failed: ${error.message.slice(0, 500)}` },
       })
       .catch((publishError) => this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }));

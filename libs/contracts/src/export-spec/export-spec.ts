@@ -44,9 +44,20 @@ export class OutputSpec {
   @Matches(/^[A-Za-z0-9_-]{1,128}$/) fileBaseName: string;
 }
 
+/**
+ * The non-secret half of a destination. Credentials (user name, password, AWS keys) never travel on Kafka: they
+ * are sealed in the secret store under the job id, and the delivery service opens them when it connects.
+ */
 export class DeliverySpec {
   @IsIn(DESTINATION_KINDS) kind: DestinationKind;
   @IsOptional() @IsString() @MaxLength(1024) path?: string;
+  /** sftp, ftp: host name or address. */
+  @IsOptional() @IsString() @MaxLength(253) server?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(65535) port?: number;
+  /** s3, gcs: bucket name. */
+  @IsOptional() @IsString() @MaxLength(222) bucket?: string;
+  /** s3: region. */
+  @IsOptional() @IsString() @MaxLength(32) region?: string;
 }
 
 /** The platform's standard actions; every other action name is a custom event (`custom` selects them all). */

@@ -19,6 +19,8 @@ export class DeliveredFile {
   @IsString() @Length(64, 64) sha256: string;
   /** Object key in internal storage, when the file is kept there. */
   @IsOptional() @IsString() @MaxLength(1024) storageKey?: string;
+  /** Where an external destination received it, e.g. `sftp://host:22/upload/a.csv` (never credentials). */
+  @IsOptional() @IsString() @MaxLength(2048) location?: string;
 }
 
 export class JobError {

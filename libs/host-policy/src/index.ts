@@ -1,0 +1,2 @@
+/** Which destination hosts may be contacted (no loopback, private, link-local or metadata addresses). */
+export * from './host-policy';
