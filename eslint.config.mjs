@@ -22,6 +22,8 @@ export default [
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // End-to-end suites talk to the running services over HTTP, Kafka and the database: no project imports.
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:api-gateway', onlyDependOnLibsWithTags: ['scope:shared', 'scope:api-gateway'] },
             { sourceTag: 'scope:query', onlyDependOnLibsWithTags: ['scope:shared', 'scope:query'] },
             { sourceTag: 'scope:writer', onlyDependOnLibsWithTags: ['scope:shared', 'scope:writer'] },
@@ -33,7 +35,7 @@ export default [
       // Env classes annotate property types on purpose: class-transformer reads them from decorator metadata.
       '@typescript-eslint/no-inferrable-types': ['error', { ignoreProperties: true }],
       '@typescript-eslint/no-non-null-assertion': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
 ];

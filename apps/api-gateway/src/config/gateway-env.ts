@@ -12,4 +12,7 @@ export class GatewayEnv extends StorageEnv {
   @Validate(CredentialsKeyConstraint) CREDENTIALS_KEY: string;
   /** Destination hosts allowed although private (comma-separated names, addresses or CIDR ranges). */
   @IsString() DESTINATION_HOST_ALLOWLIST: string = '';
+  /** Per-account request rate (per gateway replica): a burst, then a steady rate per second. */
+  @IsInt() @Min(1) RATE_LIMIT_BURST: number = 100;
+  @IsInt() @Min(1) RATE_LIMIT_PER_SECOND: number = 20;
 }

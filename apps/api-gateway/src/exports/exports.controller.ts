@@ -2,11 +2,12 @@ import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common
 import type { Response } from 'express';
 import { AccountId } from '../auth/account-id.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { ContactActivityExportDto } from './dto/contact-activity-export.dto';
 import { ExportsService } from './exports.service';
 
 @Controller('v2/contactactivityexport')
-@UseGuards(ApiKeyGuard)
+@UseGuards(ApiKeyGuard, RateLimitGuard)
 export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 

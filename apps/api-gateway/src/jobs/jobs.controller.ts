@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { AccountId } from '../auth/account-id.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { ApiError } from '../http/api-error';
 import { FileDownloadService } from './file-download.service';
 import { JobRepository } from './job.repository';
@@ -12,7 +13,7 @@ const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The Jobs API. Another account's job answers 404, exactly like a job that does not exist. */
 @Controller('v2/jobs')
-@UseGuards(ApiKeyGuard)
+@UseGuards(ApiKeyGuard, RateLimitGuard)
 export class JobsController {
   constructor(
     private readonly jobs: JobRepository,

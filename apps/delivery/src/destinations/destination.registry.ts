@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DestinationKind } from '@cae/contracts';
-import { NonRetriableError } from '@cae/kafka';
 import { Destination } from './destination';
 import { FtpDestination } from './ftp.destination';
 import { GcsDestination } from './gcs.destination';
@@ -11,15 +10,13 @@ import { SftpDestination } from './sftp.destination';
 /** Picks the destination implementation for a delivery kind. */
 @Injectable()
 export class DestinationRegistry {
-  private readonly byKind: Partial<Record<DestinationKind, Destination>>;
+  private readonly byKind: Record<DestinationKind, Destination>;
 
   constructor(internal: InternalStorageDestination, sftp: SftpDestination, ftp: FtpDestination, s3: S3Destination, gcs: GcsDestination) {
     this.byKind = { internal, sftp, ftp, s3, gcs };
   }
 
   for(kind: DestinationKind): Destination {
-    const destination = this.byKind[kind];
-    if (!destination) throw new NonRetriableError('DESTINATION_NOT_SUPPORTED', `destination type ${kind} is not supported yet`);
-    return destination;
+    return this.byKind[kind];
   }
 }

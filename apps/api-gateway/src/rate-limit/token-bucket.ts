@@ -1,0 +1,35 @@
+/**
+ * Per-account token buckets: `burst` requests at once, refilled at `perSecond`. In memory, per gateway replica
+ * (N replicas allow N times the rate; a shared store would be needed for an exact global limit).
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Takes a token; returns 0 when allowed, else the seconds until one is available. */
+  take(account: string): number {
+    const now = this.now();
+    const bucket = this.buckets.get(account) ?? { tokens: this.burst, at: now };
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
+    bucket.at = now;
+    this.buckets.set(account, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    if (this.buckets.size > 100_000) this.evictFull(now);
+    return Math.ceil((1 - bucket.tokens) / this.perSecond);
+  }
+
+  /** Forgets accounts whose bucket has refilled: they are indistinguishable from new ones. */
+  private evictFull(now: number): void {
+    for (const [account, bucket] of this.buckets) {
+      if (bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond >= this.burst) this.buckets.delete(account);
+    }
+  }
+}

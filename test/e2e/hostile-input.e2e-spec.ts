@@ -1,0 +1,42 @@
+import { api } from '../support/api';
+import { closeDatabase, createAccount, database } from '../support/fixtures';
+
+describe('hostile input', () => {
+  afterAll(closeDatabase);
+
+  it('answers a request flood with 429 and Retry-After, per account', async () => {
+    const flooder = await createAccount('flood');
+    const bystander = await createAccount('bystander');
+    const responses = await Promise.all(Array.from({ length: 300 }, () => api('GET', '/v2/jobs?limit=1', { key: flooder.key })));
+    const limited = responses.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(100);
+    expect(responses.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(100);
+    expect(limited[0].body).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await api('GET', '/v2/jobs', { key: bystander.key })).status).toBe(200);
+  });
+
+  it.each([
+    ['a file name with a path', '..%2F..%2Fetc%2Fpasswd'],
+    ['a dotted file name', '%2E%2E'],
+    ['an encoded NUL', 'a%00b.csv'],
+  ])('refuses %s in a download without touching storage', async (_case, name) => {
+    const { key, accountId } = await createAccount('traversal');
+    const created = await api<{ jobId: string }>('POST', '/v2/contactactivityexport', { key, body: { exportType: 'csv' } });
+    expect(created.status).toBe(202);
+    const response = await api('GET', `/v2/jobs/${created.body.jobId}/files/${name}`, { key });
+    expect([400, 404]).toContain(response.status);
+    expect(JSON.stringify(response.body)).not.toMatch(/root:|ENOENT|\s+at\s/);
+    expect(await (await database()).collection('jobs').countDocuments({ accountId })).toBe(1);
+  });
+
+  it('refuses header injection in names and emails', async () => {
+    const { key, accountId } = await createAccount('header');
+    for (const body of [{ exportType: 'csv', name: 'a\r\nSet-Cookie: x=1' }, { exportType: 'csv', confirmEmail: 'a@example.com\nBcc: b@example.com' }]) {
+      const response = await api('POST', '/v2/contactactivityexport', { key, body });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('set-cookie')).toBeNull();
+    }
+    expect(await (await database()).collection('jobs').countDocuments({ accountId })).toBe(0);
+  });
+});
