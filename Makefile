@@ -6,12 +6,13 @@ export NX_NO_CLOUD := true
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 REPORTS := .data/reports
 
-.PHONY: help deps tools build up down status lint unit e2e test clean
+.PHONY: help deps tools build up down status lint unit e2e test faults faults-quick clean
 
 help:
 	@echo "make up     install what is missing, start Kafka, FerretDB, versitygw, mailpit and the five services"
 	@echo "make down   stop everything make up started"
 	@echo "make test   lint, unit tests, then end-to-end tests against a separate test stack"
+	@echo "make faults fault-injection campaign (kills, broker and database restarts) with exactly-once checks"
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -35,6 +36,7 @@ status:
 	@bash deploy/local/stack.sh status
 
 lint: deps
+	npx tsc --noEmit -p tsconfig.json
 	npx nx run-many -t lint --outputStyle=static
 
 unit: deps
@@ -52,6 +54,18 @@ test: tools build
 	$(MAKE) unit
 	$(MAKE) e2e
 	@node tools/ci/summarize.js $(REPORTS)/unit.json $(REPORTS)/e2e.json
+
+# Fault-injection campaign (docs/reliability.md): 20 seeded runs of 200,000 records by default.
+# Replay one run with: make faults FAULT_ARGS="--runs 1 --seed 7"
+FAULT_ARGS ?= --runs 20 --seed 1 --records 200000
+faults: tools build
+	@bash deploy/local/install.sh test-servers
+	npx ts-node --transpile-only test/faults/run-faults.ts $(FAULT_ARGS)
+
+# The reduced campaign that `make test` runs: one seeded run of 20,000 records.
+faults-quick: tools build
+	@bash deploy/local/install.sh test-servers
+	npx ts-node --transpile-only test/faults/run-faults.ts --runs 1 --seed 1 --records 20000
 
 clean: down
 	rm -rf dist .data coverage

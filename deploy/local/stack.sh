@@ -184,5 +184,9 @@ case "${1:-}" in
   status) status ;;
   start-service) service_env; start_service "$2"; wait_until "$2" 120 http_ok "http://127.0.0.1:$(service_port "$2")/health/ready" ;;
   stop-service) stop "$2" ;;
-  *) echo "usage: $0 up|down|status|start-service NAME|stop-service NAME" >&2; exit 2 ;;
+  # Fault injection: SIGKILL a process (service or server) with no chance to clean up.
+  kill) pid=$(cat "$(pidfile "$2")" 2>/dev/null) && { kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; rm -f "$(pidfile "$2")"; } ;;
+  start-kafka) start_kafka; wait_until kafka 90 tcp_open "$KAFKA_PORT" ;;
+  start-ferretdb) start_ferretdb; wait_until ferretdb 30 tcp_open "$MONGO_PORT" ;;
+  *) echo "usage: $0 up|down|status|start-service NAME|stop-service NAME|kill NAME|start-kafka|start-ferretdb" >&2; exit 2 ;;
 esac

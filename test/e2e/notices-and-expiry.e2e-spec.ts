@@ -27,12 +27,12 @@ describe('confirmEmail notices and file expiry', () => {
     const to = `ops-${accountId}@example.com`;
     const job = await runExport(key, { name: 'notice_me', exportType: 'csv', confirmEmail: to });
     const message = await waitFor('the notice', async () => {
-      const found = await (await fetch(`${MAILPIT_URL}/api/v1/search?query=${encodeURIComponent(`to:${to}`)}`)).json();
+      const found = (await (await fetch(`${MAILPIT_URL}/api/v1/search?query=${encodeURIComponent(`to:${to}`)}`)).json()) as { messages?: { ID: string; Subject: string }[] };
       return found.messages?.length ? found.messages : undefined;
     });
     expect(message).toHaveLength(1);
     expect(message[0].Subject).toBe('Export "notice_me" is complete (done)');
-    const full = await (await fetch(`${MAILPIT_URL}/api/v1/message/${message[0].ID}`)).json();
+    const full = (await (await fetch(`${MAILPIT_URL}/api/v1/message/${message[0].ID}`)).json()) as { Text: string };
     expect(full.Text).toContain(job.jobId);
     expect(full.Text).toContain('Records:  300');
     expect(full.Text).toContain(`/v2/jobs/${job.jobId}/files/notice_me.csv`);

@@ -56,6 +56,7 @@ export interface ContractConsumerOptions<T extends Topic> {
 export class ContractConsumer<T extends Topic> {
   private readonly consumer: Consumer;
   private readonly logger: Logger;
+  private stopping = false;
 
   constructor(
     kafka: Kafka,
@@ -77,6 +78,28 @@ export class ContractConsumer<T extends Topic> {
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.options.onAssignment?.(payload.memberAssignment[this.options.topic] ?? []);
     });
+    // kafkajs restarts itself after retriable crashes only; after any other crash (e.g. the broker was away longer
+    // than its retries) the consumer would stay stopped while the process looks healthy. Start it again instead.
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping) return;
+      this.logger.error({ message: 'consumer crashed; restarting it', error: errorMessage(payload.error) });
+      setTimeout(() => void this.restart(), 5_000);
+    });
+    await this.run();
+  }
+
+  private async restart(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.consumer.disconnect().catch(() => undefined);
+      await this.run();
+    } catch (error) {
+      this.logger.error({ message: 'consumer restart failed; trying again', error: errorMessage(error) });
+      setTimeout(() => void this.restart(), 5_000);
+    }
+  }
+
+  private async run(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
     await this.consumer.run({
@@ -88,6 +111,7 @@ export class ContractConsumer<T extends Topic> {
   }
 
   stop(): Promise<void> {
+    this.stopping = true;
     return this.consumer.disconnect();
   }
 

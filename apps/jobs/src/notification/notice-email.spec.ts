@@ -5,7 +5,7 @@ const job: JobDocument = {
   _id: '0b6f7f1e-2a7c-4d6a-9d7e-3f1c2b4a5d6e', accountId: 'a', jobName: 'contactactivityexport', name: 'march',
   status: 'done', totalItems: 3, completedItems: 3, createdAt: new Date(0), startedAt: new Date(1000), endedAt: new Date(2000),
   request: { confirmEmail: 'ops@example.com' },
-  files: [{ name: 'march.csv', records: 3, bytes: 120, sha256: 'x'.repeat(64), storageKey: 'k', expiresAt: new Date(86_400_000) }],
+  files: [{ name: 'march.csv', chunkIndex: 0, records: 3, bytes: 120, sha256: 'x'.repeat(64), storageKey: 'k', expiresAt: new Date(86_400_000) }],
 };
 
 describe(noticeEmail.name, () => {

@@ -1,0 +1,175 @@
+/**
+ * Fault-injection campaign: real exports while services are SIGKILLed and restarted, the broker and the database
+ * restart, and a destination goes away for less than the retry budget. After each run, every export is judged
+ * from its delivered files alone. Prints one JSON line per run and a final summary line; exits 1 on any loss,
+ * duplicate, malformed file or stuck job.
+ *
+ *   npx ts-node --transpile-only test/faults/run-faults.ts [--runs 20] [--seed 1] [--records 200000]
+ * A failing run prints its seed; `--runs 1 --seed <seed>` replays it.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { api, JobView, waitForJob } from '../support/api';
+import { createS3Bucket, S3_KEYS, SFTP } from '../support/destinations';
+import { closeDatabase, createAccount, exportOrder, insertActivities, makeActivities } from '../support/fixtures';
+import { ROOT, TEST_STACK_ENV } from '../support/test-stack';
+import { Chaos, SERVICES, seeded, Service, sleep } from './chaos';
+import { ExportUnderTest, verify, Verdict } from './verify';
+
+const args = new Map<string, string>(
+  process.argv.slice(2).flatMap((arg, i, all): [string, string][] => (arg.startsWith('--') ? [[arg, all[i + 1]]] : [])),
+);
+const RUNS = Number(args.get('--runs') ?? 20);
+const FIRST_SEED = Number(args.get('--seed') ?? 1);
+const RECORDS = Number(args.get('--records') ?? 200_000);
+const JOB_TIMEOUT_MS = Number(args.get('--job-timeout-ms') ?? 15 * 60_000);
+const ENV = { ...TEST_STACK_ENV, STACK_NAME: 'faults', STACK_DIR: `${ROOT}/.data/faults` };
+
+function stack(...command: string[]): void {
+  execFileSync('bash', command, { cwd: ROOT, env: { ...process.env, ...ENV }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+interface Dataset {
+  accounts: { key: string; ids: string[] }[];
+}
+
+/** Two accounts splitting the records 60/40, inserted once for the whole campaign. */
+async function seedData(): Promise<Dataset> {
+  const accounts = [];
+  for (const share of [0.6, 0.4]) {
+    const account = await createAccount('faults');
+    const activities = makeActivities(account.accountId, Math.round(RECORDS * share), accounts.length + 101);
+    await insertActivities(activities);
+    accounts.push({ key: account.key, ids: exportOrder(activities).map((a) => a._id.toHexString()) });
+  }
+  return { accounts };
+}
+
+/** The exports of one run: both accounts at once, options and destinations varied by the seed. */
+async function planExports(random: () => number, data: Dataset, run: number): Promise<{ test: ExportUnderTest; body: object }[]> {
+  const plans = [];
+  for (const [index, account] of data.accounts.entries()) {
+    const format = random() < 0.5 ? 'csv' : 'json';
+    const compress = random() < 0.5;
+    const limit = random() < 0.8 ? Math.round(account.ids.length / (3 + Math.floor(random() * 6))) : undefined;
+    const destination = (['internal', 'sftp', 's3'] as const)[Math.floor(random() * 3)];
+    const name = `faults-${run}-${index}-${randomUUID().slice(0, 6)}`;
+    let bucket: string | undefined;
+    let target: object | undefined;
+    if (destination === 'sftp') target = { type: 'sftp', server: SFTP.host, port: SFTP.port, username: SFTP.user, password: SFTP.password, path: '/upload' };
+    if (destination === 's3') {
+      bucket = `faults-${randomUUID().slice(0, 8)}`;
+      await createS3Bucket(bucket);
+      target = { type: 's3', aws_access_key_id: S3_KEYS.accessKeyId, aws_secret_access_key: S3_KEYS.secretAccessKey, aws_bucket: bucket, aws_region: 'us-west-2', path: 'out' };
+    }
+    const test: ExportUnderTest = { key: account.key, name, format, compress, limit, destination, bucket, expectedIds: account.ids };
+    const body = {
+      name, exportType: format, compress, limitRecordsPerFile: limit, destination: target,
+      ...(format === 'csv' ? { columnHeaders: [{ name: '_id', label: '_id' }, { name: 'action', label: 'action' }, { name: 'time', label: 'time' }, { name: 'properties', label: 'properties' }] } : {}),
+    };
+    plans.push({ test, body });
+  }
+  return plans;
+}
+
+/** Injects faults at seeded moments until `done()`; never more than one broker and one database restart a run. */
+async function injectFaults(random: () => number, chaos: Chaos, done: () => boolean): Promise<void> {
+  let brokerRestarts = 0;
+  let databaseRestarts = 0;
+  let outages = 0;
+  await sleep(1_000 + random() * 3_000);
+  while (!done()) {
+    const roll = random();
+    const down = 300 + random() * 2_500;
+    const pick = () => SERVICES[Math.floor(random() * SERVICES.length)] as Service;
+    if (roll < 0.55) await chaos.killAndRestart([pick()], down);
+    else if (roll < 0.7) await chaos.killAndRestart([...new Set([pick(), pick()])], down);
+    else if (roll < 0.8 && brokerRestarts++ < 1) await chaos.restartBroker(down);
+    else if (roll < 0.9 && databaseRestarts++ < 1) await chaos.restartDatabase(down);
+    else if (outages++ < 1) await chaos.destinationOutage(random() < 0.5 ? 'sshd' : 'customer-s3', 2_000);
+    await sleep(2_000 + random() * 6_000);
+  }
+}
+
+async function createJob(key: string, body: object): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const created = await api<{ jobId: string }>('POST', '/v2/contactactivityexport', { key, body });
+      if (created.status === 202) return created.body.jobId;
+      if (attempt > 30) throw new Error(`export refused: ${created.status} ${JSON.stringify(created.body)}`);
+    } catch (error) {
+      if (attempt > 30) throw error;
+    }
+    await sleep(1_000);
+  }
+}
+
+async function finalState(key: string, jobId: string): Promise<JobView | null> {
+  try {
+    return await waitForJob(key, jobId, JOB_TIMEOUT_MS);
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  stack('deploy/local/stack.sh', 'down');
+  stack('deploy/local/test-destinations.sh', 'down');
+  rmSync(ENV.STACK_DIR, { recursive: true, force: true });
+  stack('deploy/local/test-destinations.sh', 'up');
+  stack('deploy/local/stack.sh', 'up');
+  const totals = { runs: 0, kills: 0, broker_restarts: 0, database_restarts: 0, destination_outages: 0, records_expected: 0, records_lost: 0, records_duplicated: 0, malformed_files: 0, stuck_jobs: 0, failed_jobs: 0, out_of_order: 0, wrong_names: 0, leftovers: 0, wrong_counters: 0 };
+  try {
+    const data = await seedData();
+    for (let run = 0; run < RUNS; run++) {
+      const seed = FIRST_SEED + run;
+      const random = seeded(seed);
+      const chaos = new Chaos(ENV);
+      const plans = await planExports(random, data, run);
+      const jobIds = await Promise.all(plans.map(({ test, body }) => createJob(test.key, body)));
+      let finished = false;
+      const faults = injectFaults(random, chaos, () => finished);
+      const jobs = await Promise.all(plans.map(({ test }, i) => finalState(test.key, jobIds[i])));
+      finished = true;
+      await faults;
+      const verdicts: (Verdict | { status: 'stuck' })[] = [];
+      for (const [i, job] of jobs.entries()) verdicts.push(job ? await verify(plans[i].test, job) : { status: 'stuck' });
+      totals.runs += 1;
+      for (const key of ['kills', 'broker_restarts', 'database_restarts', 'destination_outages'] as const) totals[key] += chaos.counts[key];
+      for (const [i, verdict] of verdicts.entries()) {
+        totals.records_expected += plans[i].test.expectedIds.length;
+        if (verdict.status === 'stuck') {
+          totals.stuck_jobs += 1;
+          continue;
+        }
+        const v = verdict as Verdict;
+        if (v.status !== 'done') totals.failed_jobs += 1;
+        totals.records_lost += v.lost;
+        totals.records_duplicated += v.duplicated;
+        totals.malformed_files += v.malformedFiles;
+        totals.out_of_order += v.outOfOrder ? 1 : 0;
+        totals.wrong_names += v.wrongNames ? 1 : 0;
+        totals.leftovers += v.leftovers;
+        totals.wrong_counters += v.countersWrong ? 1 : 0;
+      }
+      console.log(JSON.stringify({ run, seed, ...chaos.counts, exports: plans.map((p, i) => ({ ...p.test, expectedIds: p.test.expectedIds.length, key: undefined, jobId: jobIds[i], verdict: verdicts[i] })) }));
+    }
+  } finally {
+    await closeDatabase();
+    if (process.env.KEEP_FAULTS_STACK !== '1') {
+      stack('deploy/local/stack.sh', 'down');
+      stack('deploy/local/test-destinations.sh', 'down');
+    }
+  }
+  const { runs, kills, broker_restarts, records_expected, records_lost, records_duplicated, malformed_files, stuck_jobs } = totals;
+  console.log(JSON.stringify({ runs, kills, broker_restarts, records_expected, records_lost, records_duplicated, malformed_files, stuck_jobs }));
+  console.log(JSON.stringify({ details: totals }));
+  const bad = records_lost + records_duplicated + malformed_files + stuck_jobs + totals.failed_jobs + totals.out_of_order + totals.wrong_names + totals.leftovers + totals.wrong_counters;
+  process.exit(bad === 0 ? 0 : 1);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
