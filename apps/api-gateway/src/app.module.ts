@@ -1,9 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { EnvModule } from '@cae/config';
-import { kafkaOptionsFromEnv, KafkaModule } from '@cae/kafka';
-import { MongoModule } from '@cae/mongo';
-import { HealthModule } from '@cae/service-kit';
+import { ServiceCoreModule } from '@cae/service-core';
 import { GatewayEnv } from './config/gateway-env';
 import { ExportsModule } from './exports/exports.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
@@ -17,10 +14,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        EnvModule.forRoot(env),
-        HealthModule,
-        MongoModule.forRoot(env.MONGODB_URI),
-        KafkaModule.forRoot(kafkaOptionsFromEnv('api-gateway', env)),
+        ServiceCoreModule.forService('api-gateway', env),
         JobsModule,
         ExportsModule,
       ],

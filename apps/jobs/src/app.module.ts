@@ -1,8 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EnvModule } from '@cae/config';
-import { kafkaOptionsFromEnv, KafkaModule } from '@cae/kafka';
-import { MongoModule } from '@cae/mongo';
-import { HealthModule } from '@cae/service-kit';
+import { ServiceCoreModule } from '@cae/service-core';
 import { JobsEnv } from './config/jobs-env';
 import { JobStateModule } from './job-state/job-state.module';
 
@@ -13,10 +10,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        EnvModule.forRoot(env),
-        HealthModule,
-        MongoModule.forRoot(env.MONGODB_URI),
-        KafkaModule.forRoot(kafkaOptionsFromEnv('jobs', env)),
+        ServiceCoreModule.forService('jobs', env),
         JobStateModule,
       ],
     };

@@ -1,8 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EnvModule } from '@cae/config';
-import { kafkaOptionsFromEnv, KafkaModule } from '@cae/kafka';
-import { MongoModule } from '@cae/mongo';
-import { HealthModule } from '@cae/service-kit';
+import { ServiceCoreModule } from '@cae/service-core';
 import { ChunkingModule } from './chunking/chunking.module';
 import { WriterEnv } from './config/writer-env';
 
@@ -13,10 +10,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        EnvModule.forRoot(env),
-        HealthModule,
-        MongoModule.forRoot(env.MONGODB_URI),
-        KafkaModule.forRoot(kafkaOptionsFromEnv('writer', env)),
+        ServiceCoreModule.forService('writer', env),
         ChunkingModule,
       ],
     };

@@ -4,6 +4,7 @@ export * from './contract-consumer';
 export * from './contract-producer';
 export * from './errors';
 export * from './kafka-factory';
+export * from './job-failure';
 export * from './kafka.module';
 export * from './nest-transport';
 export * from './topic-admin';

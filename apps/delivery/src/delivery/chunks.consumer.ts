@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Topic } from '@cae/contracts';
-import { ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage } from '@cae/kafka';
+import { ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage, reportJobFailure } from '@cae/kafka';
 import { DeliveryEnv } from '../config/delivery-env';
 import { DeliveryService } from './delivery.service';
 
@@ -13,7 +13,7 @@ export class ChunksConsumer implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
-    @Inject(PRODUCER) producer: ContractProducer,
+    @Inject(PRODUCER) private readonly producer: ContractProducer,
     private readonly delivery: DeliveryService,
     env: DeliveryEnv,
   ) {
@@ -42,8 +42,8 @@ export class ChunksConsumer implements OnApplicationBootstrap, OnApplicationShut
     const failure = 'code' in error
       ? { code: error.code, message: error.message.slice(0, 1000) }
       : { code: 'INVALID_CHUNK_MESSAGE', message: `delivering the export files failed: ${error.message.slice(0, 500)}` };
-    await this.delivery
-      .reportFailure(key, value?.accountId ?? 'unknown', failure)
-      .catch((publishError) => this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }));
+    await reportJobFailure(this.producer, { service: 'delivery', jobId: key, accountId: value?.accountId, ...failure }, (publishError) =>
+      this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }),
+    );
   }
 }

@@ -68,16 +68,11 @@ export class DeliveryService {
     await this.storage.delete(this.env.STAGING_BUCKET, chunk.stagingKey);
   }
 
-  async reportFailure(jobId: string, accountId: string, error: { code: string; message: string }): Promise<void> {
-    await this.report({ jobId, accountId }, { type: 'job.failed', error });
-  }
-
   private async report(
     chunk: Pick<ChunkStagedValue, 'jobId' | 'accountId'>,
     event:
       | { type: 'file.delivered'; file: NonNullable<import('@cae/contracts').JobStatusValue['file']> }
-      | { type: 'job.completed'; fileCount: number; totalRecords: number }
-      | { type: 'job.failed'; error: { code: string; message: string } },
+      | { type: 'job.completed'; fileCount: number; totalRecords: number },
   ): Promise<void> {
     await this.producer.publish(Topic.JobStatus, chunk.jobId, {
       ...event, jobId: chunk.jobId, accountId: chunk.accountId, at: new Date().toISOString(), service: 'delivery',

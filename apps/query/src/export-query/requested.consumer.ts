@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Topic } from '@cae/contracts';
-import { ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage } from '@cae/kafka';
+import { ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage, reportJobFailure } from '@cae/kafka';
 import { CheckpointRepository } from './checkpoint.repository';
 import { QueryScheduler } from './query-scheduler.service';
 
@@ -43,11 +43,10 @@ export class RequestedConsumer implements OnApplicationBootstrap, OnApplicationS
   private async failJob({ key, value, error }: RejectedMessage<{ accountId: string }>): Promise<void> {
     if (!key) return;
     this.logger.error({ message: 'unreadable export request', jobId: key });
-    await this.producer
-      .publish(Topic.JobStatus, key, {
-        type: 'job.failed', jobId: key, accountId: value?.accountId ?? 'unknown', at: new Date().toISOString(), service: 'query',
-        error: { code: 'INVALID_REQUEST_MESSAGE', message: `the export request could not be read: ${error.message.slice(0, 500)}` },
-      })
-      .catch(() => undefined);
+    await reportJobFailure(
+      this.producer,
+      { service: 'query', jobId: key, accountId: value?.accountId, code: 'INVALID_REQUEST_MESSAGE', message: `the export request could not be read: ${error.message.slice(0, 500)}` },
+      (publishError) => this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }),
+    );
   }
 }

@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { mkdir, rm } from 'node:fs/promises';
 import { Kafka } from 'kafkajs';
 import { RecordsBatchValue, Topic } from '@cae/contracts';
-import { ConsumedMessage, ConsumerControls, ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage } from '@cae/kafka';
+import {
+  ConsumedMessage, ConsumerControls, ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage, reportJobFailure,
+} from '@cae/kafka';
 import { WriterEnv } from '../config/writer-env';
 import { ChunkStager } from './chunk-stager.service';
 import { JobChunker, RecordGapError } from './job-chunker';
@@ -116,11 +118,13 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     // Later batches of a failed job are skipped rather than written.
     const progress = await this.progress.load(key).catch(() => null);
     if (progress) await this.progress.save(key, { ...progress, done: true }).catch(() => undefined);
-    await this.producer
-      .publish(Topic.JobStatus, key, {
-        type: 'job.failed', jobId: key, accountId: value?.accountId ?? 'unknown', at: new Date().toISOString(), service: 'writer',
-        error: { code: 'code' in error ? error.code : 'INVALID_RECORDS_MESSAGE', message: `writing the export files failed: ${error.message.slice(0, 500)}` },
-      })
-      .catch((publishError) => this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }));
+    await reportJobFailure(
+      this.producer,
+      {
+        service: 'writer', jobId: key, accountId: value?.accountId, code: 'code' in error ? error.code : 'INVALID_RECORDS_MESSAGE',
+        message: `writing the export files failed: ${error.message.slice(0, 500)}`,
+      },
+      (publishError) => this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }),
+    );
   }
 }

@@ -1,0 +1,19 @@
+import { Topic } from '@cae/contracts';
+import { ContractProducer } from './contract-producer';
+
+/**
+ * Reports a job as failed on the job-status topic, from the service that gave up on it. Never throws: a report
+ * that cannot be sent is logged by the caller's `onError`, and the job's other reports still reach the jobs service.
+ */
+export async function reportJobFailure(
+  producer: ContractProducer,
+  failure: { service: string; jobId: string; accountId?: string; code: string; message: string },
+  onError: (error: unknown) => void,
+): Promise<void> {
+  await producer
+    .publish(Topic.JobStatus, failure.jobId, {
+      type: 'job.failed', jobId: failure.jobId, accountId: failure.accountId ?? 'unknown', at: new Date().toISOString(),
+      service: failure.service, error: { code: failure.code, message: failure.message.slice(0, 2000) },
+    })
+    .catch(onError);
+}

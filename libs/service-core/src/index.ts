@@ -1,0 +1,2 @@
+/** The modules every service is built on: environment, health, MongoDB and Kafka. */
+export * from './service-core.module';
