@@ -38,7 +38,11 @@ export function expectedNames(test: ExportUnderTest): string[] {
 }
 
 async function fetchFile(test: ExportUnderTest, file: JobView['files'][number]): Promise<Buffer> {
-  if (test.destination === 'internal') return (await download(test.key, file.url!)).bytes;
+  if (test.destination === 'internal') {
+    const response = await download(test.key, file.url!);
+    if (response.status !== 200) throw new Error(`download of ${file.name}: ${response.status}`);
+    return response.bytes;
+  }
   if (test.destination === 'sftp') return readFileSync(join(SFTP.root, 'upload', file.name));
   const key = file.location!.replace(`s3://${test.bucket}/`, '');
   const object = await s3.send(new GetObjectCommand({ Bucket: test.bucket, Key: key }));
