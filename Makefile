@@ -53,6 +53,7 @@ test: tools build
 	$(MAKE) lint
 	$(MAKE) unit
 	$(MAKE) e2e
+	$(MAKE) faults-quick
 	@node tools/ci/summarize.js $(REPORTS)/unit.json $(REPORTS)/e2e.json
 
 # Fault-injection campaign (docs/reliability.md): 20 seeded runs of 200,000 records by default.

@@ -57,6 +57,10 @@ wait_until() {
   local deadline=$((SECONDS + timeout))
   until "$@" >/dev/null 2>&1; do
     if ! running "$name"; then tail -n 30 "$STACK_DIR/logs/$name.log" >&2 || true; die "$name exited during start-up"; fi
+    # A service refusing its configuration restarts forever: say why at once instead of waiting out the timeout.
+    if grep -q 'invalid configuration' "$STACK_DIR/logs/$name.log" 2>/dev/null; then
+      grep -m1 'invalid configuration' "$STACK_DIR/logs/$name.log" >&2; stop "$name"; die "$name refuses its configuration"
+    fi
     if (( SECONDS > deadline )); then tail -n 30 "$STACK_DIR/logs/$name.log" >&2 || true; die "$name not ready after ${timeout}s"; fi
     sleep 0.3
   done
@@ -140,11 +144,20 @@ service_port() {
   esac
 }
 
+# Each service runs under a restart loop, as a Kubernetes Deployment would restart a crashed pod: a service that
+# exits (e.g. the database was away while it started) comes back by itself. Stopping or killing the process group
+# ends the loop too.
 start_service() {
   local name=$1
   [ -f "$ROOT/dist/apps/$name/src/main.js" ] || die "dist/apps/$name is missing: run 'npm run build' first"
-  ( cd "$ROOT" && PORT="$(service_port "$name")" start "$name" \
-      node --enable-source-maps -r ./dist/tools/runtime/register-aliases.js "dist/apps/$name/src/main.js" )
+  ( cd "$ROOT" && PORT="$(service_port "$name")" start "$name" bash -c '
+      trap "kill -TERM \$child 2>/dev/null; wait \$child; exit 0" TERM INT
+      while :; do
+        node --enable-source-maps -r ./dist/tools/runtime/register-aliases.js "dist/apps/$0/src/main.js" & child=$!
+        wait $child; code=$?
+        echo "{\"level\":\"warn\",\"message\":\"$0 exited with status $code; restarting in 2 s\"}"
+        sleep 2
+      done' "$name" )
 }
 
 up() {

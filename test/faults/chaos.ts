@@ -13,6 +13,13 @@ export { prng as seeded } from '../../tools/seed/demo-activities';
 /** Drives the stack's processes: SIGKILL and restart services, the broker and the database. */
 export class Chaos {
   readonly counts = { kills: 0, broker_restarts: 0, database_restarts: 0, destination_outages: 0 };
+  /** What was done, in order, with milliseconds since the run started: printed with the run for replays. */
+  readonly events: string[] = [];
+  private readonly started = Date.now();
+
+  private note(event: string): void {
+    this.events.push(`${Date.now() - this.started}ms ${event}`);
+  }
 
   constructor(private readonly env: Record<string, string>) {}
 
@@ -28,6 +35,7 @@ export class Chaos {
   async killAndRestart(services: Service[], downMs: number): Promise<void> {
     for (const service of services) await this.stack('kill', service);
     this.counts.kills += services.length;
+    this.note(`SIGKILL ${services.join('+')} for ${Math.round(downMs)}ms`);
     await sleep(downMs);
     for (const service of services) await this.stack('start-service', service);
   }
@@ -35,6 +43,7 @@ export class Chaos {
   async restartBroker(downMs: number): Promise<void> {
     await this.stack('kill', 'kafka');
     this.counts.broker_restarts += 1;
+    this.note(`SIGKILL kafka for ${Math.round(downMs)}ms`);
     await sleep(downMs);
     await this.stack('start-kafka');
   }
@@ -42,6 +51,7 @@ export class Chaos {
   async restartDatabase(downMs: number): Promise<void> {
     await this.stack('kill', 'ferretdb');
     this.counts.database_restarts += 1;
+    this.note(`SIGKILL ferretdb for ${Math.round(downMs)}ms`);
     await sleep(downMs);
     await this.stack('start-ferretdb');
   }
@@ -49,6 +59,7 @@ export class Chaos {
   async destinationOutage(server: 'sshd' | 'customer-s3', downMs: number): Promise<void> {
     await this.destinations('stop', server);
     this.counts.destination_outages += 1;
+    this.note(`stop ${server} for ${Math.round(downMs)}ms`);
     await sleep(downMs);
     await this.destinations('start', server);
   }

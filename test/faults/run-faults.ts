@@ -83,11 +83,16 @@ async function injectFaults(random: () => number, chaos: Chaos, done: () => bool
     const roll = random();
     const down = 300 + random() * 2_500;
     const pick = () => SERVICES[Math.floor(random() * SERVICES.length)] as Service;
-    if (roll < 0.55) await chaos.killAndRestart([pick()], down);
-    else if (roll < 0.7) await chaos.killAndRestart([...new Set([pick(), pick()])], down);
-    else if (roll < 0.8 && brokerRestarts++ < 1) await chaos.restartBroker(down);
-    else if (roll < 0.9 && databaseRestarts++ < 1) await chaos.restartDatabase(down);
-    else if (outages++ < 1) await chaos.destinationOutage(random() < 0.5 ? 'sshd' : 'customer-s3', 2_000);
+    try {
+      if (roll < 0.55) await chaos.killAndRestart([pick()], down);
+      else if (roll < 0.7) await chaos.killAndRestart([...new Set([pick(), pick()])], down);
+      else if (roll < 0.8 && brokerRestarts++ < 1) await chaos.restartBroker(down);
+      else if (roll < 0.9 && databaseRestarts++ < 1) await chaos.restartDatabase(down);
+      else if (outages++ < 1) await chaos.destinationOutage(random() < 0.5 ? 'sshd' : 'customer-s3', 2_000);
+    } catch (error) {
+      // A restart that did not become ready is a finding, not the end of the campaign: the jobs will show it.
+      chaos.events.push(`restart failed: ${error instanceof Error ? error.message.split('\n').slice(-3).join(' ') : String(error)}`);
+    }
     await sleep(2_000 + random() * 6_000);
   }
 }
@@ -160,7 +165,7 @@ async function main(): Promise<void> {
         totals.leftovers += v.leftovers;
         totals.wrong_counters += v.countersWrong ? 1 : 0;
       }
-      console.log(JSON.stringify({ run, seed, ...chaos.counts, exports: plans.map((p, i) => ({ ...p.test, expectedIds: p.test.expectedIds.length, key: undefined, jobId: jobIds[i], verdict: verdicts[i] })) }));
+      console.log(JSON.stringify({ run, seed, ...chaos.counts, events: chaos.events, exports: plans.map((p, i) => ({ ...p.test, expectedIds: p.test.expectedIds.length, key: undefined, jobId: jobIds[i], verdict: verdicts[i] })) }));
     }
   } finally {
     await closeDatabase();

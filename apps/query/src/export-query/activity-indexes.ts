@@ -1,6 +1,14 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Collections, Db, MONGO_DB } from '@cae/mongo';
 
+const ACTIVITY_INDEXES = [
+  { key: { accountId: 1, time: 1, _id: 1 }, name: 'export_order' },
+  { key: { accountId: 1, action: 1, time: 1, _id: 1 }, name: 'by_action' },
+  { key: { accountId: 1, cID: 1, time: 1, _id: 1 }, name: 'by_contact' },
+  { key: { accountId: 1, bmID: 1, time: 1 }, name: 'by_batch_message' },
+  { key: { accountId: 1, mdtID: 1, time: 1 }, name: 'by_automation_message' },
+] as const;
+
 /**
  * Indexes a real MongoDB needs for the export query: the export order within an account, and each selective
  * filter. (FerretDB accepts them; it scans anyway.) Creating an existing index is a no-op.
@@ -11,12 +19,8 @@ export class ActivityIndexes implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const activities = this.db.collection(Collections.activities);
-    await activities.createIndexes([
-      { key: { accountId: 1, time: 1, _id: 1 }, name: 'export_order' },
-      { key: { accountId: 1, action: 1, time: 1, _id: 1 }, name: 'by_action' },
-      { key: { accountId: 1, cID: 1, time: 1, _id: 1 }, name: 'by_contact' },
-      { key: { accountId: 1, bmID: 1, time: 1 }, name: 'by_batch_message' },
-      { key: { accountId: 1, mdtID: 1, time: 1 }, name: 'by_automation_message' },
-    ]);
+    // One createIndex per index: FerretDB 1.24 panics on a multi-index createIndexes whose indexes already exist
+    // (found by the fault-injection runs: every restart of the query service after the first failed).
+    for (const { key, name } of ACTIVITY_INDEXES) await activities.createIndex(key, { name });
   }
 }
