@@ -7,8 +7,20 @@ const run = promisify(execFile);
 export const SERVICES = ['api-gateway', 'query', 'writer', 'delivery', 'jobs'] as const;
 export type Service = (typeof SERVICES)[number];
 
-/** Seeded PRNG: a failing run is replayed with the seed it printed. */
-export { prng as seeded } from '../../tools/seed/demo-activities';
+/**
+ * Seeded PRNG (mulberry32): a failing run is replayed with the seed it printed. (The demo seeder has the same
+ * few lines; the e2e project may not import outside itself.)
+ */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /** Drives the stack's processes: SIGKILL and restart services, the broker and the database. */
 export class Chaos {
