@@ -7,7 +7,6 @@ import { ContractProducer, errorMessage, PRODUCER } from '@cae/kafka';
 import { ApiError } from '../http/api-error';
 import { JobRepository } from '../jobs/job.repository';
 import { AudienceRepository } from './audience.repository';
-
 import { ContactActivityExportDto } from './dto/contact-activity-export.dto';
 import { toDestinationSecrets, toExportSpec } from './export-spec.mapper';
 import { redactRequest } from './redact';
@@ -63,7 +62,8 @@ export class ExportsService {
       await this.hosts.resolve(server);
     } catch (error) {
       // A name that does not resolve now may later; delivery retries it and fails the job if it never does.
-      if (!(error instanceof HostRefusedError) || error.reason === 'unresolvable') return;
+      if (!(error instanceof HostRefusedError)) throw error;
+      if (error.reason === 'unresolvable') return;
       throw new ApiError(400, 'DESTINATION_HOST_REFUSED', `invalid request: destination.server`, [{ field: 'destination.server', reasons: [error.message] }]);
     }
   }
