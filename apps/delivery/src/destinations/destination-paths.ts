@@ -44,3 +44,8 @@ export function s3ObjectKey(
   const gz = file.compressed && !extension.endsWith('.gz') ? '.gz' : '';
   return [...segments.slice(0, -1), `${stem}${part}${extension}${gz}`].join('/');
 }
+
+/** Hidden name a file is uploaded under before the rename that makes it visible (SFTP, FTP). */
+export function temporaryName(chunk: { fileName: string; jobId: string }): string {
+  return `.${chunk.fileName}.${chunk.jobId.slice(0, 8)}.part`;
+}

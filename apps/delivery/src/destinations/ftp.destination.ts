@@ -4,11 +4,11 @@ import { posix } from 'node:path';
 import { HostPolicy } from '@cae/host-policy';
 import { NonRetriableError, RetriableError } from '@cae/kafka';
 import { DeliveryEnv } from '../config/delivery-env';
-import { authFailed, badPath, folderMissing, isNetworkFailure, permissionDenied, transferFailed, unreachable } from './delivery-errors';
+import { authFailed, folderMissing, isNetworkFailure, permissionDenied, transferFailed, unreachable } from './delivery-errors';
 import { DeliveryInput, DeliveryReceipt, Destination } from './destination';
-import { folderOf } from './destination-paths';
+import { temporaryName } from './destination-paths';
 import { passiveToControlHost } from './ftp-passive';
-import { resolveHost } from './resolve-host';
+import { remoteTarget } from './resolve-host';
 
 /**
  * FTP (passive mode, data connections only to the server logged in to). Uploads to a hidden temporary name in the
@@ -22,18 +22,10 @@ export class FtpDestination implements Destination {
   ) {}
 
   async deliver({ chunk, secrets, open }: DeliveryInput): Promise<DeliveryReceipt> {
-    const { server = '', port = 21, path } = chunk.delivery;
-    const where = `ftp://${server}:${port}`;
-    let folder: string;
-    try {
-      folder = folderOf(path);
-    } catch {
-      throw badPath();
-    }
-    const address = await resolveHost(this.hosts, server, where);
+    const { where, address, port, folder } = await remoteTarget(this.hosts, chunk.delivery, 'ftp', 21);
     const client = new Client(this.env.DELIVERY_TIMEOUT_MS);
     client.prepareTransfer = passiveToControlHost;
-    const temporary = `.${chunk.fileName}.${chunk.jobId.slice(0, 8)}.part`;
+    const temporary = temporaryName(chunk);
     try {
       try {
         await client.access({ host: address, port, user: secrets?.username, password: secrets?.password, secure: false });

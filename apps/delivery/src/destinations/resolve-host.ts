@@ -1,6 +1,8 @@
 import { HostPolicy, HostRefusedError } from '@cae/host-policy';
+import { DeliverySpec } from '@cae/contracts';
 import { NonRetriableError } from '@cae/kafka';
-import { unreachable } from './delivery-errors';
+import { badPath, unreachable } from './delivery-errors';
+import { folderOf } from './destination-paths';
 
 /**
  * Resolves a destination host through the policy, right before connecting, and returns the address to use (a DNS
@@ -16,4 +18,24 @@ export async function resolveHost(hosts: HostPolicy, server: string, where: stri
     }
     throw unreachable(where);
   }
+}
+
+/** Where an SFTP or FTP delivery goes: the checked address, port, folder, and a credential-free label. */
+export interface RemoteTarget {
+  where: string;
+  address: string;
+  port: number;
+  folder: string;
+}
+
+export async function remoteTarget(hosts: HostPolicy, delivery: DeliverySpec, scheme: 'sftp' | 'ftp', defaultPort: number): Promise<RemoteTarget> {
+  const { server = '', port = defaultPort, path } = delivery;
+  const where = `${scheme}://${server}:${port}`;
+  let folder: string;
+  try {
+    folder = folderOf(path);
+  } catch {
+    throw badPath();
+  }
+  return { where, port, folder, address: await resolveHost(hosts, server, where) };
 }

@@ -3,10 +3,10 @@ import SftpClient from 'ssh2-sftp-client';
 import { HostPolicy } from '@cae/host-policy';
 import { NonRetriableError, RetriableError } from '@cae/kafka';
 import { DeliveryEnv } from '../config/delivery-env';
-import { authFailed, badPath, folderMissing, isNetworkFailure, permissionDenied, transferFailed, unreachable } from './delivery-errors';
+import { authFailed, folderMissing, isNetworkFailure, permissionDenied, transferFailed, unreachable } from './delivery-errors';
 import { DeliveryInput, DeliveryReceipt, Destination } from './destination';
-import { folderOf, remoteFile } from './destination-paths';
-import { resolveHost } from './resolve-host';
+import { remoteFile, temporaryName } from './destination-paths';
+import { remoteTarget } from './resolve-host';
 
 /**
  * SFTP (OpenSSH and compatible servers), password authentication. Uploads to a hidden temporary name in the target
@@ -21,15 +21,7 @@ export class SftpDestination implements Destination {
   ) {}
 
   async deliver({ chunk, secrets, open }: DeliveryInput): Promise<DeliveryReceipt> {
-    const { server = '', port = 22, path } = chunk.delivery;
-    const where = `sftp://${server}:${port}`;
-    let folder: string;
-    try {
-      folder = folderOf(path);
-    } catch {
-      throw badPath();
-    }
-    const address = await resolveHost(this.hosts, server, where);
+    const { where, address, port, folder } = await remoteTarget(this.hosts, chunk.delivery, 'sftp', 22);
     const client = new SftpClient();
     try {
       try {
@@ -43,7 +35,7 @@ export class SftpDestination implements Destination {
       }
       if (folder !== '.' && (await client.exists(folder)) !== 'd') throw folderMissing(folder, where);
       const final = remoteFile(folder, chunk.fileName);
-      const temporary = remoteFile(folder, `.${chunk.fileName}.${chunk.jobId.slice(0, 8)}.part`);
+      const temporary = remoteFile(folder, temporaryName(chunk));
       try {
         await client.put(await open(), temporary);
         await client.posixRename(temporary, final);
