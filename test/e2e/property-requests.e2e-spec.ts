@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { api } from '../support/api';
+import { api, waitForJob } from '../support/api';
 import { closeDatabase, createAccount, database } from '../support/fixtures';
 
 const ACTIONS = ['message-sent', 'open', 'click', 'optout', 'bounce', 'complaint', 'custom'];
@@ -48,7 +48,7 @@ describe('generated request bodies (property-based)', () => {
   it('never answer 5xx; a 4xx names fields and creates nothing; a 202 creates exactly one job', async () => {
     const { key, accountId } = await createAccount('property');
     const jobs = (await database()).collection('jobs');
-    let accepted = 0;
+    const accepted: string[] = [];
     let refused = 0;
     await fc.assert(
       fc.asyncProperty(bodies, async (body) => {
@@ -57,7 +57,7 @@ describe('generated request bodies (property-based)', () => {
         const after = await jobs.countDocuments({ accountId });
         expect(response.status).toBeLessThan(500);
         if (response.status === 202) {
-          accepted += 1;
+          accepted.push(response.body.jobId!);
           expect(after).toBe(before + 1);
           expect(await jobs.countDocuments({ _id: response.body.jobId as never, accountId })).toBe(1);
         } else {
@@ -70,7 +70,9 @@ describe('generated request bodies (property-based)', () => {
       { numRuns: 100, seed: 20261127 },
     );
     // The generator must exercise both sides, or the property says little.
-    expect(accepted).toBeGreaterThan(5);
+    expect(accepted.length).toBeGreaterThan(5);
     expect(refused).toBeGreaterThan(20);
-  });
+    // Every accepted body is a real export that runs to its end (and leaves no queue behind for later suites).
+    for (const jobId of accepted) expect((await waitForJob(key, jobId, 300_000)).status).toBe('done');
+  }, 900_000);
 });

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { decodePayload, InvalidPayloadError, Topic, TopicPayloads } from '@cae/contracts';
+import { accountIdOf, decodePayload, InvalidPayloadError, Topic, TopicPayloads } from '@cae/contracts';
 import { backoffMs, sleep } from './backoff';
 import { ContractProducer } from './contract-producer';
 import { errorMessage, NonRetriableError, RetriableError } from './errors';
@@ -24,6 +24,8 @@ export interface RejectedMessage<V = unknown> {
   key: string | null;
   /** The payload, when it was valid and its handling failed for good. */
   value?: V;
+  /** The job's tenant, from the payload even when it was off-contract; absent when it names none. */
+  accountId?: string;
   partition: number;
   offset: string;
   error: NonRetriableError | InvalidPayloadError;
@@ -132,7 +134,8 @@ export class ContractConsumer<T extends Topic> {
         await this.handleWithRetries({ ...where, value }, controls, isRunning);
       } catch (error) {
         if (!(error instanceof InvalidPayloadError || error instanceof NonRetriableError)) throw error;
-        await this.reject({ ...where, value, error }, message.value);
+        const accountId = (value as { accountId?: string } | undefined)?.accountId ?? accountIdOf(message.value);
+        await this.reject({ ...where, value, accountId, error }, message.value);
       }
       resolveOffset(message.offset);
       if ((this.options.commit ?? 'after-each') === 'after-each') {

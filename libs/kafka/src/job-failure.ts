@@ -1,3 +1,4 @@
+import { isUUID } from 'class-validator';
 import { Topic } from '@cae/contracts';
 import { ContractProducer } from './contract-producer';
 
@@ -10,6 +11,8 @@ export async function reportJobFailure(
   failure: { service: string; jobId: string; accountId?: string; code: string; message: string },
   onError: (error: unknown) => void,
 ): Promise<void> {
+  // A message keyed by anything but a job id names no job to fail (it was still dead-lettered).
+  if (!isUUID(failure.jobId)) return;
   await producer
     .publish(Topic.JobStatus, failure.jobId, {
       type: 'job.failed', jobId: failure.jobId, accountId: failure.accountId ?? 'unknown', at: new Date().toISOString(),

@@ -26,9 +26,16 @@ export class JobStateRepository implements OnModuleInit {
     await this.files.createIndex({ jobId: 1, chunkIndex: 1 });
   }
 
-  async markStarted(jobId: string, at: Date, totalItems: number): Promise<void> {
+  /** The tenant of a job, or null when there is no such job. */
+  async accountOf(jobId: string): Promise<string | null> {
+    const job = await this.jobs.findOne({ _id: jobId }, { projection: { accountId: 1 } });
+    return job?.accountId ?? null;
+  }
+
+  /** `processing` from the first event on; the count when the query service's survey has it. */
+  async markStarted(jobId: string, at: Date, totalItems?: number): Promise<void> {
     await this.jobs.updateOne({ _id: jobId, status: 'pending' }, { $set: { status: 'processing', startedAt: at } });
-    await this.jobs.updateOne({ _id: jobId, status: 'processing' }, { $set: { totalItems } });
+    if (totalItems !== undefined) await this.jobs.updateOne({ _id: jobId, status: 'processing' }, { $set: { totalItems } });
   }
 
   async addFile(jobId: string, accountId: string, file: DeliveredFile, at: Date, retentionDays: number): Promise<void> {

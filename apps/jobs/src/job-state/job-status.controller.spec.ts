@@ -9,9 +9,9 @@ const base = { jobId, accountId: 'acc', at: '2026-01-01T00:00:00.000Z', service:
 
 function setup() {
   const jobs = {
-    markStarted: jest.fn(), addFile: jest.fn(), complete: jest.fn().mockResolvedValue('done'), fail: jest.fn(),
+    markStarted: jest.fn(), accountOf: jest.fn().mockResolvedValue('acc'), addFile: jest.fn(), complete: jest.fn().mockResolvedValue('done'), fail: jest.fn(),
   };
-  const producer = { publish: jest.fn() };
+  const producer = { publish: jest.fn().mockResolvedValue(undefined) };
   const env = Object.assign(new JobsEnv(), { FILE_RETENTION_DAYS: 30 });
   const sut = new JobStatusController(jobs as unknown as JobStateRepository, env, producer as unknown as ContractProducer);
   const context = (value: unknown) =>
@@ -24,6 +24,8 @@ describe(JobStatusController.name, () => {
     const { sut, jobs, context } = setup();
     await sut.onJobStatus(context({ ...base, type: 'query.started', totalItems: 3 }));
     expect(jobs.markStarted).toHaveBeenCalledWith(jobId, new Date(base.at), 3);
+    await sut.onJobStatus(context({ ...base, type: 'query.started' }));
+    expect(jobs.markStarted).toHaveBeenLastCalledWith(jobId, new Date(base.at), undefined);
     const file = { name: 'a.csv', chunkIndex: 0, records: 3, bytes: 10, sha256: 'a'.repeat(64), storageKey: 'k' };
     await sut.onJobStatus(context({ ...base, type: 'file.delivered', file }));
     expect(jobs.addFile).toHaveBeenCalledWith(jobId, 'acc', expect.objectContaining(file), new Date(base.at), 30);
@@ -47,5 +49,18 @@ describe(JobStatusController.name, () => {
     expect(producer.publish).toHaveBeenCalledWith(
       'contactactivityexport.dlq.v1', jobId, expect.objectContaining({ reason: expect.stringMatching(/totalItems/), offset: '7' }),
     );
+    // The job lost a fact about itself: it fails, through an event carrying its tenant from the jobs collection.
+    expect(producer.publish).toHaveBeenCalledWith(
+      'contactactivityexport.job-status.v1', jobId,
+      expect.objectContaining({ type: 'job.failed', accountId: 'acc', service: 'jobs', error: expect.objectContaining({ code: 'INVALID_STATUS_EVENT' }) }),
+    );
+  });
+
+  it('dead-letters an event of an unknown job without failing anything', async () => {
+    const { sut, jobs, producer, context } = setup();
+    jobs.accountOf.mockResolvedValue(null);
+    await sut.onJobStatus(context({ ...base, type: 'bogus' }));
+    expect(producer.publish).toHaveBeenCalledTimes(1);
+    expect(producer.publish).toHaveBeenCalledWith('contactactivityexport.dlq.v1', jobId, expect.anything());
   });
 });

@@ -1,7 +1,8 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
+import { isUUID } from 'class-validator';
 import { InvalidPayloadError, JobStatusValue, Topic, validatePayload } from '@cae/contracts';
-import { ContractProducer, PRODUCER } from '@cae/kafka';
+import { ContractProducer, PRODUCER, reportJobFailure } from '@cae/kafka';
 import { JobsEnv } from '../config/jobs-env';
 import { JobStateRepository } from './job-state.repository';
 
@@ -38,7 +39,7 @@ export class JobStatusController {
     const at = new Date(event.at);
     switch (event.type) {
       case 'query.started':
-        return this.jobs.markStarted(event.jobId, at, event.totalItems ?? 0);
+        return this.jobs.markStarted(event.jobId, at, event.totalItems);
       case 'file.delivered':
         return this.jobs.addFile(event.jobId, event.accountId, event.file!, at, this.env.FILE_RETENTION_DAYS);
       case 'job.completed': {
@@ -69,5 +70,24 @@ export class JobStatusController {
       payload: JSON.stringify(message.value ?? null).slice(0, 64 * 1024),
       at: new Date().toISOString(),
     });
+    await this.failAffectedJob(message.key?.toString());
+  }
+
+  /**
+   * An unreadable event is a lost fact about its job (a file, the count, the end), so the job could never end
+   * correctly: it fails now, through a job.failed event like any other, so subscribers hear of it too.
+   */
+  private async failAffectedJob(jobId: string | undefined): Promise<void> {
+    if (!jobId || !isUUID(jobId)) return;
+    const accountId = await this.jobs.accountOf(jobId);
+    if (!accountId) return;
+    await reportJobFailure(
+      this.producer,
+      {
+        service: 'jobs', jobId, accountId, code: 'INVALID_STATUS_EVENT',
+        message: 'a progress report of this export could not be read; please run the export again',
+      },
+      (error) => this.logger.error({ message: 'could not report failure', jobId, error: String(error) }),
+    );
   }
 }

@@ -51,9 +51,18 @@ export class CheckpointRepository implements OnModuleInit {
     }
   }
 
-  /** Takes the oldest unfinished job whose lease is free (or already ours), for `leaseMs`. */
-  claimNext(owner: string, leaseMs: number, exclude: string[]): Promise<QueryCheckpoint | null> {
-    return this.claim(owner, leaseMs, { $nin: exclude });
+  /**
+   * Takes the oldest unfinished job whose lease is free (or already ours), for `leaseMs`, preferring accounts
+   * that have nothing running here: one account queueing hundreds of exports must not starve the others.
+   */
+  async claimNext(owner: string, leaseMs: number, running: QueryCheckpoint[]): Promise<QueryCheckpoint | null> {
+    const exclude = { $nin: running.map((job) => job._id) };
+    const busyAccounts = [...new Set(running.map((job) => job.accountId))];
+    if (busyAccounts.length > 0) {
+      const fair = await this.claim(owner, leaseMs, exclude, { accountId: { $nin: busyAccounts } });
+      if (fair) return fair;
+    }
+    return this.claim(owner, leaseMs, exclude);
   }
 
   /** Takes (or keeps) one given job, with its latest progress. */
@@ -61,10 +70,13 @@ export class CheckpointRepository implements OnModuleInit {
     return this.claim(owner, leaseMs, jobId);
   }
 
-  private claim(owner: string, leaseMs: number, id: string | { $nin: string[] }): Promise<QueryCheckpoint | null> {
+  private claim(
+    owner: string, leaseMs: number, id: string | { $nin: string[] }, extra: Record<string, unknown> = {},
+  ): Promise<QueryCheckpoint | null> {
     const now = new Date();
     return this.checkpoints.findOneAndUpdate(
       {
+        ...extra,
         _id: id,
         state: { $in: ['queued', 'running'] },
         $or: [{ leaseOwner: owner }, { leaseUntil: { $exists: false } }, { leaseUntil: { $lt: now } }],

@@ -43,6 +43,8 @@ export class ExportQueryRunner {
     if (checkpoint.totalItems !== undefined) {
       plan = { totalItems: checkpoint.totalItems, systemPropertyKeys: checkpoint.systemPropertyKeys };
     } else {
+      // Processing from the moment a replica works on it, even while a long survey counts the records.
+      await this.publishStatus(checkpoint, { type: 'query.started' });
       plan = await surveyExport(activities, scope, request.output.showAllProperties);
       await this.publishStatus(checkpoint, { type: 'query.started', totalItems: plan.totalItems });
       await this.save(jobId, plan);
@@ -92,7 +94,7 @@ export class ExportQueryRunner {
 
   async publishStatus(
     checkpoint: Pick<QueryCheckpoint, 'request'>,
-    event: { type: 'query.started'; totalItems: number } | { type: 'job.failed'; error: { code: string; message: string } },
+    event: { type: 'query.started'; totalItems?: number } | { type: 'job.failed'; error: { code: string; message: string } },
   ): Promise<void> {
     const { jobId, accountId } = checkpoint.request;
     await this.producer.publish(Topic.JobStatus, jobId, {

@@ -13,7 +13,7 @@ const MAX_ATTEMPTS = 8;
 @Injectable()
 export class QueryScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(QueryScheduler.name);
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, { job: QueryCheckpoint; done: Promise<void> }>();
   private stopped = false;
   private wake: () => void = () => undefined;
   private loop?: Promise<void>;
@@ -43,12 +43,14 @@ export class QueryScheduler implements OnApplicationBootstrap, OnApplicationShut
     while (!this.stopped) {
       try {
         while (this.running.size < this.env.QUERY_CONCURRENCY) {
-          const job = await this.checkpoints.claimNext(this.env.INSTANCE_ID, this.env.QUERY_LEASE_MS, [...this.running.keys()]);
+          const busy = [...this.running.values()].map((entry) => entry.job);
+          const job = await this.checkpoints.claimNext(this.env.INSTANCE_ID, this.env.QUERY_LEASE_MS, busy);
           if (!job) break;
-          this.running.set(job._id, this.runWithRetries(job).finally(() => {
+          const done = this.runWithRetries(job).finally(() => {
             this.running.delete(job._id);
             this.wake();
-          }));
+          });
+          this.running.set(job._id, { job, done });
         }
       } catch (error) {
         this.logger.warn({ message: 'could not claim work', error: errorMessage(error) });
@@ -61,7 +63,7 @@ export class QueryScheduler implements OnApplicationBootstrap, OnApplicationShut
         };
       });
     }
-    await Promise.allSettled(this.running.values());
+    await Promise.allSettled([...this.running.values()].map((entry) => entry.done));
   }
 
   private async runWithRetries(job: QueryCheckpoint): Promise<void> {

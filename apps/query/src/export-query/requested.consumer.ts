@@ -40,12 +40,12 @@ export class RequestedConsumer implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** A request that cannot be read fails its job (when its key names one) instead of leaving it pending. */
-  private async failJob({ key, value, error }: RejectedMessage<{ accountId: string }>): Promise<void> {
+  private async failJob({ key, accountId, error }: RejectedMessage): Promise<void> {
     if (!key) return;
     this.logger.error({ message: 'unreadable export request', jobId: key });
     await reportJobFailure(
       this.producer,
-      { service: 'query', jobId: key, accountId: value?.accountId, code: 'INVALID_REQUEST_MESSAGE', message: `the export request could not be read: ${error.message.slice(0, 500)}` },
+      { service: 'query', jobId: key, accountId, code: 'INVALID_REQUEST_MESSAGE', message: `the export request could not be read: ${error.message.slice(0, 500)}` },
       (publishError) => this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }),
     );
   }

@@ -112,7 +112,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  private async failJob({ key, value, error }: RejectedMessage<{ accountId: string }>): Promise<void> {
+  private async failJob({ key, accountId, error }: RejectedMessage): Promise<void> {
     if (!key) return;
     await this.forget(key);
     // Later batches of a failed job are skipped rather than written.
@@ -121,7 +121,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     await reportJobFailure(
       this.producer,
       {
-        service: 'writer', jobId: key, accountId: value?.accountId, code: 'code' in error ? error.code : 'INVALID_RECORDS_MESSAGE',
+        service: 'writer', jobId: key, accountId, code: 'code' in error ? error.code : 'INVALID_RECORDS_MESSAGE',
         message: `writing the export files failed: ${error.message.slice(0, 500)}`,
       },
       (publishError) => this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }),

@@ -34,8 +34,11 @@ export class JobStatusValue {
   @IsString() @MaxLength(128) accountId: string;
   @IsISO8601() at: string;
   @IsString() @MaxLength(32) service: string;
-  /** query.started: how many records match. */
-  @ValidateIf((e) => e.type === 'query.started') @IsInt() @Min(0) totalItems?: number;
+  /**
+   * query.started: how many records match. Absent on the first event, sent when the query service claims the job
+   * (the job shows `processing` at once); a second event carries the count when the survey has it.
+   */
+  @ValidateIf((e) => e.type === 'query.started' && e.totalItems !== undefined) @IsInt() @Min(0) totalItems?: number;
   /** file.delivered: the file now at its destination. */
   @ValidateIf((e) => e.type === 'file.delivered') @ValidateNested() @Type(() => DeliveredFile) file?: DeliveredFile;
   /** job.completed: how many files and records were delivered in all. */

@@ -1,4 +1,4 @@
-import { decodePayload, encodePayload, InvalidPayloadError } from './codec';
+import { accountIdOf, decodePayload, encodePayload, InvalidPayloadError } from './codec';
 import { Topic } from './topic';
 
 const jobId = '0b6f7f1e-2a7c-4d6a-9d7e-3f1c2b4a5d6e';
@@ -39,5 +39,19 @@ describe('payload codec', () => {
       delivery: { kind: 'internal' },
     };
     expect(() => decodePayload(Topic.Records, Buffer.from(JSON.stringify(raw)))).toThrow(/fileBaseName/);
+  });
+
+  it('reads the tenant of an off-contract payload when it names one, and nothing else', () => {
+    expect(accountIdOf(Buffer.from(JSON.stringify({ accountId: 'acc', batchSeq: 'x' })))).toBe('acc');
+    expect(accountIdOf(Buffer.from('{oops'))).toBeUndefined();
+    expect(accountIdOf(Buffer.from('null'))).toBeUndefined();
+    expect(accountIdOf(Buffer.from(JSON.stringify({ accountId: 7 })))).toBeUndefined();
+    expect(accountIdOf(Buffer.from(JSON.stringify({ accountId: 'x'.repeat(500) })))).toBeUndefined();
+    expect(accountIdOf(null)).toBeUndefined();
+  });
+
+  it('accepts query.started without a count (the job is claimed, not yet counted)', () => {
+    const { totalItems: _count, ...claimed } = status;
+    expect(() => encodePayload(Topic.JobStatus, claimed as never)).not.toThrow();
   });
 });

@@ -52,3 +52,17 @@ export function decodePayload<T extends Topic>(topic: T, raw: Buffer | string | 
   }
   return validatePayload(topic, plain);
 }
+
+/**
+ * The `accountId` of a payload that failed validation, when it still names one, so the failure its job gets can
+ * carry its tenant. Internal topics only carry what our own services produced, so a named account is believed.
+ */
+export function accountIdOf(raw: Buffer | string | null): string | undefined {
+  try {
+    const plain: unknown = JSON.parse(raw?.toString() ?? '');
+    const accountId = (plain as { accountId?: unknown } | null)?.accountId;
+    return typeof accountId === 'string' && accountId.length > 0 && accountId.length <= 128 ? accountId : undefined;
+  } catch {
+    return undefined;
+  }
+}
