@@ -2,47 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { api, JobView, waitForJob } from '../support/api';
 import { downloadAll } from '../support/expect-files';
 import { parseNdjson } from '../support/files';
-import { asExported, closeDatabase, createAccount, database, exportOrder, insertActivities, makeActivities, TestActivity } from '../support/fixtures';
+import { asExported, closeDatabase, createAccount, exportOrder, insertActivities, makeActivities, TestActivity } from '../support/fixtures';
 import { ParkedMessage, produceRaw, readJsonMessages, StatusEvent } from '../support/kafka-topics';
+import { DEAD_LETTER_TOPIC, insertPendingJob, INTERNAL_TOPICS, POISON_CODE, poisonFor } from '../support/poison';
 
-const TOPICS = {
-  requested: 'contactactivityexport.requested.v1',
-  records: 'contactactivityexport.records.v1',
-  chunks: 'contactactivityexport.chunks.v1',
-  status: 'contactactivityexport.job-status.v1',
-};
-const DLQ = 'contactactivityexport.dlq.v1';
-
-/** A job as the gateway records it before publishing the request. */
-async function insertPendingJob(accountId: string, name: string): Promise<string> {
-  const jobId = randomUUID();
-  await (await database()).collection('jobs').insertOne({
-    _id: jobId as never, accountId, jobName: 'contactactivityexport', name, status: 'pending', totalItems: null, completedItems: 0,
-    createdAt: new Date(), startedAt: null, endedAt: null, request: { exportType: 'csv', name }, files: [],
-  });
-  return jobId;
-}
-
-/** One off-contract payload per internal topic: well-formed JSON naming the job and account, one field wrong. */
-function poisonFor(topic: keyof typeof TOPICS, jobId: string, accountId: string): { payload: object; badField: RegExp } {
-  switch (topic) {
-    case 'requested':
-      return { payload: { jobId, accountId, createdAt: 'yesterday', filter: {}, output: {}, delivery: {} }, badField: /createdAt/ };
-    case 'records':
-      return { payload: { jobId, accountId, batchSeq: 'first', firstSeq: 0, records: [], final: true }, badField: /batchSeq/ };
-    case 'chunks':
-      return { payload: { jobId, accountId, chunkIndex: -1, name: '../../x.csv' }, badField: /chunkIndex/ };
-    case 'status':
-      return { payload: { type: 'file.delivered', jobId, accountId, at: new Date().toISOString(), service: 'x', file: { name: 7 } }, badField: /file/ };
-  }
-}
-
-const EXPECTED_CODE: Record<keyof typeof TOPICS, string> = {
-  requested: 'INVALID_REQUEST_MESSAGE',
-  records: 'INVALID_RECORDS_MESSAGE',
-  chunks: 'INVALID_CHUNK_MESSAGE',
-  status: 'INVALID_STATUS_EVENT',
-};
+const TOPICS = INTERNAL_TOPICS;
+const DLQ = DEAD_LETTER_TOPIC;
 
 describe('poison messages on every internal topic', () => {
   let victim: { accountId: string; key: string };
@@ -78,7 +43,7 @@ describe('poison messages on every internal topic', () => {
     const { jobId, badField } = poisoned.get(topic)!;
     const job = await waitForJob(victim.key, jobId, 60_000);
     expect(job.status).toBe('failed');
-    expect(job.error?.code).toBe(EXPECTED_CODE[topic]);
+    expect(job.error?.code).toBe(POISON_CODE[topic]);
     expect(job.error?.message).not.toMatch(/\bat .*\.(ts|js):\d+/); // words, never a stack trace
 
     const parked = (await readJsonMessages<ParkedMessage>([DLQ])).map((m) => m.value).filter((d) => d.key === jobId);

@@ -1,8 +1,10 @@
 /**
  * Fault-injection campaign: real exports while services are SIGKILLed and restarted, the broker and the database
  * restart, and a destination goes away for less than the retry budget. After each run, every export is judged
- * from its delivered files alone. Prints one JSON line per run and a final summary line; exits 1 on any loss,
- * duplicate, malformed file or stuck job.
+ * from its delivered files alone. Each run also has an export whose destination (FTP) stays away for longer than
+ * the retry budget, which must fail with HOST_UNREACHABLE, and a poison message on one internal topic, whose job
+ * must fail with its code while the others complete. Prints one JSON line per run and a final summary line;
+ * exits 1 on any loss, duplicate, malformed file, stuck job or unexpected outcome.
  *
  *   npx ts-node --transpile-only test/faults/run-faults.ts [--runs 20] [--seed 1] [--records 200000]
  * A failing run prints its seed; `--runs 1 --seed <seed>` replays it.
@@ -11,8 +13,10 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { api, JobView } from '../support/api';
-import { createS3Bucket, S3_KEYS, SFTP } from '../support/destinations';
+import { createS3Bucket, FTP, S3_KEYS, serverFiles, SFTP } from '../support/destinations';
 import { closeDatabase, createAccount, exportOrder, insertActivities, makeActivities } from '../support/fixtures';
+import { produceRaw } from '../support/kafka-topics';
+import { insertPendingJob, INTERNAL_TOPICS, InternalTopic, POISON_CODE, poisonFor } from '../support/poison';
 import { ROOT, TEST_STACK_ENV } from '../support/test-stack';
 import { Chaos, SERVICES, seeded, Service, sleep } from './chaos';
 import { ExportUnderTest, verify, Verdict } from './verify';
@@ -32,9 +36,13 @@ function stack(...command: string[]): void {
 
 interface Dataset {
   accounts: { key: string; ids: string[] }[];
+  /** Exports to an FTP server that is away for the whole run: must fail, never hang. */
+  doomed: { key: string };
+  /** Owns the jobs that poison messages are about. */
+  victim: { key: string; accountId: string };
 }
 
-/** Two accounts splitting the records 60/40, inserted once for the whole campaign. */
+/** Two accounts splitting the records 60/40, inserted once for the whole campaign, plus two small ones. */
 async function seedData(): Promise<Dataset> {
   const accounts = [];
   for (const share of [0.6, 0.4]) {
@@ -43,7 +51,40 @@ async function seedData(): Promise<Dataset> {
     await insertActivities(activities);
     accounts.push({ key: account.key, ids: exportOrder(activities).map((a) => a._id.toHexString()) });
   }
-  return { accounts };
+  const doomed = await createAccount('faults-doomed');
+  await insertActivities(makeActivities(doomed.accountId, 2_000, 103));
+  return { accounts, doomed, victim: await createAccount('faults-poison') };
+}
+
+/** How one of a run's two expected failures ended (`got` equals `expectedCode` when as expected). */
+interface ExpectedFailure {
+  what: string;
+  jobId: string;
+  expectedCode: string;
+  got: string;
+}
+
+async function expectFailure(what: string, key: string, jobId: string, expectedCode: string): Promise<ExpectedFailure> {
+  const job = await finalState(key, jobId);
+  const got = job ? `${job.status}${job.error ? ` ${job.error.code}` : ''}` : 'stuck';
+  return { what, jobId, expectedCode, got };
+}
+
+/** Sends one poison message on a seeded topic, about a job of the victim account, at a seeded moment. */
+async function poisonOneTopic(random: () => number, data: Dataset): Promise<{ topic: InternalTopic; jobId: string }> {
+  const topics = Object.keys(INTERNAL_TOPICS) as InternalTopic[];
+  const topic = topics[Math.floor(random() * topics.length)];
+  await sleep(1_000 + random() * 8_000);
+  const jobId = await insertPendingJob(data.victim.accountId, `poison-${topic}`);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await produceRaw(INTERNAL_TOPICS[topic], jobId, JSON.stringify(poisonFor(topic, jobId, data.victim.accountId).payload));
+      return { topic, jobId };
+    } catch (error) {
+      if (attempt > 60) throw error; // the broker may be restarting
+      await sleep(1_000);
+    }
+  }
 }
 
 /** The exports of one run: both accounts at once, options and destinations varied by the seed. */
@@ -131,7 +172,7 @@ async function main(): Promise<void> {
   rmSync(ENV.STACK_DIR, { recursive: true, force: true });
   stack('deploy/local/test-destinations.sh', 'up');
   stack('deploy/local/stack.sh', 'up');
-  const totals = { runs: 0, kills: 0, broker_restarts: 0, database_restarts: 0, destination_outages: 0, records_expected: 0, records_lost: 0, records_duplicated: 0, malformed_files: 0, stuck_jobs: 0, failed_jobs: 0, out_of_order: 0, wrong_names: 0, leftovers: 0, wrong_counters: 0 };
+  const totals = { runs: 0, kills: 0, broker_restarts: 0, database_restarts: 0, destination_outages: 0, records_expected: 0, records_lost: 0, records_duplicated: 0, malformed_files: 0, stuck_jobs: 0, failed_jobs: 0, out_of_order: 0, wrong_names: 0, leftovers: 0, wrong_counters: 0, expected_failures_ok: 0, unexpected_outcomes: 0 };
   try {
     const data = await seedData();
     for (let run = 0; run < RUNS; run++) {
@@ -139,16 +180,35 @@ async function main(): Promise<void> {
       const random = seeded(seed);
       const chaos = new Chaos(ENV);
       const plans = await planExports(random, data, run);
+      // The FTP server is away for the whole run: far longer than the delivery retry budget.
+      stack('deploy/local/test-destinations.sh', 'stop', 'vsftpd');
+      const doomedName = `doomed-${run}-${randomUUID().slice(0, 6)}`;
+      const doomedJob = await createJob(data.doomed.key, {
+        name: doomedName, exportType: 'csv', destination: { type: 'ftp', server: FTP.host, port: FTP.port, username: FTP.user, password: FTP.password, path: 'exports' },
+      });
       const jobIds = await Promise.all(plans.map(({ test, body }) => createJob(test.key, body)));
       let finished = false;
       const faults = injectFaults(random, chaos, () => finished);
+      const poisoned = await poisonOneTopic(random, data);
       const jobs = await Promise.all(plans.map(({ test }, i) => finalState(test.key, jobIds[i])));
+      const expectedFailures = await Promise.all([
+        expectFailure('ftp away longer than the retry budget', data.doomed.key, doomedJob, 'failed HOST_UNREACHABLE'),
+        expectFailure(`poison on ${poisoned.topic}`, data.victim.key, poisoned.jobId, `failed ${POISON_CODE[poisoned.topic]}`),
+      ]);
       finished = true;
       await faults;
+      stack('deploy/local/test-destinations.sh', 'start', 'vsftpd');
+      const doomedLeftovers = [...serverFiles(FTP.root, 'exports').keys()].filter((file) => file.includes(doomedName)).length;
       const verdicts: (Verdict | { status: 'stuck' })[] = [];
       for (const [i, job] of jobs.entries()) verdicts.push(job ? await verify(plans[i].test, job) : { status: 'stuck' });
       totals.runs += 1;
       for (const key of ['kills', 'broker_restarts', 'database_restarts', 'destination_outages'] as const) totals[key] += chaos.counts[key];
+      for (const failure of expectedFailures) {
+        if (failure.got === failure.expectedCode) totals.expected_failures_ok += 1;
+        else if (failure.got === 'stuck') totals.stuck_jobs += 1;
+        else totals.unexpected_outcomes += 1;
+      }
+      totals.leftovers += doomedLeftovers;
       for (const [i, verdict] of verdicts.entries()) {
         totals.records_expected += plans[i].test.expectedIds.length;
         if (verdict.status === 'stuck') {
@@ -165,7 +225,7 @@ async function main(): Promise<void> {
         totals.leftovers += v.leftovers;
         totals.wrong_counters += v.countersWrong ? 1 : 0;
       }
-      console.log(JSON.stringify({ run, seed, ...chaos.counts, events: chaos.events, exports: plans.map((p, i) => ({ ...p.test, expectedIds: p.test.expectedIds.length, key: undefined, jobId: jobIds[i], verdict: verdicts[i] })) }));
+      console.log(JSON.stringify({ run, seed, ...chaos.counts, events: chaos.events, exports: plans.map((p, i) => ({ ...p.test, expectedIds: p.test.expectedIds.length, key: undefined, jobId: jobIds[i], verdict: verdicts[i] })), expectedFailures, doomedLeftovers }));
     }
   } finally {
     await closeDatabase();
@@ -177,7 +237,7 @@ async function main(): Promise<void> {
   const { runs, kills, broker_restarts, records_expected, records_lost, records_duplicated, malformed_files, stuck_jobs } = totals;
   console.log(JSON.stringify({ runs, kills, broker_restarts, records_expected, records_lost, records_duplicated, malformed_files, stuck_jobs }));
   console.log(JSON.stringify({ details: totals }));
-  const bad = records_lost + records_duplicated + malformed_files + stuck_jobs + totals.failed_jobs + totals.out_of_order + totals.wrong_names + totals.leftovers + totals.wrong_counters;
+  const bad = records_lost + records_duplicated + malformed_files + stuck_jobs + totals.failed_jobs + totals.out_of_order + totals.wrong_names + totals.leftovers + totals.wrong_counters + totals.unexpected_outcomes;
   process.exit(bad === 0 ? 0 : 1);
 }
 
