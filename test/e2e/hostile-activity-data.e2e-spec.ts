@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ObjectId } from 'mongodb';
 import { runExport } from '../support/api';
 import { downloadAll } from '../support/expect-files';
@@ -78,5 +79,17 @@ describe('activity data hostile to formats', () => {
         cID: `cid-${kind}`, message_name: stored(value), properties: { [`ключ ${kind}`]: stored(value), nested: { list: [stored(value), 1] } },
       });
     });
+  });
+
+  it('fails an export with a record too large for the broker clearly, at once', async () => {
+    const account = await createAccount('too-large');
+    // 12 MB of random base64 still takes ~9 MB gzipped: over the broker's 8 MiB message.max.bytes.
+    await insertActivities([{
+      _id: new ObjectId(), accountId: account.accountId, cID: 'cid-huge', action: 'open', time: new Date(Date.UTC(2019, 2, 25)),
+      message_name: randomBytes(9_000_000).toString('base64'),
+    }]);
+    const job = await runExport(account.key, { exportType: 'json' });
+    expect(job).toMatchObject({ status: 'failed', error: { code: 'MESSAGE_TOO_LARGE' } });
+    expect(job.error?.message).toMatch(/larger than/);
   });
 });

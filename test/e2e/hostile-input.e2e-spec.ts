@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { api, basicAuth } from '../support/api';
 import { TEST_STACK_ENV } from '../support/test-stack';
 
@@ -15,6 +16,37 @@ function rawGet(path: string, key: string): Promise<{ status: number; body: stri
   });
 }
 import { closeDatabase, createAccount, database } from '../support/fixtures';
+
+/**
+ * A client that sends its headers and then the body a byte every 300 ms (slowloris). Resolves with what the
+ * server answered and after how long, or with `open` if the server still listened after `giveUpMs`.
+ */
+function trickle(key: string, giveUpMs: number): Promise<{ answer: string; afterMs: number }> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ exportType: 'csv', name: 'slow-client' }).padEnd(400, ' ');
+    const socket = connect(Number(TEST_STACK_ENV.PORT), '127.0.0.1');
+    const started = Date.now();
+    let answer = '';
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (sent < body.length && !socket.destroyed) socket.write(body[sent++]);
+    }, 300);
+    const finish = (text: string) => {
+      clearInterval(timer);
+      clearTimeout(giveUp);
+      socket.destroy();
+      resolve({ answer: text, afterMs: Date.now() - started });
+    };
+    const giveUp = setTimeout(() => finish('open'), giveUpMs);
+    socket.on('connect', () => {
+      socket.write(`POST /v2/contactactivityexport HTTP/1.1\r\nHost: x\r\nAuthorization: ${basicAuth(key)}\r\n`
+        + `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+    });
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('close', () => finish(answer));
+    socket.on('error', (error) => (answer ? finish(answer) : reject(error)));
+  });
+}
 
 describe('hostile input', () => {
   afterAll(closeDatabase);
@@ -54,6 +86,21 @@ describe('hostile input', () => {
       expect(response.status).toBe(400);
       expect(response.headers.get('set-cookie')).toBeNull();
     }
+    expect(await (await database()).collection('jobs').countDocuments({ accountId })).toBe(0);
+  });
+
+  it('answers a slow client with 408 once its body is late, creates nothing, and serves others meanwhile', async () => {
+    const { key, accountId } = await createAccount('slowloris');
+    const slow = trickle(key, 20_000);
+    // While the slow body trickles, another client is served at once.
+    const other = await api('GET', '/v2/jobs', { key });
+    expect(other.status).toBe(200);
+    const { answer, afterMs } = await slow;
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(answer).toMatch(/"code":"REQUEST_TIMEOUT"/);
+    const limit = Number(TEST_STACK_ENV.BODY_TIMEOUT_MS);
+    expect(afterMs).toBeGreaterThanOrEqual(limit - 100);
+    expect(afterMs).toBeLessThan(limit + 5_000);
     expect(await (await database()).collection('jobs').countDocuments({ accountId })).toBe(0);
   });
 });

@@ -24,6 +24,8 @@ export const TEST_STACK_ENV: Record<string, string> = {
   // Fast sweeps and notices so the suites see them within seconds.
   SWEEP_INTERVAL_MS: '500',
   NOTIFY_INTERVAL_MS: '300',
+  // A slow client's body is cut off after 2 s (the hostile-input suite trickles one).
+  BODY_TIMEOUT_MS: '2000',
   // Customer-side servers of the delivery tests (deploy/local/test-destinations.sh), all on loopback.
   SFTP_PORT: '12222',
   FTP_PORT: '12121',

@@ -1,5 +1,6 @@
 import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
 import { encodePayload, Topic, TopicPayloads } from '@cae/contracts';
+import { NonRetriableError } from './errors';
 
 /**
  * A producer that only sends payloads valid for their topic, keyed by jobId, and waits for every in-sync replica.
@@ -29,11 +30,27 @@ export class ContractProducer {
   }
 
   async publish<T extends Topic>(topic: T, key: string, value: TopicPayloads[T]): Promise<void> {
-    await this.producer.send({
-      topic,
-      acks: -1,
-      compression: topic === Topic.Records ? CompressionTypes.GZIP : CompressionTypes.None,
-      messages: [{ key, value: encodePayload(topic, value) }],
-    });
+    try {
+      await this.producer.send({
+        topic,
+        acks: -1,
+        compression: topic === Topic.Records ? CompressionTypes.GZIP : CompressionTypes.None,
+        messages: [{ key, value: encodePayload(topic, value) }],
+      });
+    } catch (error) {
+      // Sending it again cannot help: the job fails with a code that says why instead of retrying for nothing.
+      if (isMessageTooLarge(error)) {
+        throw new NonRetriableError('MESSAGE_TOO_LARGE', 'a record of this export is larger than the message size the broker accepts (message.max.bytes)');
+      }
+      throw error;
+    }
   }
+}
+
+function isMessageTooLarge(error: unknown): boolean {
+  for (let current = error as { type?: string; cause?: unknown } | undefined, depth = 0; current && depth < 5; depth++) {
+    if (current.type === 'MESSAGE_TOO_LARGE') return true;
+    current = current.cause as typeof current;
+  }
+  return false;
 }

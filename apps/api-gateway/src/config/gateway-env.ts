@@ -6,6 +6,10 @@ export class GatewayEnv extends StorageEnv {
   @IsInt() @Min(1) @Max(65535) PORT: number = 3000;
   /** Largest accepted request body; larger ones get 413 before any parsing. */
   @IsInt() @Min(1024) @Max(10 * 1024 * 1024) MAX_BODY_BYTES: number = 256 * 1024;
+  /** A request body must have arrived this long after its headers, or the answer is 408 and the connection closes. */
+  @IsInt() @Min(100) @Max(300_000) BODY_TIMEOUT_MS: number = 10_000;
+  /** Request headers must have arrived within this time (Node's headersTimeout, checked about every 30 s). */
+  @IsInt() @Min(1_000) @Max(300_000) HEADERS_TIMEOUT_MS: number = 20_000;
   /** How long files kept in internal storage stay downloadable. */
   @IsInt() @Min(1) FILE_RETENTION_DAYS: number = 30;
   /** Seals destination credentials at rest (AES-256-GCM). Required: there is no built-in default key. */

@@ -36,11 +36,17 @@ export class ExportsService {
     const createdAt = new Date();
     const secrets = toDestinationSecrets(dto);
     if (secrets) await this.secrets.put(jobId, accountId, secrets);
-    await this.jobs.insertPending({
-      _id: jobId, accountId, jobName: 'contactactivityexport', name: spec.name, status: 'pending',
-      totalItems: null, completedItems: 0, createdAt, startedAt: null, endedAt: null,
-      request: redactRequest(dto), files: [],
-    });
+    try {
+      await this.jobs.insertPending({
+        _id: jobId, accountId, jobName: 'contactactivityexport', name: spec.name, status: 'pending',
+        totalItems: null, completedItems: 0, createdAt, startedAt: null, endedAt: null,
+        request: redactRequest(dto), files: [],
+      });
+    } catch (error) {
+      // No job will ever use (or delete) these credentials.
+      if (secrets) await this.forgetSecrets(jobId);
+      throw error;
+    }
     try {
       await this.producer.publish(Topic.Requested, jobId, {
         jobId, accountId, createdAt: createdAt.toISOString(),
@@ -49,10 +55,18 @@ export class ExportsService {
     } catch (error) {
       this.logger.error({ message: 'could not publish export request', jobId, accountId, error: errorMessage(error) });
       await this.jobs.markUnpublished(accountId, jobId, 'the export queue was unavailable; please retry the request');
+      if (secrets) await this.forgetSecrets(jobId);
       throw new ApiError(503, 'QUEUE_UNAVAILABLE', 'the export queue is unavailable; please retry later');
     }
     this.logger.log({ message: 'export job created', jobId, accountId });
     return { jobId, name: spec.name };
+  }
+
+  /** Best effort: a leftover sealed record is unreadable without its job and is logged for cleanup. */
+  private async forgetSecrets(jobId: string): Promise<void> {
+    await this.secrets.delete(jobId).catch((error) =>
+      this.logger.error({ message: 'could not delete the credentials of a job that was not created', jobId, error: errorMessage(error) }),
+    );
   }
 
   /** A user-supplied SFTP/FTP host must not point into our own network (unless the operator allowed it). */

@@ -2,10 +2,11 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
 
 /**
- * Parses JSON bodies with a size limit and answers parse failures in the API's error shape
- * (body-parser's own errors would otherwise bypass Nest's exception filter).
+ * Parses JSON bodies with a size limit and a deadline, and answers failures in the API's error shape
+ * (body-parser's own errors would otherwise bypass Nest's exception filter). The deadline stops slow clients
+ * (a body trickling in a byte at a time) from holding a connection and its memory for long.
  */
-export function jsonBody(limitBytes: number): RequestHandler {
+export function jsonBody(limitBytes: number, bodyTimeoutMs: number): RequestHandler {
   const parse = json({ limit: limitBytes, strict: true, type: () => true });
   return (request: Request, response: Response, next: NextFunction) => {
     if (request.method !== 'POST' && request.method !== 'PUT' && request.method !== 'PATCH') return next();
@@ -16,7 +17,17 @@ export function jsonBody(limitBytes: number): RequestHandler {
       });
       return;
     }
+    const deadline = setTimeout(() => {
+      if (response.headersSent) return;
+      response.status(408).set('connection', 'close').json({
+        statusCode: 408, code: 'REQUEST_TIMEOUT', message: `the request body did not arrive within ${bodyTimeoutMs} ms`,
+      });
+      // Nothing more is read from this client.
+      response.once('finish', () => request.destroy());
+    }, bodyTimeoutMs);
     parse(request, response, (error?: { type?: string; message?: string }) => {
+      clearTimeout(deadline);
+      if (response.headersSent) return;
       if (!error) return next();
       if (error.type === 'entity.too.large') {
         response.status(413).json({

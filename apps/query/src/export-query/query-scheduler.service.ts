@@ -84,12 +84,11 @@ export class QueryScheduler implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async fail(job: QueryCheckpoint, error: unknown): Promise<void> {
-    const code = error instanceof NonRetriableError ? error.code : 'QUERY_FAILED';
+    const failure = error instanceof NonRetriableError
+      ? { code: error.code, message: error.message }
+      : { code: 'QUERY_FAILED', message: 'reading the activities failed repeatedly; please retry the export later' };
     try {
-      await this.runner.publishStatus(job, {
-        type: 'job.failed',
-        error: { code, message: 'reading the activities failed repeatedly; please retry the export later' },
-      });
+      await this.runner.publishStatus(job, { type: 'job.failed', error: failure });
       await this.checkpoints.finish(job._id, this.env.INSTANCE_ID, 'failed');
     } catch (reportError) {
       // The lease expires and another attempt will report it; the job cannot be left unreported for good.

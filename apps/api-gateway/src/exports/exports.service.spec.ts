@@ -1,0 +1,52 @@
+import { plainToInstance } from 'class-transformer';
+import { HostPolicy } from '@cae/host-policy';
+import { ContractProducer } from '@cae/kafka';
+import { SecretStore } from '@cae/secrets';
+import { JobRepository } from '../jobs/job.repository';
+import { AudienceRepository } from './audience.repository';
+import { ContactActivityExportDto } from './dto/contact-activity-export.dto';
+import { ExportsService } from './exports.service';
+
+const sftp = plainToInstance(ContactActivityExportDto, {
+  exportType: 'csv', destination: { type: 'sftp', server: 'sftp.example.com', port: 22, username: 'u', password: 'hunter2', path: './' },
+});
+
+function setup() {
+  const jobs = { insertPending: jest.fn().mockResolvedValue(undefined), markUnpublished: jest.fn().mockResolvedValue(undefined) };
+  const secrets = { put: jest.fn().mockResolvedValue(undefined), delete: jest.fn().mockResolvedValue(undefined) };
+  const hosts = { resolve: jest.fn().mockResolvedValue(undefined) };
+  const producer = { publish: jest.fn().mockResolvedValue(undefined) };
+  const sut = new ExportsService(
+    jobs as unknown as JobRepository, {} as AudienceRepository, secrets as unknown as SecretStore,
+    hosts as unknown as HostPolicy, producer as unknown as ContractProducer,
+  );
+  return { sut, jobs, secrets, producer };
+}
+
+describe(ExportsService.name, () => {
+  it('seals the credentials, creates the job, publishes the request', async () => {
+    const { sut, jobs, secrets, producer } = setup();
+    const { jobId } = await sut.create('acc', sftp);
+    expect(secrets.put).toHaveBeenCalledWith(jobId, 'acc', { username: 'u', password: 'hunter2' });
+    expect(jobs.insertPending).toHaveBeenCalledWith(expect.objectContaining({ _id: jobId, status: 'pending' }));
+    expect(producer.publish).toHaveBeenCalledTimes(1);
+    expect(secrets.delete).not.toHaveBeenCalled();
+  });
+
+  it('leaves no sealed credentials behind when the job cannot be stored', async () => {
+    const { sut, jobs, secrets, producer } = setup();
+    jobs.insertPending.mockRejectedValue(new Error('database away'));
+    await expect(sut.create('acc', sftp)).rejects.toThrow('database away');
+    expect(secrets.delete).toHaveBeenCalledWith(secrets.put.mock.calls[0][0]);
+    expect(producer.publish).not.toHaveBeenCalled();
+  });
+
+  it('fails the job and forgets its credentials when the request cannot be queued', async () => {
+    const { sut, jobs, secrets, producer } = setup();
+    producer.publish.mockRejectedValue(new Error('broker away'));
+    await expect(sut.create('acc', sftp)).rejects.toMatchObject({ status: 503 });
+    const jobId = secrets.put.mock.calls[0][0];
+    expect(jobs.markUnpublished).toHaveBeenCalledWith('acc', jobId, expect.any(String));
+    expect(secrets.delete).toHaveBeenCalledWith(jobId);
+  });
+});
