@@ -1,13 +1,14 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { loadEnvOrExit } from '@cae/config';
-import { nestKafkaTransport, parseBrokers } from '@cae/kafka';
+import { exitOnUnrecoverableCrash, nestKafkaTransport, parseBrokers } from '@cae/kafka';
 import { bootstrapService } from '@cae/service-kit';
 import { AppModule } from './app.module';
 import { JobsEnv } from './config/jobs-env';
 
 const env = loadEnvOrExit(JobsEnv);
 void bootstrapService('jobs', AppModule.forEnv(env), env.PORT, async (app) => {
-  app.connectMicroservice(
+  const statusConsumer = app.connectMicroservice(
     nestKafkaTransport(
       { brokers: parseBrokers(env.KAFKA_BROKERS), clientId: `${env.KAFKA_CLIENT_ID_PREFIX}-jobs-consumer` },
       'contactactivityexport-jobs',
@@ -17,4 +18,5 @@ void bootstrapService('jobs', AppModule.forEnv(env), env.PORT, async (app) => {
   // Topics are ensured during init; the transport subscribes only after that.
   await app.init();
   await app.startAllMicroservices();
+  exitOnUnrecoverableCrash(statusConsumer, (message) => new Logger('jobs').fatal(message));
 });

@@ -1,5 +1,5 @@
 import { KafkaOptions, Transport } from '@nestjs/microservices';
-import { Partitioners } from 'kafkajs';
+import { Consumer, Partitioners } from 'kafkajs';
 import { kafkaClientConfig, KafkaConnection } from './kafka-factory';
 
 /**
@@ -19,4 +19,18 @@ export function nestKafkaTransport(connection: KafkaConnection, groupId: string)
       postfixId: '',
     },
   };
+}
+
+/**
+ * The Nest transport does not restart its consumer after a crash kafkajs will not recover from itself (e.g. the
+ * broker was away longer than its retries): the process would look healthy and apply nothing. Exit instead, so
+ * the supervisor (Kubernetes, the local restart loop) starts it again and it rejoins its group.
+ */
+export function exitOnUnrecoverableCrash(microservice: { unwrap<T>(): T }, log: (message: string) => void): void {
+  const [, consumer] = microservice.unwrap<[unknown, Consumer, unknown]>();
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart) return;
+    log(`job-status consumer crashed and will not restart itself: ${payload.error?.message ?? 'unknown error'}; exiting`);
+    process.exit(1);
+  });
 }
