@@ -25,7 +25,20 @@ export async function database(): Promise<Db> {
   return client.db();
 }
 
+/** Accounts this test file created (jest loads this module once per file). */
+const createdAccounts: string[] = [];
+
+/**
+ * Removes the activities, contacts and audiences of this file's accounts, then closes the connection. FerretDB
+ * over SQLite filters nothing in the database (every query reads the whole collection), so data left behind by
+ * one suite (the hostile-data suite stores a 12 MB activity) would slow every later one.
+ */
 export async function closeDatabase(): Promise<void> {
+  if (client && createdAccounts.length > 0) {
+    const db = client.db();
+    const mine = { accountId: { $in: createdAccounts.splice(0) } };
+    for (const name of ['contactactivities', 'contacts', 'audiences']) await db.collection(name).deleteMany(mine);
+  }
   await client?.close();
   client = undefined;
 }
@@ -33,6 +46,7 @@ export async function closeDatabase(): Promise<void> {
 /** A new account with its own API key; nothing else in the database belongs to it. */
 export async function createAccount(prefix = 'acct'): Promise<{ accountId: string; key: string }> {
   const accountId = `${prefix}-${randomUUID().slice(0, 8)}`;
+  createdAccounts.push(accountId);
   const key = `key-${randomBytes(12).toString('hex')}`;
   const db = await database();
   await db.collection('api_keys').insertOne({
