@@ -75,13 +75,19 @@ async function poisonOneTopic(random: () => number, data: Dataset): Promise<{ to
   const topics = Object.keys(INTERNAL_TOPICS) as InternalTopic[];
   const topic = topics[Math.floor(random() * topics.length)];
   await sleep(1_000 + random() * 8_000);
-  const jobId = await insertPendingJob(data.victim.accountId, `poison-${topic}`);
+  const jobId = randomUUID();
+  // The database or the broker may be restarting at this moment: keep trying, as a real producer would.
+  await persistently(() => insertPendingJob(data.victim.accountId, `poison-${topic}`, jobId));
+  await persistently(() => produceRaw(INTERNAL_TOPICS[topic], jobId, JSON.stringify(poisonFor(topic, jobId, data.victim.accountId).payload)));
+  return { topic, jobId };
+}
+
+async function persistently<T>(action: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await produceRaw(INTERNAL_TOPICS[topic], jobId, JSON.stringify(poisonFor(topic, jobId, data.victim.accountId).payload));
-      return { topic, jobId };
+      return await action();
     } catch (error) {
-      if (attempt > 60) throw error; // the broker may be restarting
+      if (attempt >= 120) throw error;
       await sleep(1_000);
     }
   }
@@ -189,14 +195,21 @@ async function main(): Promise<void> {
       const jobIds = await Promise.all(plans.map(({ test, body }) => createJob(test.key, body)));
       let finished = false;
       const faults = injectFaults(random, chaos, () => finished);
-      const poisoned = await poisonOneTopic(random, data);
-      const jobs = await Promise.all(plans.map(({ test }, i) => finalState(test.key, jobIds[i])));
-      const expectedFailures = await Promise.all([
-        expectFailure('ftp away longer than the retry budget', data.doomed.key, doomedJob, 'failed HOST_UNREACHABLE'),
-        expectFailure(`poison on ${poisoned.topic}`, data.victim.key, poisoned.jobId, `failed ${POISON_CODE[poisoned.topic]}`),
-      ]);
-      finished = true;
-      await faults;
+      let poisoned: { topic: InternalTopic; jobId: string };
+      let jobs: (JobView | null)[];
+      let expectedFailures: ExpectedFailure[];
+      try {
+        poisoned = await poisonOneTopic(random, data);
+        jobs = await Promise.all(plans.map(({ test }, i) => finalState(test.key, jobIds[i])));
+        expectedFailures = await Promise.all([
+          expectFailure('ftp away longer than the retry budget', data.doomed.key, doomedJob, 'failed HOST_UNREACHABLE'),
+          expectFailure(`poison on ${poisoned.topic}`, data.victim.key, poisoned.jobId, `failed ${POISON_CODE[poisoned.topic]}`),
+        ]);
+      } finally {
+        // Faults stop however the run ended, so a harness error cannot leave chaos running.
+        finished = true;
+        await faults;
+      }
       stack('deploy/local/test-destinations.sh', 'start', 'vsftpd');
       const doomedLeftovers = [...serverFiles(FTP.root, 'exports').keys()].filter((file) => file.includes(doomedName)).length;
       const verdicts: (Verdict | { status: 'stuck' })[] = [];
@@ -228,7 +241,7 @@ async function main(): Promise<void> {
       console.log(JSON.stringify({ run, seed, ...chaos.counts, events: chaos.events, exports: plans.map((p, i) => ({ ...p.test, expectedIds: p.test.expectedIds.length, key: undefined, jobId: jobIds[i], verdict: verdicts[i] })), expectedFailures, doomedLeftovers }));
     }
   } finally {
-    await closeDatabase();
+    await closeDatabase().catch(() => undefined);
     if (process.env.KEEP_FAULTS_STACK !== '1') {
       stack('deploy/local/stack.sh', 'down');
       stack('deploy/local/test-destinations.sh', 'down');
