@@ -144,6 +144,11 @@ service_port() {
   esac
 }
 
+# Every service gets a fixed JavaScript heap (as a Kubernetes memory limit would impose): memory stays bounded, and
+# a leak would show as a crash in the tests and benchmarks instead of a slowly growing process.
+: "${SERVICE_HEAP_MIB:=160}"
+export SERVICE_HEAP_MIB
+
 # Each service runs under a restart loop, as a Kubernetes Deployment would restart a crashed pod: a service that
 # exits (e.g. the database was away while it started) comes back by itself. Stopping or killing the process group
 # ends the loop too.
@@ -153,7 +158,7 @@ start_service() {
   ( cd "$ROOT" && PORT="$(service_port "$name")" start "$name" bash -c '
       trap "kill -TERM \$child 2>/dev/null; wait \$child; exit 0" TERM INT
       while :; do
-        node --enable-source-maps -r ./dist/tools/runtime/register-aliases.js "dist/apps/$0/src/main.js" & child=$!
+        node --enable-source-maps --max-old-space-size="$SERVICE_HEAP_MIB" -r ./dist/tools/runtime/register-aliases.js "dist/apps/$0/src/main.js" & child=$!
         wait $child; code=$?
         echo "{\"level\":\"warn\",\"message\":\"$0 exited with status $code; restarting in 2 s\"}"
         sleep 2

@@ -6,20 +6,27 @@ import { resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
+/**
+ * CAE_PORT_OFFSET moves every port of this stack (and of the destination servers) by that much, so a benchmark
+ * can run next to the test or fault stack without a clash.
+ */
+const OFFSET = Number(process.env.CAE_PORT_OFFSET ?? 0);
+const port = (base: number) => String(base + OFFSET);
+
 export const TEST_STACK_ENV: Record<string, string> = {
   STACK_NAME: 'test',
   STACK_DIR: resolve(ROOT, '.data', 'test'),
-  KAFKA_PORT: '19092',
-  KAFKA_CONTROLLER_PORT: '19093',
-  MONGO_PORT: '27117',
-  S3_PORT: '17070',
-  SMTP_PORT: '11025',
-  MAILPIT_HTTP_PORT: '18025',
-  PORT: '13000',
-  QUERY_PORT: '13101',
-  WRITER_PORT: '13102',
-  DELIVERY_PORT: '13103',
-  JOBS_PORT: '13104',
+  KAFKA_PORT: port(19092),
+  KAFKA_CONTROLLER_PORT: port(19093),
+  MONGO_PORT: port(27117),
+  S3_PORT: port(17070),
+  SMTP_PORT: port(11025),
+  MAILPIT_HTTP_PORT: port(18025),
+  PORT: port(13000),
+  QUERY_PORT: port(13101),
+  WRITER_PORT: port(13102),
+  DELIVERY_PORT: port(13103),
+  JOBS_PORT: port(13104),
   SEED_DEMO: '0',
   // Fast sweeps and notices so the suites see them within seconds.
   SWEEP_INTERVAL_MS: '500',
@@ -27,15 +34,15 @@ export const TEST_STACK_ENV: Record<string, string> = {
   // A slow client's body is cut off after 2 s (the hostile-input suite trickles one).
   BODY_TIMEOUT_MS: '2000',
   // Customer-side servers of the delivery tests (deploy/local/test-destinations.sh), all on loopback.
-  SFTP_PORT: '12222',
-  FTP_PORT: '12121',
-  GCS_PORT: '14443',
+  SFTP_PORT: port(12222),
+  FTP_PORT: port(12121),
+  GCS_PORT: port(14443),
   // Only this one loopback address is allowed as a destination host; 127.0.0.2 stays refused.
   DESTINATION_HOST_ALLOWLIST: '127.0.0.1/32',
-  S3_DEST_PORT: '17071',
-  S3_DESTINATION_ENDPOINT: 'http://127.0.0.1:17071',
+  S3_DEST_PORT: port(17071),
+  S3_DESTINATION_ENDPOINT: `http://127.0.0.1:${port(17071)}`,
   S3_DESTINATION_FORCE_PATH_STYLE: 'true',
-  GCS_ENDPOINT: 'http://127.0.0.1:14443',
+  GCS_ENDPOINT: `http://127.0.0.1:${port(14443)}`,
   GCS_PROJECT_ID: 'test',
   // A retry budget of at least 0.25+0.5+1+2+2 = 5.75 s and at most 11.5 s.
   DELIVERY_MAX_ATTEMPTS: '6',
