@@ -151,16 +151,19 @@ export class ContractConsumer<T extends Topic> {
     isRunning: () => boolean,
   ): Promise<void> {
     const maxAttempts = this.options.maxAttempts ?? 20;
+    let lastSpecific: RetriableError | undefined;
     for (let attempt = 0; ; attempt++) {
       const pacemaker = setInterval(() => controls.heartbeat().catch(() => undefined), 2_000);
       try {
         return await this.options.handle(message, controls);
       } catch (error) {
         if (error instanceof NonRetriableError || error instanceof InvalidPayloadError) throw error;
+        if (error instanceof RetriableError) lastSpecific = error;
         if (attempt + 1 >= maxAttempts) {
-          // A RetriableError keeps its own code and user-facing message; anything else is reported generically.
-          if (error instanceof RetriableError) throw new NonRetriableError(error.code, `${error.message} (gave up after ${maxAttempts} attempts)`);
-          throw new NonRetriableError('RETRIES_EXHAUSTED', `gave up after ${maxAttempts} attempts: ${errorMessage(error)}`);
+          if (!(error instanceof RetriableError)) {
+            this.logger.warn({ message: 'last attempt failed', jobId: message.key, error: errorMessage(error) });
+          }
+          throw exhausted(error, lastSpecific, maxAttempts);
         }
         this.logger.warn({ message: 'retriable failure', jobId: message.key, attempt, error: errorMessage(error) });
         if (!isRunning()) throw error;
@@ -185,4 +188,17 @@ export class ContractConsumer<T extends Topic> {
     });
     await this.options.onRejected(rejected);
   }
+}
+
+/**
+ * The failure reported once the attempts ran out. The most recent specific failure (a destination's
+ * HOST_UNREACHABLE, with its message for the user) wins over an internal one that happened to end the last
+ * attempt (the database restarting), whose details stay in the logs rather than in the job's error.
+ */
+export function exhausted(last: unknown, lastSpecific: RetriableError | undefined, maxAttempts: number): NonRetriableError {
+  if (lastSpecific) return new NonRetriableError(lastSpecific.code, `${lastSpecific.message} (gave up after ${maxAttempts} attempts)`);
+  return new NonRetriableError(
+    'RETRIES_EXHAUSTED',
+    `a step of the export kept failing (gave up after ${maxAttempts} attempts: ${errorMessage(last).slice(0, 200)}); please run it again`,
+  );
 }
