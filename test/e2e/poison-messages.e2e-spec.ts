@@ -4,15 +4,12 @@ import { downloadAll } from '../support/expect-files';
 import { parseNdjson } from '../support/files';
 import { asExported, closeDatabase, createAccount, exportOrder, insertActivities, makeActivities, TestActivity } from '../support/fixtures';
 import { ParkedMessage, produceRaw, readJsonMessages, StatusEvent } from '../support/kafka-topics';
-import { DEAD_LETTER_TOPIC, insertPendingJob, INTERNAL_TOPICS, POISON_CODE, poisonFor } from '../support/poison';
-
-const TOPICS = INTERNAL_TOPICS;
-const DLQ = DEAD_LETTER_TOPIC;
+import { DEAD_LETTER_TOPIC, insertPendingJob, INTERNAL_TOPICS, InternalTopic, POISON_CODE, poisonFor } from '../support/poison';
 
 describe('poison messages on every internal topic', () => {
   let victim: { accountId: string; key: string };
   let bystander: { accountId: string; key: string };
-  const poisoned = new Map<keyof typeof TOPICS, { jobId: string; badField: RegExp }>();
+  const poisoned = new Map<InternalTopic, { jobId: string; badField: RegExp }>();
   let bystanderJob: JobView;
   let bystanderActivities: TestActivity[];
 
@@ -27,40 +24,40 @@ describe('poison messages on every internal topic', () => {
       key: bystander.key, body: { exportType: 'json', name: 'bystander', limitRecordsPerFile: 700 },
     });
     expect(started.status).toBe(202);
-    for (const topic of Object.keys(TOPICS) as (keyof typeof TOPICS)[]) {
+    for (const topic of Object.keys(INTERNAL_TOPICS) as (InternalTopic)[]) {
       const jobId = await insertPendingJob(victim.accountId, `victim-${topic}`);
       const { payload, badField } = poisonFor(topic, jobId, victim.accountId);
-      await produceRaw(TOPICS[topic], jobId, JSON.stringify(payload));
+      await produceRaw(INTERNAL_TOPICS[topic], jobId, JSON.stringify(payload));
       poisoned.set(topic, { jobId, badField });
     }
     // Not even JSON, keyed by no job at all: parked, and nothing else happens.
-    for (const topic of Object.values(TOPICS)) await produceRaw(topic, `garbage-${randomUUID()}`, '{"oops');
+    for (const topic of Object.values(INTERNAL_TOPICS)) await produceRaw(topic, `garbage-${randomUUID()}`, '{"oops');
     bystanderJob = await waitForJob(bystander.key, started.body.jobId, 180_000);
   });
   afterAll(closeDatabase);
 
-  it.each(Object.keys(TOPICS) as (keyof typeof TOPICS)[])('%s: the poison is dead-lettered with its reason and fails its job clearly', async (topic) => {
+  it.each(Object.keys(INTERNAL_TOPICS) as (InternalTopic)[])('%s: the poison is dead-lettered with its reason and fails its job clearly', async (topic) => {
     const { jobId, badField } = poisoned.get(topic)!;
     const job = await waitForJob(victim.key, jobId, 60_000);
     expect(job.status).toBe('failed');
     expect(job.error?.code).toBe(POISON_CODE[topic]);
     expect(job.error?.message).not.toMatch(/\bat .*\.(ts|js):\d+/); // words, never a stack trace
 
-    const parked = (await readJsonMessages<ParkedMessage>([DLQ])).map((m) => m.value).filter((d) => d.key === jobId);
+    const parked = (await readJsonMessages<ParkedMessage>([DEAD_LETTER_TOPIC])).map((m) => m.value).filter((d) => d.key === jobId);
     expect(parked).toHaveLength(1);
-    expect(parked[0]).toMatchObject({ sourceTopic: TOPICS[topic] });
+    expect(parked[0]).toMatchObject({ sourceTopic: INTERNAL_TOPICS[topic] });
     expect(parked[0].reason).toMatch(badField);
     expect(JSON.parse(parked[0].payload)).toMatchObject({ jobId });
 
     // The failure event names the victim's account, like every other event of the job.
-    const failures = (await readJsonMessages<StatusEvent>([TOPICS.status])).map((m) => m.value).filter((e) => e.jobId === jobId && e.type === 'job.failed');
+    const failures = (await readJsonMessages<StatusEvent>([INTERNAL_TOPICS.status])).map((m) => m.value).filter((e) => e.jobId === jobId && e.type === 'job.failed');
     expect(failures.length).toBeGreaterThan(0);
     expect(failures.every((e) => e.accountId === victim.accountId)).toBe(true);
   });
 
   it('parks unreadable messages that name no job, on every topic', async () => {
-    const garbage = (await readJsonMessages<ParkedMessage>([DLQ])).map((m) => m.value).filter((d) => String(d.key).startsWith('garbage-'));
-    expect(new Set(garbage.map((d) => d.sourceTopic))).toEqual(new Set(Object.values(TOPICS)));
+    const garbage = (await readJsonMessages<ParkedMessage>([DEAD_LETTER_TOPIC])).map((m) => m.value).filter((d) => String(d.key).startsWith('garbage-'));
+    expect(new Set(garbage.map((d) => d.sourceTopic))).toEqual(new Set(Object.values(INTERNAL_TOPICS)));
     expect(garbage.every((d) => /JSON/.test(d.reason))).toBe(true);
   });
 
