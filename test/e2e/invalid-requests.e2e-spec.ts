@@ -3,7 +3,15 @@ import { closeDatabase, createAccount, database } from '../support/fixtures';
 
 const ok = { exportType: 'csv' };
 const ftp = { type: 'ftp', server: 'ftp.example.com', port: 21, username: 'u', password: 'p', path: './' };
-const s3 = { type: 's3', aws_access_key_id: 'A', aws_secret_access_key: 'B', aws_bucket: 'b', aws_region: 'us-west-2', path: 'folder' };
+const sftp = { ...ftp, type: 'sftp' };
+const s3 = { type: 's3', aws_access_key_id: 'A', aws_secret_access_key: 'B', aws_bucket: 'bucket', aws_region: 'us-west-2', path: 'folder' };
+const gcs = { type: 'gcs', gcs_bucket: 'bucket-name', path: '/x' };
+/** An object nested `depth` levels deep, built without recursion. */
+const nested = (depth: number) => {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = { a: value };
+  return value;
+};
 
 /** [case, body, the fields the 400 must name]. Every body here must be refused and must create nothing. */
 const CORPUS: [string, unknown, string[]][] = [
@@ -69,6 +77,68 @@ const CORPUS: [string, unknown, string[]][] = [
   ['unknown top-level field', { ...ok, selected_campaign: 'x' }, ['selected_campaign']],
   ['__proto__ key', JSON.parse('{"exportType":"csv","__proto__":{"admin":true}}'), ['__proto__']],
   ['escapeFormulas string', { ...ok, escapeFormulas: 'yes' }, ['escapeFormulas']],
+  // Control characters in destination fields (CR/LF would inject FTP commands).
+  ['ftp path with an FTP command', { ...ok, destination: { ...ftp, path: '/upload\r\nDELE /important-file.txt' } }, ['destination.path']],
+  ['ftp username with an FTP command', { ...ok, destination: { ...ftp, username: 'u\r\nSITE CHMOD 777 /x' } }, ['destination.username']],
+  ['ftp password with LF', { ...ok, destination: { ...ftp, password: 'p\nDELE x' } }, ['destination.password']],
+  ['sftp server with NUL', { ...ok, destination: { ...sftp, server: 'a\u0000b' } }, ['destination.server']],
+  ['sftp path with DEL', { ...ok, destination: { ...sftp, path: '/up\u007fload' } }, ['destination.path']],
+  ['s3 path with CR', { ...ok, destination: { ...s3, path: 'folder\rx' } }, ['destination.path']],
+  ['s3 access key with tab', { ...ok, destination: { ...s3, aws_access_key_id: 'A\tB' } }, ['destination.aws_access_key_id']],
+  ['s3 secret with C1 control', { ...ok, destination: { ...s3, aws_secret_access_key: 'B\u0085' } }, ['destination.aws_secret_access_key']],
+  ['gcs path with LF', { ...ok, destination: { ...gcs, path: '/x\ny' } }, ['destination.path']],
+  // Bucket names and regions by Google's and AWS's rules (they go into URLs and host names).
+  ['gcs bucket with a query string', { ...ok, destination: { ...gcs, gcs_bucket: 'victim-bucket/o?predefinedAcl=publicRead&x=' } }, ['destination.gcs_bucket']],
+  ['gcs bucket with dot segments', { ...ok, destination: { ...gcs, gcs_bucket: 'a/../../../storage/v1/b/other' } }, ['destination.gcs_bucket']],
+  ['gcs bucket with upper case', { ...ok, destination: { ...gcs, gcs_bucket: 'Bucket-Name' } }, ['destination.gcs_bucket']],
+  ['gcs bucket starting with goog', { ...ok, destination: { ...gcs, gcs_bucket: 'goog-exports' } }, ['destination.gcs_bucket']],
+  ['gcs bucket containing google', { ...ok, destination: { ...gcs, gcs_bucket: 'my-google-exports' } }, ['destination.gcs_bucket']],
+  ['gcs bucket shaped like an address', { ...ok, destination: { ...gcs, gcs_bucket: '192.168.5.4' } }, ['destination.gcs_bucket']],
+  ['gcs bucket too short', { ...ok, destination: { ...gcs, gcs_bucket: 'ab' } }, ['destination.gcs_bucket']],
+  ['gcs bucket with a 64-character label', { ...ok, destination: { ...gcs, gcs_bucket: `a.${'b'.repeat(64)}` } }, ['destination.gcs_bucket']],
+  ['s3 bucket with a path', { ...ok, destination: { ...s3, aws_bucket: 'bucket/../other' } }, ['destination.aws_bucket']],
+  ['s3 bucket with upper case', { ...ok, destination: { ...s3, aws_bucket: 'MyBucket' } }, ['destination.aws_bucket']],
+  ['s3 bucket shaped like an address', { ...ok, destination: { ...s3, aws_bucket: '10.0.0.1' } }, ['destination.aws_bucket']],
+  ['s3 bucket with adjacent dots', { ...ok, destination: { ...s3, aws_bucket: 'my..bucket' } }, ['destination.aws_bucket']],
+  ['s3 bucket with a reserved prefix', { ...ok, destination: { ...s3, aws_bucket: 'xn--bucket' } }, ['destination.aws_bucket']],
+  ['s3 bucket with a reserved suffix', { ...ok, destination: { ...s3, aws_bucket: 'bucket-s3alias' } }, ['destination.aws_bucket']],
+  ['s3 region that is a host name', { ...ok, destination: { ...s3, aws_region: 'us-west-2.attacker.example' } }, ['destination.aws_region']],
+  ['s3 region with a slash', { ...ok, destination: { ...s3, aws_region: 'us-west-2/x' } }, ['destination.aws_region']],
+  ['s3 region of no known shape', { ...ok, destination: { ...s3, aws_region: 'mars' } }, ['destination.aws_region']],
+  // Fields the destination type does not use are refused, whatever they hold.
+  ['aws with a 60,000-item port array', { ...ok, destination: { type: 'aws', port: new Array(60_000).fill(1) } }, ['destination.port']],
+  ['aws with a 200 KB path', { ...ok, destination: { type: 'aws', path: 'p'.repeat(200_000) } }, ['destination.path']],
+  ['aws with an operator object', { ...ok, destination: { type: 'aws', server: { $gt: '' } } }, ['destination.server.$gt']],
+  ['aws with a dotted key', { ...ok, destination: { type: 'aws', gcs_bucket: { 'a.b': 1 } } }, ['destination.gcs_bucket.a.b']],
+  ['aws with a plain object in an unused field', { ...ok, destination: { type: 'aws', server: { host: 'x' } } }, ['destination.server']],
+  ['s3 with ftp fields', { ...ok, destination: { ...s3, server: 'ftp.example.com', port: 21 } }, ['destination.server', 'destination.port']],
+  ['gcs with aws keys', { ...ok, destination: { ...gcs, aws_access_key_id: 'A' } }, ['destination.aws_access_key_id']],
+  ['sftp with a gcs bucket', { ...ok, destination: { ...sftp, gcs_bucket: 'bucket-name' } }, ['destination.gcs_bucket']],
+  // Shapes that used to end in a 500.
+  ['destination an empty array', { ...ok, destination: [] }, ['destination']],
+  ['destination an array of one', { ...ok, destination: [{ type: 'aws' }] }, ['destination']],
+  ['JSON nested 3,000 levels deep', { ...ok, deep: nested(3_000) }, ['body']],
+  ['server with a zone id', { ...ok, destination: { ...sftp, server: '::1%lo' } }, ['destination.server']],
+  ['link-local server with a zone id', { ...ok, destination: { ...sftp, server: 'fe80::1%lo' } }, ['destination.server']],
+  ['$ key in a column', { ...ok, columnHeaders: [{ name: 'cID', label: 'x', $where: '1' }] }, ['columnHeaders.0.$where']],
+  ['dotted key at the top', { ...ok, 'a.b': 1 }, ['a.b']],
+  ['$ key in the destination', { ...ok, destination: { type: 'aws', $set: { x: 1 } } }, ['destination.$set']],
+  // Server names that could never work.
+  ['server with a port', { ...ok, destination: { ...sftp, server: 'sftp.example.com:22' } }, ['destination.server']],
+  ['server ending in a dot', { ...ok, destination: { ...sftp, server: 'sftp.example.com.' } }, ['destination.server']],
+  ['server with a scheme', { ...ok, destination: { ...ftp, server: 'ftp://ftp.example.com' } }, ['destination.server']],
+  ['server with a path', { ...ok, destination: { ...ftp, server: 'ftp.example.com/upload' } }, ['destination.server']],
+  ['server with a space', { ...ok, destination: { ...ftp, server: 'ftp example.com' } }, ['destination.server']],
+  // Host keys and TLS.
+  ['host key fingerprint in MD5 form', { ...ok, destination: { ...sftp, hostKeyFingerprint: 'MD5:16:27:ac:a5:76:28:2d:36:63:1b:56:4d:eb:df:a6:48' } }, ['destination.hostKeyFingerprint']],
+  ['host key fingerprint too short', { ...ok, destination: { ...sftp, hostKeyFingerprint: 'SHA256:abc' } }, ['destination.hostKeyFingerprint']],
+  ['host key fingerprint for ftp', { ...ok, destination: { ...ftp, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` } }, ['destination.hostKeyFingerprint']],
+  ['requireTls as a string', { ...ok, destination: { ...ftp, requireTls: 'yes' } }, ['destination.requireTls']],
+  ['requireTls for sftp', { ...ok, destination: { ...sftp, requireTls: true } }, ['destination.requireTls']],
+  // What an export contains.
+  ['timeframe without an offset', { ...ok, selected_timeframe_start: '2019-03-10T00:00:00' }, ['selected_timeframe_start']],
+  ['timeframe as a bare date', { ...ok, selected_timeframe_end: '2019-03-10' }, ['selected_timeframe_end']],
+  ['two JSON columns with one label', { exportType: 'json', columnHeaders: [{ name: 'cID', label: 'id' }, { name: 'email', label: 'id' }] }, ['columnHeaders.1.label']],
 ];
 
 describe('invalid requests', () => {

@@ -32,3 +32,19 @@ export class StorageEnv extends CommonEnv {
   /** Creates the buckets at start-up when missing (dev and tests). */
   @Transform(toBoolean) @IsBoolean() S3_CREATE_BUCKETS: boolean = true;
 }
+
+/**
+ * Variables of the services that judge destinations (gateway at request time, delivery before connecting):
+ * the same values on both, or a request accepted by one would be refused by the other.
+ */
+export class DestinationPolicyEnv extends StorageEnv {
+  /** Destination hosts allowed although private (comma-separated names, addresses or CIDR ranges). */
+  @IsString() DESTINATION_HOST_ALLOWLIST: string = '';
+  /** Public destination hosts allowed at all; false (local and test stacks) keeps every delivery on the allow-list. */
+  @Transform(toBoolean) @IsBoolean() DESTINATION_PUBLIC_HOSTS: boolean = true;
+  /**
+   * Buckets no S3 or GCS destination may name (comma-separated names, or prefixes ending in `*`): the platform's
+   * own buckets, which the service's identity can write to. STAGING_BUCKET and FILES_BUCKET are always included.
+   */
+  @IsString() DESTINATION_BUCKET_DENYLIST: string = '';
+}

@@ -18,8 +18,9 @@ export function csvLine(cells: string[]): string {
   return `${cells.map(quoteCsv).join(',')}\r\n`;
 }
 
-export function csvHeader(columns: Column[]): string {
-  return csvLine(columns.map((column) => column.label));
+/** The header row; with `escapeFormulas`, labels are defused like cells (a label is caller text too). */
+export function csvHeader(columns: Column[], escapeFormulas = false): string {
+  return csvLine(columns.map((column) => (escapeFormulas ? escapeFormula(column.label) : column.label)));
 }
 
 /** First characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection"). */

@@ -1,14 +1,22 @@
-/** Fields of a stored activity that are internal to the platform and never exported. */
-const INTERNAL_FIELDS = new Set(['accountId']);
+/**
+ * The fields of a stored activity that an export contains, and nothing else: a field the platform adds to
+ * `contactactivities` later (or an internal one such as `accountId`) is never exported unless it is added here.
+ */
+export const EXPORTED_FIELDS = [
+  '_id', 'cID', 'email', 'action', 'time', 'bmID', 'mdtID', 'mcID', 'message_name', 'first', 'properties', 'system_properties',
+] as const;
+
+/** The exported fields that hold objects, into which a column may reach with a dot path. */
+export const NESTED_FIELDS: readonly string[] = ['properties', 'system_properties'];
 
 /**
- * Turns a stored activity into a plain JSON record: ObjectIds become hex strings, dates ISO 8601 UTC strings,
- * internal fields are dropped. Records travel on Kafka in this form, so the writer formats plain JSON only.
+ * Turns a stored activity into a plain JSON record of the exported fields: ObjectIds become hex strings, dates
+ * ISO 8601 UTC strings. Records travel on Kafka in this form, so the writer formats plain JSON only.
  */
 export function toExportRecord(document: Record<string, unknown>): Record<string, unknown> {
   const record: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(document)) {
-    if (!INTERNAL_FIELDS.has(key)) record[key] = toPlain(value);
+  for (const field of EXPORTED_FIELDS) {
+    if (Object.hasOwn(document, field)) record[field] = toPlain(document[field]);
   }
   return record;
 }
@@ -19,7 +27,8 @@ function toPlain(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toPlain);
   if (typeof value === 'object') {
     if (isObjectId(value)) return value.toHexString();
-    const out: Record<string, unknown> = {};
+    // No prototype: a stored key named __proto__ stays an ordinary key.
+    const out: Record<string, unknown> = Object.create(null);
     for (const [key, inner] of Object.entries(value)) out[key] = toPlain(inner);
     return out;
   }

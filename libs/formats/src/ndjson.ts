@@ -6,7 +6,8 @@ import { Column, readPath } from './columns';
  */
 export function jsonLine(record: Record<string, unknown>, columns: Column[] | null): string {
   if (!columns) return `${JSON.stringify(record)}\n`;
-  const out: Record<string, unknown> = {};
+  // No prototype, so a label such as `__proto__` is written as the key it is instead of vanishing.
+  const out: Record<string, unknown> = Object.create(null);
   for (const column of columns) out[column.label] = readPath(record, column.path) ?? null;
   return `${JSON.stringify(out)}\n`;
 }

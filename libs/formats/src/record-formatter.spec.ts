@@ -23,6 +23,19 @@ describe(RecordFormatter.name, () => {
     const labelled = new RecordFormatter({ ...json, columns: [{ name: 'properties.k', label: 'K' }, { name: 'zz', label: 'Z' }] });
     expect(labelled.line(record)).toBe('{"K":"v","Z":null}\n');
   });
+
+  it('writes any label as a JSON key, __proto__ included', () => {
+    const sut = new RecordFormatter(output({ format: 'json', columns: [{ name: 'a', label: '__proto__' }, { name: '_id', label: 'constructor' }] }));
+    const line = sut.line(record);
+    expect(line).toBe('{"__proto__":"click","constructor":"id1"}\n');
+    expect(Object.keys(JSON.parse(line))).toEqual(['__proto__', 'constructor']);
+  });
+
+  it('escapes formula-like header labels too when escapeFormulas is on', () => {
+    const columns = [{ name: 'a', label: '=HYPERLINK("http://x")' }, { name: 'ats', label: '@When' }, { name: '_id', label: 'Id' }];
+    expect(new RecordFormatter(output({ columns, escapeFormulas: true })).header()).toBe(`"'=HYPERLINK(""http://x"")",'@When,Id\r\n`);
+    expect(new RecordFormatter(output({ columns })).header()).toBe('"=HYPERLINK(""http://x"")",@When,Id\r\n');
+  });
 });
 
 describe('file names', () => {

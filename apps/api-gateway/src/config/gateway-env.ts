@@ -1,8 +1,8 @@
-import { IsInt, IsString, Max, Min, Validate } from 'class-validator';
+import { IsInt, Max, Min, Validate } from 'class-validator';
 import { CredentialsKeyConstraint } from '@cae/secrets';
-import { StorageEnv } from '@cae/config';
+import { DestinationPolicyEnv } from '@cae/config';
 
-export class GatewayEnv extends StorageEnv {
+export class GatewayEnv extends DestinationPolicyEnv {
   @IsInt() @Min(1) @Max(65535) PORT: number = 3000;
   /** Largest accepted request body; larger ones get 413 before any parsing. */
   @IsInt() @Min(1024) @Max(10 * 1024 * 1024) MAX_BODY_BYTES: number = 256 * 1024;
@@ -14,8 +14,6 @@ export class GatewayEnv extends StorageEnv {
   @IsInt() @Min(1) FILE_RETENTION_DAYS: number = 30;
   /** Seals destination credentials at rest (AES-256-GCM). Required: there is no built-in default key. */
   @Validate(CredentialsKeyConstraint) CREDENTIALS_KEY: string;
-  /** Destination hosts allowed although private (comma-separated names, addresses or CIDR ranges). */
-  @IsString() DESTINATION_HOST_ALLOWLIST: string = '';
   /** Per-account request rate (per gateway replica): a burst, then a steady rate per second. */
   @IsInt() @Min(1) RATE_LIMIT_BURST: number = 100;
   @IsInt() @Min(1) RATE_LIMIT_PER_SECOND: number = 20;

@@ -1,4 +1,5 @@
 import { DeliverySpec, ExportFilter, OutputSpec } from '@cae/contracts';
+import { canonicalFingerprint } from '@cae/destination-rules';
 import { DestinationSecrets } from '@cae/secrets';
 import { ContactActivityExportDto } from './dto/contact-activity-export.dto';
 
@@ -51,8 +52,12 @@ function toDeliverySpec({ destination }: ContactActivityExportDto): DeliverySpec
   if (!destination || destination.type === 'aws') return { kind: 'internal' };
   switch (destination.type) {
     case 'sftp':
+      return {
+        kind: 'sftp', server: destination.server, port: destination.port, path: destination.path,
+        hostKeyFingerprint: destination.hostKeyFingerprint && canonicalFingerprint(destination.hostKeyFingerprint)!,
+      };
     case 'ftp':
-      return { kind: destination.type, server: destination.server, port: destination.port, path: destination.path };
+      return { kind: 'ftp', server: destination.server, port: destination.port, path: destination.path, requireTls: destination.requireTls };
     case 's3':
       return { kind: 's3', bucket: destination.aws_bucket, region: destination.aws_region, path: destination.path };
     case 'gcs':

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BucketDenylist } from '@cae/destination-rules';
 import { HostPolicy } from '@cae/host-policy';
 import { Db, MONGO_DB } from '@cae/mongo';
 import { CredentialCipher, SecretStore } from '@cae/secrets';
@@ -15,7 +16,12 @@ import { ExportsService } from './exports.service';
   providers: [
     ExportsService,
     AudienceRepository,
-    { provide: HostPolicy, inject: [GatewayEnv], useFactory: (env: GatewayEnv) => HostPolicy.fromList(env.DESTINATION_HOST_ALLOWLIST) },
+    { provide: HostPolicy, inject: [GatewayEnv], useFactory: (env: GatewayEnv) => HostPolicy.fromList(env.DESTINATION_HOST_ALLOWLIST, env.DESTINATION_PUBLIC_HOSTS) },
+    {
+      provide: BucketDenylist,
+      inject: [GatewayEnv],
+      useFactory: (env: GatewayEnv) => BucketDenylist.of(env.DESTINATION_BUCKET_DENYLIST, [env.STAGING_BUCKET, env.FILES_BUCKET]),
+    },
     {
       provide: SecretStore,
       inject: [MONGO_DB, GatewayEnv],

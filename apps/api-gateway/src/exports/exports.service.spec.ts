@@ -1,4 +1,5 @@
 import { plainToInstance } from 'class-transformer';
+import { BucketDenylist } from '@cae/destination-rules';
 import { HostPolicy } from '@cae/host-policy';
 import { ContractProducer } from '@cae/kafka';
 import { SecretStore } from '@cae/secrets';
@@ -18,7 +19,7 @@ function setup() {
   const producer = { publish: jest.fn().mockResolvedValue(undefined) };
   const sut = new ExportsService(
     jobs as unknown as JobRepository, {} as AudienceRepository, secrets as unknown as SecretStore,
-    hosts as unknown as HostPolicy, producer as unknown as ContractProducer,
+    hosts as unknown as HostPolicy, BucketDenylist.of('', ['cae-files']), producer as unknown as ContractProducer,
   );
   return { sut, jobs, secrets, producer };
 }
@@ -48,5 +49,14 @@ describe(ExportsService.name, () => {
     const jobId = secrets.put.mock.calls[0][0];
     expect(jobs.markUnpublished).toHaveBeenCalledWith('acc', jobId, expect.any(String));
     expect(secrets.delete).toHaveBeenCalledWith(jobId);
+  });
+
+  it('refuses the platform\'s own buckets before anything is stored', async () => {
+    const { sut, jobs, secrets, producer } = setup();
+    const gcs = plainToInstance(ContactActivityExportDto, { exportType: 'csv', destination: { type: 'gcs', gcs_bucket: 'cae-files', path: '/x' } });
+    await expect(sut.create('acc', gcs)).rejects.toMatchObject({ status: 400 });
+    expect(secrets.put).not.toHaveBeenCalled();
+    expect(jobs.insertPending).not.toHaveBeenCalled();
+    expect(producer.publish).not.toHaveBeenCalled();
   });
 });

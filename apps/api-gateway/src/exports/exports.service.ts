@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Topic } from '@cae/contracts';
+import { BucketDenylist } from '@cae/destination-rules';
 import { HostPolicy, HostRefusedError } from '@cae/host-policy';
 import { SecretStore } from '@cae/secrets';
 import { ContractProducer, errorMessage, PRODUCER } from '@cae/kafka';
@@ -20,6 +21,7 @@ export class ExportsService {
     private readonly audiences: AudienceRepository,
     private readonly secrets: SecretStore,
     private readonly hosts: HostPolicy,
+    private readonly deniedBuckets: BucketDenylist,
     @Inject(PRODUCER) private readonly producer: ContractProducer,
   ) {}
 
@@ -28,6 +30,7 @@ export class ExportsService {
     const jobId = randomUUID();
     const spec = toExportSpec(dto, jobId);
     await this.refuseHost(spec.delivery.server);
+    this.refuseBucket(dto);
     if (dto.selected_audience_key !== undefined && !(await this.audiences.exists(accountId, dto.selected_audience_key))) {
       throw new ApiError(400, 'VALIDATION_FAILED', 'invalid request: selected_audience_key', [
         { field: 'selected_audience_key', reasons: ['no audience with this key exists in this account'] },
@@ -67,6 +70,16 @@ export class ExportsService {
     await this.secrets.delete(jobId).catch((error) =>
       this.logger.error({ message: 'could not delete the credentials of a job that was not created', jobId, error: errorMessage(error) }),
     );
+  }
+
+  /** The platform's own buckets (and those the operator listed) are never a destination. */
+  private refuseBucket({ destination }: ContactActivityExportDto): void {
+    const [field, bucket] = destination?.type === 's3' ? ['aws_bucket', destination.aws_bucket]
+      : destination?.type === 'gcs' ? ['gcs_bucket', destination.gcs_bucket] : [];
+    if (field === undefined || bucket === undefined || !this.deniedBuckets.denies(bucket)) return;
+    throw new ApiError(400, 'DESTINATION_BUCKET_REFUSED', `invalid request: destination.${field}`, [
+      { field: `destination.${field}`, reasons: [`${field} names a bucket of this platform, which destinations may not use`] },
+    ]);
   }
 
   /** A user-supplied SFTP/FTP host must not point into our own network (unless the operator allowed it). */

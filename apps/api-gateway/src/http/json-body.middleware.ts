@@ -1,5 +1,19 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
+import { jsonNestingDepth, MAX_JSON_DEPTH } from './json-depth';
+
+const TOO_DEEP = 'entity.too.deep';
+
+/** JSON is UTF-8 (RFC 8259); another charset is refused rather than guessed (the depth check reads UTF-8 bytes). */
+function isUtf8(contentType: string): boolean {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
+  return charset === undefined || /^utf-?8$/i.test(charset);
+}
+
+/** body-parser's verify hook: runs on the raw bytes before JSON.parse; a thrown error keeps its status and type. */
+function refuseDeepNesting(_request: unknown, _response: unknown, bytes: Buffer): void {
+  if (jsonNestingDepth(bytes, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw Object.assign(new Error('body nests too deep'), { status: 400, type: TOO_DEEP });
+}
 
 /**
  * Parses JSON bodies with a size limit and a deadline, and answers failures in the API's error shape
@@ -7,13 +21,13 @@ import { json } from 'express';
  * (a body trickling in a byte at a time) from holding a connection and its memory for long.
  */
 export function jsonBody(limitBytes: number, bodyTimeoutMs: number): RequestHandler {
-  const parse = json({ limit: limitBytes, strict: true, type: () => true });
+  const parse = json({ limit: limitBytes, strict: true, type: () => true, verify: refuseDeepNesting });
   return (request: Request, response: Response, next: NextFunction) => {
     if (request.method !== 'POST' && request.method !== 'PUT' && request.method !== 'PATCH') return next();
     const type = request.headers['content-type'] ?? '';
-    if (!/^application\/(.+\+)?json\b/i.test(type)) {
+    if (!/^application\/(.+\+)?json\b/i.test(type) || !isUtf8(type)) {
       response.status(415).json({
-        statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the request body as application/json',
+        statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the request body as application/json (UTF-8)',
       });
       return;
     }
@@ -32,6 +46,13 @@ export function jsonBody(limitBytes: number, bodyTimeoutMs: number): RequestHand
       if (error.type === 'entity.too.large') {
         response.status(413).json({
           statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: `request body is larger than ${limitBytes} bytes`,
+        });
+        return;
+      }
+      if (error.type === TOO_DEEP) {
+        response.status(400).json({
+          statusCode: 400, code: 'VALIDATION_FAILED', message: 'invalid request: body',
+          fields: [{ field: 'body', reasons: [`nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep`] }],
         });
         return;
       }

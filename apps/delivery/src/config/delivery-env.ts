@@ -1,15 +1,13 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsString, Matches, Max, Min, Validate, ValidateIf } from 'class-validator';
-import { StorageEnv, toBoolean } from '@cae/config';
+import { DestinationPolicyEnv, toBoolean } from '@cae/config';
 import { CredentialsKeyConstraint } from '@cae/secrets';
 
-export class DeliveryEnv extends StorageEnv {
+export class DeliveryEnv extends DestinationPolicyEnv {
   /** Health and metrics port. */
   @IsInt() @Min(1) @Max(65535) PORT: number = 3103;
   /** Opens destination credentials sealed by the gateway (the same key). */
   @Validate(CredentialsKeyConstraint) CREDENTIALS_KEY: string;
-  /** Destination hosts allowed although private (comma-separated names, addresses or CIDR ranges). */
-  @IsString() DESTINATION_HOST_ALLOWLIST: string = '';
   /** S3 destinations: endpoint override (S3-compatible services, tests). Empty: AWS, from the request's region. */
   @ValidateIf((env) => env.S3_DESTINATION_ENDPOINT !== '') @Matches(/^https?:\/\//) S3_DESTINATION_ENDPOINT: string = '';
   @Transform(toBoolean) @IsBoolean() S3_DESTINATION_FORCE_PATH_STYLE: boolean = false;

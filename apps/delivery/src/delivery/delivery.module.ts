@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BucketDenylist } from '@cae/destination-rules';
 import { HostPolicy } from '@cae/host-policy';
 import { Db, MONGO_DB } from '@cae/mongo';
 import { CredentialCipher, SecretStore } from '@cae/secrets';
@@ -26,7 +27,12 @@ import { DeliveryService } from './delivery.service';
     S3Destination,
     GcsDestination,
     { provide: ObjectStorage, inject: [DeliveryEnv], useFactory: (env: DeliveryEnv) => ObjectStorage.fromEnv(env) },
-    { provide: HostPolicy, inject: [DeliveryEnv], useFactory: (env: DeliveryEnv) => HostPolicy.fromList(env.DESTINATION_HOST_ALLOWLIST) },
+    { provide: HostPolicy, inject: [DeliveryEnv], useFactory: (env: DeliveryEnv) => HostPolicy.fromList(env.DESTINATION_HOST_ALLOWLIST, env.DESTINATION_PUBLIC_HOSTS) },
+    {
+      provide: BucketDenylist,
+      inject: [DeliveryEnv],
+      useFactory: (env: DeliveryEnv) => BucketDenylist.of(env.DESTINATION_BUCKET_DENYLIST, [env.STAGING_BUCKET, env.FILES_BUCKET]),
+    },
     {
       provide: SecretStore,
       inject: [MONGO_DB, DeliveryEnv],

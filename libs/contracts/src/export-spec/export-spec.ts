@@ -58,6 +58,10 @@ export class DeliverySpec {
   @IsOptional() @IsString() @MaxLength(222) bucket?: string;
   /** s3: region. */
   @IsOptional() @IsString() @MaxLength(32) region?: string;
+  /** sftp (added in v1, optional): the host key the server must present, `SHA256:<base64>`; absent: pin the first seen. */
+  @IsOptional() @Matches(/^SHA256:[A-Za-z0-9+/]{43}$/) hostKeyFingerprint?: string;
+  /** ftp (added in v1, optional): log in only over explicit TLS with a certificate that verifies. */
+  @IsOptional() @IsBoolean() requireTls?: boolean;
 }
 
 /** The platform's standard actions; every other action name is a custom event (`custom` selects them all). */

@@ -1,0 +1,25 @@
+/**
+ * Buckets that destinations may not name: the platform's own, which the service's identity can write to (a GCS
+ * upload uses that identity, whatever bucket the request names). Entries are names, or prefixes ending in `*`.
+ */
+export class BucketDenylist {
+  private readonly names = new Set<string>();
+  private readonly prefixes: string[] = [];
+
+  constructor(entries: string[]) {
+    for (const entry of entries.map((item) => item.trim().toLowerCase()).filter(Boolean)) {
+      if (entry.endsWith('*')) this.prefixes.push(entry.slice(0, -1));
+      else this.names.add(entry);
+    }
+  }
+
+  /** The operator's list (comma-separated) plus the buckets the service itself uses. */
+  static of(list: string, ownBuckets: string[]): BucketDenylist {
+    return new BucketDenylist([...list.split(','), ...ownBuckets]);
+  }
+
+  denies(bucket: string): boolean {
+    const name = bucket.toLowerCase();
+    return this.names.has(name) || this.prefixes.some((prefix) => name.startsWith(prefix));
+  }
+}
