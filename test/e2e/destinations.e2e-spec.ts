@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { api, JobView, runExport, waitForJob } from '../support/api';
-import { createS3Bucket, FTP, gcs, gcsObjects, S3_KEYS, s3Objects, serverFiles, SFTP } from '../support/destinations';
+import { createS3Bucket, FTP, gcs, gcsObjects, GCS_VERIFICATION_OBJECT, placeGcsTokens, S3_KEYS, s3Objects, serverFiles, SFTP } from '../support/destinations';
 import { fileText, parseCsv, parseNdjson, sha256 } from '../support/files';
 import { closeDatabase, createAccount, database, exportOrder, insertActivities, makeActivities, TestActivity } from '../support/fixtures';
 import { ROOT, TEST_STACK_ENV } from '../support/test-stack';
@@ -91,12 +91,15 @@ describe('delivery to SFTP, FTP, S3 and GCS', () => {
   it('GCS: the reference\'s example (labelled columns) into /contactactivities', async () => {
     const bucket = `bucket-${randomUUID().slice(0, 8)}`;
     await gcs.createBucket(bucket);
+    const registration = await api<{ token: string }>('POST', '/v2/destinations/gcs-buckets', { key, body: { bucket } });
+    await placeGcsTokens(bucket, [registration.body.token]);
     const job = await runExport(key, {
       name: 'activities_batch_march25', exportType: 'csv', destination: { type: 'gcs', gcs_bucket: bucket, path: '/contactactivities' },
       columnHeaders: [{ name: 'action', label: 'Action' }, { name: 'email', label: 'Contact Email' }, { name: 'cID', label: 'Contact ID' }],
       showHeader: true, selected_message_type: 'batch', selected_action_name: 'message-sent', compress: false,
     });
     const objects = await gcsObjects(bucket);
+    objects.delete(GCS_VERIFICATION_OBJECT);
     expectDelivered(job, objects, 'contactactivities/');
     const expected = exportOrder(activities.filter((a) => a.action === 'message-sent' && a.bmID));
     expect(parseCsv(objects.get('contactactivities/activities_batch_march25.csv')!.toString())).toEqual([
@@ -178,7 +181,7 @@ describe('delivery to SFTP, FTP, S3 and GCS', () => {
       ['FTP read-only folder', () => ftp({ path: '/readonly' }), 'PERMISSION_DENIED'],
       ['S3 wrong secret', () => s3('customer-none', { aws_secret_access_key: 'wrong-pass' }), 'AUTH_FAILED'],
       ['S3 unknown bucket', () => s3(`missing-${randomUUID().slice(0, 8)}`), 'BUCKET_NOT_FOUND'],
-      ['GCS unknown bucket', () => ({ type: 'gcs', gcs_bucket: `missing-${randomUUID().slice(0, 8)}`, path: '/x' }), 'BUCKET_NOT_FOUND'],
+      ['GCS bucket never registered', () => ({ type: 'gcs', gcs_bucket: `missing-${randomUUID().slice(0, 8)}`, path: '/x' }), 'BUCKET_NOT_VERIFIED'],
       ['host unreachable', () => sftp({ port: 12998 }), 'HOST_UNREACHABLE'],
     ])('%s: the job fails with %s and a message that says what to fix', async (_case, destination, code) => {
       const error = await failure(destination());

@@ -43,3 +43,11 @@ export async function gcsObjects(bucket: string): Promise<Map<string, Buffer>> {
   for (const file of files) out.set(file.name, (await file.download())[0]);
   return out;
 }
+
+/** The object a bucket proves its owner's control with (GCS_VERIFICATION_OBJECT of the service). */
+export const GCS_VERIFICATION_OBJECT = 'cae-export-verification.txt';
+
+/** As the bucket's owner (outside the service): writes the tokens of the accounts allowed to deliver into it. */
+export async function placeGcsTokens(bucket: string, tokens: string[]): Promise<void> {
+  await gcs.bucket(bucket).file(GCS_VERIFICATION_OBJECT).save(`${tokens.join('\n')}\n`, { resumable: false });
+}

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ServiceCoreModule } from '@cae/service-core';
 import { GatewayEnv } from './config/gateway-env';
 import { ExportsModule } from './exports/exports.module';
+import { GcsBucketsModule } from './gcs-buckets/gcs-buckets.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { BodyShapePipe, strictValidationPipe } from './http/validation.pipe';
 import { JobsModule } from './jobs/jobs.module';
@@ -17,6 +18,7 @@ export class AppModule {
         ServiceCoreModule.forService('api-gateway', env),
         JobsModule,
         ExportsModule,
+        GcsBucketsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

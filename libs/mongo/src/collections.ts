@@ -9,4 +9,6 @@ export const Collections = {
   queryCheckpoints: 'query_checkpoints',
   writerProgress: 'writer_progress',
   deliveryProgress: 'delivery_progress',
+  gcsBuckets: 'gcs_buckets',
+  sftpHostKeys: 'sftp_host_keys',
 } as const;

@@ -71,3 +71,31 @@ export interface JobDocument {
   error?: { code: string; message: string };
   notice?: JobNotice;
 }
+
+/**
+ * A GCS bucket an account registered as a destination. Uploads use the service's own Google identity, so before
+ * the first delivery the bucket must prove that the account controls it: the object GCS_VERIFICATION_OBJECT in
+ * the bucket must hold `token` (one per account and bucket, random, never reused).
+ */
+export interface GcsBucketDocument {
+  _id: string; // `${accountId}/${bucket}`
+  accountId: string;
+  bucket: string;
+  token: string;
+  createdAt: Date;
+}
+
+/** The object of a bucket that carries the tokens of the accounts allowed to deliver into it, one per line. */
+export const GCS_VERIFICATION_OBJECT = 'cae-export-verification.txt';
+
+/** The SFTP host key an account first met at a server (trust on first use); a different key later is refused. */
+export interface SftpHostKeyDocument {
+  _id: string; // `${accountId}/${server}:${port}`
+  accountId: string;
+  server: string;
+  port: number;
+  fingerprint: string; // SHA256:<base64>, as ssh-keygen -l prints it
+  firstSeenAt: Date;
+  /** The job that met the key first (for support). */
+  jobId: string;
+}

@@ -1,27 +1,20 @@
 import { Module } from '@nestjs/common';
-import { BucketDenylist } from '@cae/destination-rules';
-import { HostPolicy } from '@cae/host-policy';
 import { Db, MONGO_DB } from '@cae/mongo';
 import { CredentialCipher, SecretStore } from '@cae/secrets';
 import { AuthModule } from '../auth/auth.module';
 import { GatewayEnv } from '../config/gateway-env';
+import { DestinationPolicyModule } from '../destination-policy/destination-policy.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { AudienceRepository } from './audience.repository';
 import { ExportsController } from './exports.controller';
 import { ExportsService } from './exports.service';
 
 @Module({
-  imports: [AuthModule, JobsModule],
+  imports: [AuthModule, JobsModule, DestinationPolicyModule],
   controllers: [ExportsController],
   providers: [
     ExportsService,
     AudienceRepository,
-    { provide: HostPolicy, inject: [GatewayEnv], useFactory: (env: GatewayEnv) => HostPolicy.fromList(env.DESTINATION_HOST_ALLOWLIST, env.DESTINATION_PUBLIC_HOSTS) },
-    {
-      provide: BucketDenylist,
-      inject: [GatewayEnv],
-      useFactory: (env: GatewayEnv) => BucketDenylist.of(env.DESTINATION_BUCKET_DENYLIST, [env.STAGING_BUCKET, env.FILES_BUCKET]),
-    },
     {
       provide: SecretStore,
       inject: [MONGO_DB, GatewayEnv],

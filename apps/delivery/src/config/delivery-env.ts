@@ -11,9 +11,18 @@ export class DeliveryEnv extends DestinationPolicyEnv {
   /** S3 destinations: endpoint override (S3-compatible services, tests). Empty: AWS, from the request's region. */
   @ValidateIf((env) => env.S3_DESTINATION_ENDPOINT !== '') @Matches(/^https?:\/\//) S3_DESTINATION_ENDPOINT: string = '';
   @Transform(toBoolean) @IsBoolean() S3_DESTINATION_FORCE_PATH_STYLE: boolean = false;
-  /** GCS destinations: endpoint override (tests). Empty: Google Cloud Storage with the service's own identity. */
+  /** GCS destinations: endpoint override (tests, emulators). Empty: Google Cloud Storage with the service's own identity. */
   @ValidateIf((env) => env.GCS_ENDPOINT !== '') @Matches(/^https?:\/\//) GCS_ENDPOINT: string = '';
   @IsString() GCS_PROJECT_ID: string = '';
+  /** Google identity of GCS uploads: a service account key file (the client library's own variable). */
+  @IsString() GOOGLE_APPLICATION_CREDENTIALS: string = '';
+  /**
+   * Google identity from the metadata server (GKE workload identity, GCE). Off by default: without a key file and
+   * without this, GCS destinations fail at once (DESTINATION_NOT_CONFIGURED) and the metadata address is never probed.
+   */
+  @Transform(toBoolean) @IsBoolean() GCS_METADATA_IDENTITY: boolean = false;
+  /** How long a bucket's proof of control (its verification object) is trusted before it is read again. */
+  @IsInt() @Min(0) GCS_VERIFICATION_CACHE_MS: number = 300_000;
   /** Retry budget of a delivery: attempts, and the backoff base/cap between them (equal jitter). */
   @IsInt() @Min(1) @Max(100) DELIVERY_MAX_ATTEMPTS: number = 8;
   @IsInt() @Min(10) DELIVERY_RETRY_BASE_MS: number = 1_000;

@@ -7,6 +7,7 @@ import { ObjectStorage } from '@cae/storage';
 import { DeliveryEnv } from '../config/delivery-env';
 import { DestinationRegistry } from '../destinations/destination.registry';
 import { FtpDestination } from '../destinations/ftp.destination';
+import { GcsBucketClaims } from '../destinations/gcs-bucket-claims.repository';
 import { GcsDestination } from '../destinations/gcs.destination';
 import { InternalStorageDestination } from '../destinations/internal-storage.destination';
 import { S3Destination } from '../destinations/s3.destination';
@@ -26,6 +27,7 @@ import { DeliveryService } from './delivery.service';
     FtpDestination,
     S3Destination,
     GcsDestination,
+    GcsBucketClaims,
     { provide: ObjectStorage, inject: [DeliveryEnv], useFactory: (env: DeliveryEnv) => ObjectStorage.fromEnv(env) },
     { provide: HostPolicy, inject: [DeliveryEnv], useFactory: (env: DeliveryEnv) => HostPolicy.fromList(env.DESTINATION_HOST_ALLOWLIST, env.DESTINATION_PUBLIC_HOSTS) },
     {

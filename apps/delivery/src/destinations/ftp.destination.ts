@@ -22,7 +22,7 @@ export class FtpDestination implements Destination {
   ) {}
 
   async deliver({ chunk, secrets, open }: DeliveryInput): Promise<DeliveryReceipt> {
-    const { where, address, port, folder } = await remoteTarget(this.hosts, chunk.delivery, 'ftp', 21);
+    const { where, address, port, folder } = await remoteTarget(this.hosts, chunk.delivery, secrets, 'ftp', 21);
     const client = new Client(this.env.DELIVERY_TIMEOUT_MS);
     client.prepareTransfer = passiveToControlHost;
     const temporary = temporaryName(chunk);

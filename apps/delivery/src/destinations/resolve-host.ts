@@ -1,6 +1,8 @@
 import { HostPolicy, HostRefusedError } from '@cae/host-policy';
 import { DeliverySpec } from '@cae/contracts';
 import { NonRetriableError } from '@cae/kafka';
+import { DestinationSecrets } from '@cae/secrets';
+import { checkDestination } from './destination-guard';
 import { badPath, unreachable } from './delivery-errors';
 import { folderOf } from './destination-paths';
 
@@ -13,7 +15,7 @@ export async function resolveHost(hosts: HostPolicy, server: string, where: stri
   try {
     return await hosts.resolve(server);
   } catch (error) {
-    if (error instanceof HostRefusedError && error.reason === 'private-address') {
+    if (error instanceof HostRefusedError && error.reason !== 'unresolvable') {
       throw new NonRetriableError('DESTINATION_HOST_REFUSED', error.message);
     }
     throw unreachable(where);
@@ -28,7 +30,11 @@ export interface RemoteTarget {
   folder: string;
 }
 
-export async function remoteTarget(hosts: HostPolicy, delivery: DeliverySpec, scheme: 'sftp' | 'ftp', defaultPort: number): Promise<RemoteTarget> {
+/** Checks the destination (no connection is opened for a bad one), then resolves its host through the policy. */
+export async function remoteTarget(
+  hosts: HostPolicy, delivery: DeliverySpec, secrets: DestinationSecrets | null, scheme: 'sftp' | 'ftp', defaultPort: number,
+): Promise<RemoteTarget> {
+  checkDestination(delivery, secrets);
   const { server = '', port = defaultPort, path } = delivery;
   const where = `${scheme}://${server}:${port}`;
   let folder: string;

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { BucketDenylist } from '@cae/destination-rules';
 import { contentTypeOf } from '@cae/formats';
 import { NonRetriableError } from '@cae/kafka';
 import { DeliveryEnv } from '../config/delivery-env';
 import { authFailed, badPath, bucketMissing, isNetworkFailure, permissionDenied, transferFailed, unreachable } from './delivery-errors';
 import { DeliveryInput, DeliveryReceipt, Destination } from './destination';
+import { checkDestination } from './destination-guard';
 import { s3ObjectKey } from './destination-paths';
 
 /** Part size of multipart uploads: above S3's 5 MiB minimum; also the threshold for using multipart at all. */
@@ -18,9 +20,14 @@ const PART_BYTES = 8 * 1024 * 1024;
  */
 @Injectable()
 export class S3Destination implements Destination {
-  constructor(private readonly env: DeliveryEnv) {}
+  constructor(
+    private readonly env: DeliveryEnv,
+    private readonly deniedBuckets: BucketDenylist,
+  ) {}
 
   async deliver({ chunk, secrets, open }: DeliveryInput): Promise<DeliveryReceipt> {
+    // The bucket and region become URL and host names: checked again here, whatever the message says.
+    checkDestination(chunk.delivery, secrets, this.deniedBuckets);
     const { bucket = '', region = 'us-east-1', path } = chunk.delivery;
     let key: string;
     try {

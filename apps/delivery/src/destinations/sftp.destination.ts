@@ -21,7 +21,7 @@ export class SftpDestination implements Destination {
   ) {}
 
   async deliver({ chunk, secrets, open }: DeliveryInput): Promise<DeliveryReceipt> {
-    const { where, address, port, folder } = await remoteTarget(this.hosts, chunk.delivery, 'sftp', 22);
+    const { where, address, port, folder } = await remoteTarget(this.hosts, chunk.delivery, secrets, 'sftp', 22);
     const client = new SftpClient();
     try {
       try {

@@ -1,0 +1,63 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { BucketDenylist } from '@cae/destination-rules';
+import { GCS_VERIFICATION_OBJECT, GcsBucketDocument } from '@cae/mongo';
+import { AccountId } from '../auth/account-id.decorator';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { ApiError } from '../http/api-error';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { RegisterGcsBucketDto } from './dto/register-gcs-bucket.dto';
+import { GcsBucketRepository } from './gcs-bucket.repository';
+
+/** What a registration looks like to its account: the token, and where to put it. */
+function toView(claim: GcsBucketDocument) {
+  return {
+    bucket: claim.bucket,
+    verificationObject: GCS_VERIFICATION_OBJECT,
+    token: claim.token,
+    createdAt: claim.createdAt,
+    instructions: `put the token on a line of gs://${claim.bucket}/${GCS_VERIFICATION_OBJECT} (for example: `
+      + `echo ${claim.token} | gsutil cp - gs://${claim.bucket}/${GCS_VERIFICATION_OBJECT}) and grant this service's `
+      + 'identity read access to that object and write access to the folder you export to',
+  };
+}
+
+/**
+ * GCS buckets an account may deliver to. Uploads to GCS use the service's own identity, so a bucket must be
+ * registered here, and hold the account's token, before the first file is written into it.
+ */
+@Controller('v2/destinations/gcs-buckets')
+@UseGuards(ApiKeyGuard, RateLimitGuard)
+export class GcsBucketsController {
+  constructor(
+    private readonly buckets: GcsBucketRepository,
+    private readonly deniedBuckets: BucketDenylist,
+  ) {}
+
+  /** 201 with the token for a new registration, 200 with the same token when the bucket was registered already. */
+  @Post()
+  async register(@AccountId() accountId: string, @Body() body: RegisterGcsBucketDto, @Res({ passthrough: true }) response: Response) {
+    if (this.deniedBuckets.denies(body.bucket)) {
+      throw new ApiError(400, 'DESTINATION_BUCKET_REFUSED', 'invalid request: bucket', [
+        { field: 'bucket', reasons: ['bucket names a bucket of this platform, which destinations may not use'] },
+      ]);
+    }
+    const { claim, created } = await this.buckets.register(accountId, body.bucket);
+    response.status(created ? 201 : 200);
+    return toView(claim);
+  }
+
+  @Get()
+  async list(@AccountId() accountId: string) {
+    return { items: (await this.buckets.list(accountId)).map(toView) };
+  }
+
+  /** Forgets the registration: later GCS exports of the account to this bucket fail BUCKET_NOT_VERIFIED. */
+  @Delete(':bucket')
+  @HttpCode(204)
+  async remove(@AccountId() accountId: string, @Param('bucket') bucket: string): Promise<void> {
+    if (!(await this.buckets.remove(accountId, bucket))) {
+      throw new ApiError(404, 'BUCKET_NOT_REGISTERED', `no registered bucket ${bucket.slice(0, 222)} in this account`);
+    }
+  }
+}
