@@ -59,10 +59,11 @@ case "${1:-all}" in
     go_tool fake-gcs-server github.com/fsouza/fake-gcs-server "$FAKE_GCS_VERSION"
     ;;
   test-servers)
-    # OpenSSH and vsftpd from Debian: the SFTP and FTP servers the delivery tests upload to (needs root).
-    if [ ! -x /usr/sbin/sshd ] || [ ! -x /usr/sbin/vsftpd ]; then
-      echo "[install] openssh-server vsftpd (apt)"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server vsftpd >/dev/null
+    # OpenSSH and vsftpd from Debian: the SFTP and FTP servers the delivery tests upload to (needs root);
+    # openssl makes the FTP server's TLS certificate.
+    if [ ! -x /usr/sbin/sshd ] || [ ! -x /usr/sbin/vsftpd ] || ! command -v openssl >/dev/null; then
+      echo "[install] openssh-server vsftpd openssl (apt)"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server vsftpd openssl >/dev/null
     fi
     ;;
 esac

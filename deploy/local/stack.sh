@@ -23,6 +23,11 @@ TOOLS="$ROOT/.tools"
 : "${S3_ACCESS_KEY_ID:=devaccesskey}"
 : "${S3_SECRET_ACCESS_KEY:=devsecretkey123}"
 : "${DEMO_API_KEY:=demo-key-local-only}"
+# A local stack stays local, whatever a request asks: destinations only on this machine (the allow-list), S3 and
+# GCS destinations served by local servers, and no probe of the cloud metadata address.
+: "${DESTINATION_PUBLIC_HOSTS:=false}"
+: "${DESTINATION_HOST_ALLOWLIST:=127.0.0.0/8}"
+: "${LOCAL_GCS_PORT:=4443}"
 SERVICES=(api-gateway query writer delivery jobs)
 
 log() { printf '[stack:%s] %s\n' "$STACK_NAME" "$*"; }
@@ -115,6 +120,15 @@ start_versitygw() {
     start versitygw "$TOOLS/bin/versitygw" --port "127.0.0.1:$S3_PORT" posix --sidecar "$STACK_DIR/s3/meta" "$STACK_DIR/s3/data"
 }
 
+# GCS destinations of `make up`: fake-gcs-server on loopback, unless the caller points GCS_ENDPOINT elsewhere
+# (the test stack uses the one of test-destinations.sh).
+start_local_gcs() {
+  [ -z "${GCS_ENDPOINT:-}" ] || return 0
+  mkdir -p "$STACK_DIR/gcs"
+  start fake-gcs "$TOOLS/bin/fake-gcs-server" -scheme http -host 127.0.0.1 -port "$LOCAL_GCS_PORT" -backend filesystem \
+    -filesystem-root "$STACK_DIR/gcs" -external-url "http://127.0.0.1:$LOCAL_GCS_PORT" -public-host "127.0.0.1:$LOCAL_GCS_PORT" -log-level warn
+}
+
 start_mailpit() {
   mkdir -p "$STACK_DIR/mailpit"
   start mailpit "$TOOLS/bin/mailpit" --smtp "127.0.0.1:$SMTP_PORT" --listen "127.0.0.1:$MAILPIT_HTTP_PORT" \
@@ -133,6 +147,18 @@ service_env() {
     CREDENTIALS_KEY=$(cat "$STACK_DIR/credentials.key")
   fi
   export CREDENTIALS_KEY
+  export DESTINATION_PUBLIC_HOSTS DESTINATION_HOST_ALLOWLIST
+  # S3 destinations go to this stack's own versitygw (whose platform buckets every destination is refused), GCS
+  # destinations to the local fake-gcs-server: never to AWS or Google.
+  if [ -z "${S3_DESTINATION_ENDPOINT:-}" ]; then
+    export S3_DESTINATION_ENDPOINT="http://127.0.0.1:$S3_PORT" S3_DESTINATION_FORCE_PATH_STYLE=true
+  fi
+  if [ -z "${GCS_ENDPOINT:-}" ]; then export GCS_ENDPOINT="http://127.0.0.1:$LOCAL_GCS_PORT" GCS_PROJECT_ID=local; fi
+  export METADATA_SERVER_DETECTION=none
+  # The test stack trusts its own FTP server's self-signed certificate (for requireTls), nothing else.
+  if [ "${TRUST_TEST_DESTINATIONS:-0}" = 1 ] && [ -f "$STACK_DIR/destinations/ftp-tls.pem" ]; then
+    export NODE_EXTRA_CA_CERTS="$STACK_DIR/destinations/ftp-tls.pem"
+  fi
   # The AWS SDK version is pinned; its notice that later releases will need Node 22 is noise here.
   export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 }
@@ -167,7 +193,7 @@ start_service() {
 
 up() {
   [ -x "$TOOLS/bin/ferretdb-server" ] || die "tools are not installed: run deploy/local/install.sh"
-  start_kafka; start_ferretdb; start_versitygw; start_mailpit
+  start_kafka; start_ferretdb; start_versitygw; start_mailpit; start_local_gcs
   wait_until kafka 90 tcp_open "$KAFKA_PORT"
   wait_until ferretdb 30 tcp_open "$MONGO_PORT"
   wait_until versitygw 30 tcp_open "$S3_PORT"
@@ -186,12 +212,12 @@ up() {
 
 down() {
   for name in "${SERVICES[@]}"; do stop "$name"; done
-  for name in mailpit versitygw ferretdb kafka; do stop "$name"; done
+  for name in fake-gcs mailpit versitygw ferretdb kafka; do stop "$name"; done
   log "stopped"
 }
 
 status() {
-  for name in kafka ferretdb versitygw mailpit "${SERVICES[@]}"; do
+  for name in kafka ferretdb versitygw mailpit fake-gcs "${SERVICES[@]}"; do
     if running "$name"; then echo "$name: running (pid $(cat "$(pidfile "$name")"))"; else echo "$name: stopped"; fi
   done
 }

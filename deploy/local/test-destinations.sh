@@ -93,6 +93,10 @@ sftp_run() {
 
 ftp_up() { # users, folders and configuration, from scratch
   [ -x /usr/sbin/vsftpd ] || die "vsftpd is not installed (deploy/local/install.sh test-servers)"
+  # A self-signed certificate for 127.0.0.1: the test stack trusts it (NODE_EXTRA_CA_CERTS), nothing else does.
+  [ -f "$DIR/ftp-tls.pem" ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout "$DIR/ftp-tls.key" -out "$DIR/ftp-tls.pem" 2>/dev/null \
+    || die "could not create the FTP server's certificate (openssl)"
   grep -qx /bin/bash /etc/shells || echo /bin/bash >> /etc/shells
   ensure_user "$FTP_USER" "$FTP_PASSWORD" "$FTP_ROOT" /bin/bash
   rm -rf "$FTP_ROOT"
@@ -123,6 +127,14 @@ max_per_ip=50
 userlist_enable=YES
 userlist_deny=NO
 userlist_file=$DIR/vsftpd.users
+# Explicit TLS, and nothing without it: every FTP delivery that succeeds in the tests went over TLS.
+ssl_enable=YES
+rsa_cert_file=$DIR/ftp-tls.pem
+rsa_private_key_file=$DIR/ftp-tls.key
+allow_anon_ssl=NO
+force_local_logins_ssl=YES
+force_local_data_ssl=YES
+ssl_ciphers=HIGH
 CONF
   echo "$FTP_USER" > "$DIR/vsftpd.users"
   chown root:root "$DIR/vsftpd.conf"

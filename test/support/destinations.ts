@@ -1,5 +1,6 @@
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Storage } from '@google-cloud/storage';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEST_STACK_ENV } from './test-stack';
@@ -50,4 +51,10 @@ export const GCS_VERIFICATION_OBJECT = 'cae-export-verification.txt';
 /** As the bucket's owner (outside the service): writes the tokens of the accounts allowed to deliver into it. */
 export async function placeGcsTokens(bucket: string, tokens: string[]): Promise<void> {
   await gcs.bucket(bucket).file(GCS_VERIFICATION_OBJECT).save(`${tokens.join('\n')}\n`, { resumable: false });
+}
+
+/** The test sshd's host key fingerprint, as `ssh-keygen -l` prints it (what a customer would give us). */
+export function sftpHostKeyFingerprint(): string {
+  const printed = execFileSync('ssh-keygen', ['-l', '-f', join(TEST_STACK_ENV.STACK_DIR, 'destinations', 'ssh_host_ed25519_key.pub')]).toString();
+  return printed.split(' ')[1];
 }

@@ -37,8 +37,12 @@ export const TEST_STACK_ENV: Record<string, string> = {
   SFTP_PORT: port(12222),
   FTP_PORT: port(12121),
   GCS_PORT: port(14443),
-  // Only this one loopback address is allowed as a destination host; 127.0.0.2 stays refused.
+  // Only this one loopback address is allowed as a destination host; 127.0.0.2 stays refused, and so does every
+  // public address (a request wrongly accepted can still reach nothing off this machine).
   DESTINATION_HOST_ALLOWLIST: '127.0.0.1/32',
+  DESTINATION_PUBLIC_HOSTS: 'false',
+  // The customer FTP server's self-signed certificate is trusted (requireTls tests).
+  TRUST_TEST_DESTINATIONS: '1',
   S3_DEST_PORT: port(17071),
   S3_DESTINATION_ENDPOINT: `http://127.0.0.1:${port(17071)}`,
   S3_DESTINATION_FORCE_PATH_STYLE: 'true',

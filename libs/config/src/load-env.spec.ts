@@ -1,9 +1,11 @@
-import { IsInt, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsInt, Max, Min } from 'class-validator';
 import { CommonEnv } from './common-env';
-import { InvalidEnvironmentError, loadEnv } from './load-env';
+import { InvalidEnvironmentError, loadEnv, toFileMode } from './load-env';
 
 class SutEnv extends CommonEnv {
   @IsInt() @Min(1) PORT: number = 3000;
+  @Transform(toFileMode) @IsInt() @Max(0o777) MODE: number = 0o640;
 }
 
 describe(loadEnv.name, () => {
@@ -18,6 +20,13 @@ describe(loadEnv.name, () => {
     const sut = loadEnv(SutEnv, { PORT: '8080', KAFKA_CREATE_TOPICS: 'false' });
     expect(sut.PORT).toBe(8080);
     expect(sut.KAFKA_CREATE_TOPICS).toBe(false);
+  });
+
+  it('reads file modes as octal', () => {
+    expect(loadEnv(SutEnv, {}).MODE).toBe(0o640);
+    expect(loadEnv(SutEnv, { MODE: '644' }).MODE).toBe(0o644);
+    expect(loadEnv(SutEnv, { MODE: '0600' }).MODE).toBe(0o600);
+    expect(() => loadEnv(SutEnv, { MODE: '999' })).toThrow(InvalidEnvironmentError);
   });
 
   it('lists every bad variable', () => {

@@ -36,6 +36,13 @@ export function toBoolean({ obj, key }: { obj: Record<string, unknown>; key: str
   return value;
 }
 
+/** An octal permission such as `640` or `0644` (read from the raw variable, like toBoolean); anything else is kept. */
+export function toFileMode({ obj, key }: { obj: Record<string, unknown>; key: string }): unknown {
+  const value = obj[key];
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && /^0?[0-7]{3}$/.test(value) ? parseInt(value, 8) : value;
+}
+
 /** `loadEnv` for a service's entry point: an invalid environment prints every problem and exits with status 1. */
 export function loadEnvOrExit<T extends object>(envClass: new () => T): T {
   try {

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsString, Matches, Max, Min, Validate, ValidateIf } from 'class-validator';
-import { DestinationPolicyEnv, toBoolean } from '@cae/config';
+import { DestinationPolicyEnv, toBoolean, toFileMode } from '@cae/config';
 import { CredentialsKeyConstraint } from '@cae/secrets';
 
 export class DeliveryEnv extends DestinationPolicyEnv {
@@ -27,6 +27,8 @@ export class DeliveryEnv extends DestinationPolicyEnv {
   @IsInt() @Min(1) @Max(100) DELIVERY_MAX_ATTEMPTS: number = 8;
   @IsInt() @Min(10) DELIVERY_RETRY_BASE_MS: number = 1_000;
   @IsInt() @Min(10) DELIVERY_RETRY_CAP_MS: number = 30_000;
+  /** Permissions of files created on SFTP servers (octal, e.g. 640 or 644; the server's umask may narrow them). */
+  @Transform(toFileMode) @IsInt() @Min(0) @Max(0o777) SFTP_FILE_MODE: number = 0o640;
   /** Connection and idle timeout towards a destination. */
   @IsInt() @Min(1_000) DELIVERY_TIMEOUT_MS: number = 20_000;
 }

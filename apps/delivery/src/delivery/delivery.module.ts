@@ -11,6 +11,7 @@ import { GcsBucketClaims } from '../destinations/gcs-bucket-claims.repository';
 import { GcsDestination } from '../destinations/gcs.destination';
 import { InternalStorageDestination } from '../destinations/internal-storage.destination';
 import { S3Destination } from '../destinations/s3.destination';
+import { SftpHostKeys } from '../destinations/sftp-host-keys.repository';
 import { SftpDestination } from '../destinations/sftp.destination';
 import { ChunksConsumer } from './chunks.consumer';
 import { DeliveryProgressRepository } from './delivery-progress.repository';
@@ -24,6 +25,7 @@ import { DeliveryService } from './delivery.service';
     DestinationRegistry,
     InternalStorageDestination,
     SftpDestination,
+    SftpHostKeys,
     FtpDestination,
     S3Destination,
     GcsDestination,

@@ -4,6 +4,7 @@ import { DeliveryEnv } from '../config/delivery-env';
 import { FtpDestination } from './ftp.destination';
 import { deliveryInput } from './testing/chunks';
 import { FakeFtpServer } from './testing/fake-ftp-server';
+import { UNTRUSTED_TLS } from './testing/untrusted-tls';
 
 const KEY = '0'.repeat(64);
 
@@ -38,5 +39,54 @@ describe(FtpDestination.name, () => {
     await expect(sut.deliver(input())).rejects.toMatchObject({ code: 'INVALID_DESTINATION', message: expect.stringContaining(field) });
     expect(server.connections).toBe(0);
     expect(server.commands.filter((line) => /^(DELE|SITE)/.test(line))).toEqual([]);
+  });
+
+  describe('TLS', () => {
+    const withServer = async (options: ConstructorParameters<typeof FakeFtpServer>[0], run: (port: number) => Promise<void>) => {
+      const other = new FakeFtpServer(options);
+      const otherPort = await other.start();
+      try {
+        await run(otherPort);
+      } finally {
+        await other.stop();
+      }
+      return other;
+    };
+    const credentials = { username: 'u', password: 'secret-password' };
+
+    it('logs in without TLS when the server does not offer it, without asking', async () => {
+      await sut.deliver(deliveryInput(ftp(), credentials));
+      expect(server.commands.some((line) => line.startsWith('AUTH'))).toBe(false);
+    });
+
+    it.each([
+      ['does not offer TLS', {}],
+      ['announces TLS but refuses AUTH TLS', { offerTls: true }],
+    ])('with requireTls, sends no credentials to a server that %s', async (_case, options) => {
+      const other = await withServer(options, async (otherPort) => {
+        await expect(sut.deliver(deliveryInput(ftp({ port: otherPort, requireTls: true }), credentials))).rejects.toMatchObject({ code: 'TLS_REQUIRED' });
+      });
+      expect(other.commands.filter((line) => /^(USER|PASS)/.test(line))).toEqual([]);
+    });
+
+    it('with requireTls, sends no credentials when the certificate does not verify', async () => {
+      const other = await withServer({ offerTls: true, tls: UNTRUSTED_TLS }, async (otherPort) => {
+        await expect(sut.deliver(deliveryInput(ftp({ port: otherPort, requireTls: true }), credentials)))
+          .rejects.toMatchObject({ code: 'TLS_CERTIFICATE_INVALID' });
+      });
+      expect(other.commands).toContain('AUTH TLS');
+      expect(other.commands.filter((line) => /^(USER|PASS)/.test(line))).toEqual([]);
+    });
+
+    it('without requireTls, upgrades to TLS before the credentials even when the certificate does not verify', async () => {
+      const other = await withServer({ offerTls: true, tls: UNTRUSTED_TLS }, async (otherPort) => {
+        // The fake server's data connections are plain, so the upload itself fails; the login is what is checked.
+        await sut.deliver(deliveryInput(ftp({ port: otherPort }), credentials)).catch(() => undefined);
+      });
+      const auth = other.commands.indexOf('AUTH TLS');
+      expect(auth).toBeGreaterThanOrEqual(0);
+      expect(other.commands.indexOf('USER u')).toBeGreaterThan(auth);
+      expect(other.commands).toContain('PROT P');
+    });
   });
 });

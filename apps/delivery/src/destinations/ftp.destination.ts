@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Client, FTPError } from 'basic-ftp';
+import { isIP } from 'node:net';
 import { posix } from 'node:path';
 import { HostPolicy } from '@cae/host-policy';
 import { NonRetriableError, RetriableError } from '@cae/kafka';
+import { DeliverySpec } from '@cae/contracts';
+import { DestinationSecrets } from '@cae/secrets';
 import { DeliveryEnv } from '../config/delivery-env';
 import { authFailed, folderMissing, isNetworkFailure, permissionDenied, transferFailed, unreachable } from './delivery-errors';
 import { DeliveryInput, DeliveryReceipt, Destination } from './destination';
@@ -10,9 +13,15 @@ import { temporaryName } from './destination-paths';
 import { passiveToControlHost } from './ftp-passive';
 import { remoteTarget } from './resolve-host';
 
+/** TLS errors of a certificate that does not verify (unknown issuer, expired, wrong name, self-signed). */
+const CERTIFICATE_ERROR = /certificate|self[- ]signed|UNABLE_TO|ERR_TLS_CERT|hostname|altname|CERT_/i;
+
 /**
- * FTP (passive mode, data connections only to the server logged in to). Uploads to a hidden temporary name in the
- * target folder, then renames it over the final name: a reader never sees a partial file.
+ * FTP (passive mode, data connections only to the server logged in to). Explicit TLS (`AUTH TLS`, then `PROT P`
+ * for data) whenever the server offers it, so the password and the files do not cross the network in clear; with
+ * `requireTls`, a server without TLS or with a certificate that does not verify is refused before the user name
+ * is sent. Uploads to a hidden temporary name in the target folder, then renames it over the final name: a
+ * reader never sees a partial file.
  */
 @Injectable()
 export class FtpDestination implements Destination {
@@ -27,12 +36,7 @@ export class FtpDestination implements Destination {
     client.prepareTransfer = passiveToControlHost;
     const temporary = temporaryName(chunk);
     try {
-      try {
-        await client.access({ host: address, port, user: secrets?.username, password: secrets?.password, secure: false });
-      } catch (error) {
-        if (error instanceof FTPError && error.code === 530) throw authFailed(where);
-        throw isNetworkFailure(error) ? unreachable(where) : transferFailed(where);
-      }
+      await this.logIn(client, { address, port, where }, chunk.delivery, secrets);
       if (folder !== '.') {
         try {
           await client.cd(folder);
@@ -55,6 +59,51 @@ export class FtpDestination implements Destination {
       throw isNetworkFailure(error) ? unreachable(where) : transferFailed(where);
     } finally {
       client.close();
+    }
+  }
+
+  /** Connects, switches to TLS when offered (or required), then logs in: the credentials never go before TLS. */
+  private async logIn(
+    client: Client, target: { address: string; port: number; where: string }, delivery: DeliverySpec, secrets: DestinationSecrets | null,
+  ): Promise<void> {
+    const { where } = target;
+    try {
+      await client.connect(target.address, target.port);
+    } catch (error) {
+      throw isNetworkFailure(error) ? unreachable(where) : transferFailed(where);
+    }
+    const features = await client.sendIgnoringError('FEAT');
+    const offersTls = /^\s*AUTH\s.*\bTLS\b/im.test(features.message);
+    if (!offersTls && delivery.requireTls) {
+      throw new NonRetriableError('TLS_REQUIRED', `${where} does not offer TLS (AUTH TLS) and requireTls is set; the credentials were not sent`);
+    }
+    if (offersTls) await this.startTls(client, where, delivery.server ?? target.address, delivery.requireTls === true);
+    try {
+      await client.sendIgnoringError('OPTS UTF8 ON');
+      await client.login(secrets?.username, secrets?.password);
+      await client.useDefaultSettings();
+    } catch (error) {
+      if (error instanceof FTPError && error.code === 530) throw authFailed(where);
+      throw isNetworkFailure(error) ? unreachable(where) : transferFailed(where);
+    }
+  }
+
+  private async startTls(client: Client, where: string, server: string, required: boolean): Promise<void> {
+    try {
+      await client.useTLS({
+        host: server, servername: isIP(server) ? undefined : server, minVersion: 'TLSv1.2',
+        // Without requireTls, TLS is opportunistic: it hides the password and files from anyone listening, and a
+        // certificate that does not verify is accepted (most FTP servers have self-signed ones).
+        rejectUnauthorized: required,
+      });
+    } catch (error) {
+      // The server announced TLS, then refused AUTH TLS: go on in clear unless TLS is required.
+      if (error instanceof FTPError && !required) return;
+      if (error instanceof FTPError) throw new NonRetriableError('TLS_REQUIRED', `${where} refused AUTH TLS and requireTls is set; the credentials were not sent`);
+      if (required && CERTIFICATE_ERROR.test(String((error as Error).message ?? error))) {
+        throw new NonRetriableError('TLS_CERTIFICATE_INVALID', `${where} presented a TLS certificate that does not verify for ${server}; the credentials were not sent`);
+      }
+      throw isNetworkFailure(error) ? unreachable(where) : transferFailed(where);
     }
   }
 }

@@ -1,0 +1,22 @@
+/**
+ * A self-signed certificate for 127.0.0.1 and its key, for test servers whose certificate must NOT verify: no
+ * trust store holds it. Test-only; it protects nothing.
+ */
+export const UNTRUSTED_TLS = {
+  key: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgSENa7FiOcrMpC3hS
+4p0gWhPaitB154YClBwambAEbtyhRANCAAQuPjCyzV9E6C49b2zEQWBNB4A3q2Ow
+1wfEE1mUzjbfG7bgFneSMze2epfEzrCYpvbU3Vpqp/HvKuOyNdUyZRMr
+-----END PRIVATE KEY-----\n`,
+  cert: `-----BEGIN CERTIFICATE-----
+MIIBkTCCATagAwIBAgIUavEtobf+hHBtFO7eslmsjJrwg38wCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTEyODA1MTc1OVoYDzIxMjYxMTA0
+MDUxNzU5WjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAAQuPjCyzV9E6C49b2zEQWBNB4A3q2Ow1wfEE1mUzjbfG7bgFneSMze2
+epfEzrCYpvbU3Vpqp/HvKuOyNdUyZRMro2QwYjAdBgNVHQ4EFgQULm1/c2FbL4L9
+pqLKuddQAYRRzOgwHwYDVR0jBBgwFoAULm1/c2FbL4L9pqLKuddQAYRRzOgwDwYD
+VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0kAMEYC
+IQDed8Aou7olxH8I94+qluBV4OAm8Lz0qw/6cBFzu2aMRQIhAPNbJ42P07vEf5qj
+wstTQ0+AFngaITdlQBw0JqlwD/fH
+-----END CERTIFICATE-----\n`,
+};
