@@ -232,5 +232,7 @@ case "${1:-}" in
   kill) pid=$(cat "$(pidfile "$2")" 2>/dev/null) && { kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; rm -f "$(pidfile "$2")"; } ;;
   start-kafka) start_kafka; wait_until kafka 90 tcp_open "$KAFKA_PORT" ;;
   start-ferretdb) start_ferretdb; wait_until ferretdb 30 tcp_open "$MONGO_PORT" ;;
-  *) echo "usage: $0 up|down|status|start-service NAME|stop-service NAME|kill NAME|start-kafka|start-ferretdb" >&2; exit 2 ;;
+  # The environment every service of this stack gets (secrets left out), to check what a stack is pointed at.
+  service-env) service_env; env | grep -E '^(KAFKA_BROKERS|MONGODB_URI|S3_ENDPOINT|S3_DESTINATION_[A-Z_]+|GCS_[A-Z_]+|METADATA_SERVER_DETECTION|DESTINATION_[A-Z_]+|NODE_EXTRA_CA_CERTS)=' | sort ;;
+  *) echo "usage: $0 up|down|status|start-service NAME|stop-service NAME|kill NAME|start-kafka|start-ferretdb|service-env" >&2; exit 2 ;;
 esac
