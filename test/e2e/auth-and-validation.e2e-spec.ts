@@ -33,6 +33,15 @@ describe('authentication and validation', () => {
     expect((await api('GET', '/v2/jobs', { key: revoked.key })).status).toBe(401);
   });
 
+  it.each([['0', 0], ['an empty string', ''], ['false', false], ['a date', new Date()], ['a string', 'yes']])(
+    'treats a key whose revokedAt is %s as revoked (anything but absent or null)',
+    async (_case, revokedAt) => {
+      const revoked = await createAccount('revoked-odd');
+      await (await database()).collection('api_keys').updateOne({ accountId: revoked.accountId }, { $set: { revokedAt } });
+      expect((await api('GET', '/v2/jobs', { key: revoked.key })).status).toBe(401);
+    },
+  );
+
   it.each<[string, Record<string, unknown>, string[]]>([
     ['missing exportType', { name: 'x' }, ['exportType']],
     ['unknown exportType', { exportType: 'xml' }, ['exportType']],

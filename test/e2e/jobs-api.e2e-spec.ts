@@ -57,4 +57,21 @@ describe('Jobs API', () => {
     expect(filtered.body.items.map((job) => job.name)).toEqual(['page-b']);
     expect((await api('GET', '/v2/jobs?status=bogus', { key })).status).toBe(400);
   });
+
+  it.each([['1e2'], ['0x10'], ['%2010'], ['10%20'], ['010'], ['0'], ['201'], ['1.5'], ['-1'], [''], ['ten']])(
+    'refuses limit=%s: an integer 1-200 written plainly, nothing else',
+    async (limit) => {
+      const response = await api<{ code: string; fields: { field: string }[] }>('GET', `/v2/jobs?limit=${limit}`, { key });
+      expect(response.status).toBe(400);
+      expect(response.body.fields.map((f) => f.field)).toEqual(['limit']);
+    },
+  );
+
+  it.each([['limit=5&limit=6'], ['status=done&status=failed'], ['createdFrom=2019-03-10T00:00:00']])('refuses %s', async (query) => {
+    expect((await api('GET', `/v2/jobs?${query}`, { key })).status).toBe(400);
+  });
+
+  it('accepts the plain forms', async () => {
+    for (const limit of ['1', '20', '200']) expect((await api('GET', `/v2/jobs?limit=${limit}`, { key })).status).toBe(200);
+  });
 });

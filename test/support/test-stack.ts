@@ -31,6 +31,9 @@ export const TEST_STACK_ENV: Record<string, string> = {
   // Fast sweeps and notices so the suites see them within seconds.
   SWEEP_INTERVAL_MS: '500',
   NOTIFY_INTERVAL_MS: '300',
+  // Every suite connects from 127.0.0.1, and several send wrong keys on purpose: a larger failure budget than the
+  // default 20, so that one address is never limited by accident (the limit itself is tested from 127.0.0.9).
+  AUTH_FAILURE_BURST: '50',
   // A slow client's body is cut off after 2 s (the hostile-input suite trickles one).
   BODY_TIMEOUT_MS: '2000',
   // Customer-side servers of the delivery tests (deploy/local/test-destinations.sh), all on loopback.

@@ -17,12 +17,17 @@ export function apiKeyFromHeader(header: string | undefined): string | null {
   return key.length > 0 && key.length <= 256 ? key : null;
 }
 
+/**
+ * Every API route is authenticated. The `authenticate` middleware has normally done it before the body was read;
+ * the guard then only confirms, and looks the key up itself where the middleware is not mounted.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(private readonly keys: ApiKeyRepository) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (typeof request.accountId === 'string' && request.accountId !== '') return true;
     const key = apiKeyFromHeader(request.headers.authorization);
     const accountId = key ? await this.keys.accountOf(key) : null;
     if (!accountId) {

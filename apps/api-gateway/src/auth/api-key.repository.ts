@@ -19,7 +19,8 @@ export class ApiKeyRepository implements OnModuleInit {
     const found = await this.db
       .collection<ApiKeyDocument>(Collections.apiKeys)
       .findOne({ keyHash: hashApiKey(key) }, { projection: { accountId: 1, revokedAt: 1 } });
-    if (!found || found.revokedAt) return null;
-    return found.accountId;
+    // Revoked means any revokedAt at all (0, "" and false included): a key is active only without one.
+    if (!found || (found.revokedAt !== undefined && found.revokedAt !== null)) return null;
+    return typeof found.accountId === 'string' && found.accountId !== '' ? found.accountId : null;
   }
 }

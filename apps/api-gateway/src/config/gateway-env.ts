@@ -1,4 +1,4 @@
-import { IsInt, Max, Min, Validate } from 'class-validator';
+import { IsInt, IsString, Max, Min, Validate } from 'class-validator';
 import { CredentialsKeyConstraint } from '@cae/secrets';
 import { DestinationPolicyEnv } from '@cae/config';
 
@@ -17,4 +17,12 @@ export class GatewayEnv extends DestinationPolicyEnv {
   /** Per-account request rate (per gateway replica): a burst, then a steady rate per second. */
   @IsInt() @Min(1) RATE_LIMIT_BURST: number = 100;
   @IsInt() @Min(1) RATE_LIMIT_PER_SECOND: number = 20;
+  /** Failed authentications per client address (per replica): a burst, then a rate per minute; beyond it, 429. */
+  @IsInt() @Min(1) AUTH_FAILURE_BURST: number = 20;
+  @IsInt() @Min(1) AUTH_FAILURES_PER_MINUTE: number = 30;
+  /**
+   * Proxies whose X-Forwarded-For names the client (Express "trust proxy": addresses, CIDR ranges or `loopback`,
+   * `uniquelocal`, comma-separated). Empty: the connection's own address is the client, as without a proxy.
+   */
+  @IsString() TRUSTED_PROXIES: string = '';
 }

@@ -22,7 +22,7 @@ export class JobsController {
 
   @Get()
   async list(@AccountId() accountId: string, @Query() query: ListJobsQuery) {
-    const limit = query.limit ?? 20;
+    const limit = query.limit === undefined ? 20 : Number(query.limit);
     const before = query.cursor ? decodeCursor(query.cursor) : undefined;
     if (before === null) {
       throw new ApiError(400, 'VALIDATION_FAILED', 'invalid cursor', [{ field: 'cursor', reasons: ['is not a cursor returned by this API'] }]);

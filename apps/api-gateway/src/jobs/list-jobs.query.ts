@@ -1,13 +1,19 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { TIMESTAMP_WITH_OFFSET, timestampMessage } from '../http/timestamps';
 
-/** Query string of `GET /v2/jobs`. */
+/**
+ * Query string of `GET /v2/jobs`. Values are strings and read strictly: `limit=1e2`, `0x10` or ` 10` are refused
+ * rather than guessed at, and a repeated parameter (an array) is refused too.
+ */
 export class ListJobsQuery {
   @IsOptional() @IsIn(['pending', 'processing', 'done', 'failed']) status?: 'pending' | 'processing' | 'done' | 'failed';
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{1,128}$/) name?: string;
-  @IsOptional() @IsISO8601({ strict: true }) createdFrom?: string;
-  @IsOptional() @IsISO8601({ strict: true }) createdTo?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @IsOptional() @IsISO8601({ strict: true }, { message: timestampMessage }) @Matches(TIMESTAMP_WITH_OFFSET, { message: timestampMessage })
+  createdFrom?: string;
+  @IsOptional() @IsISO8601({ strict: true }, { message: timestampMessage }) @Matches(TIMESTAMP_WITH_OFFSET, { message: timestampMessage })
+  createdTo?: string;
+  @IsOptional() @IsString() @Matches(/^([1-9]|[1-9]\d|1\d\d|200)$/, { message: 'limit must be an integer from 1 to 200, in plain digits' })
+  limit?: string;
   /** Opaque cursor from the previous page's `nextCursor`. */
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{1,200}$/) cursor?: string;
 }

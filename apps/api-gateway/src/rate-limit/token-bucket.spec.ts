@@ -13,4 +13,15 @@ describe(TokenBuckets.name, () => {
     now = 10_000;
     expect([sut.take('a'), sut.take('a'), sut.take('a'), sut.take('a')]).toEqual([0, 0, 0, 1]);
   });
+
+  it('peeks without taking', () => {
+    let now = 0;
+    const sut = new TokenBuckets(1, 1, () => now);
+    expect(sut.peek('a')).toBe(0);
+    expect(sut.peek('a')).toBe(0);
+    expect(sut.take('a')).toBe(0);
+    expect(sut.peek('a')).toBe(1);
+    now = 1_000;
+    expect(sut.peek('a')).toBe(0);
+  });
 });

@@ -8,16 +8,11 @@ import { DestinationDto, toDestinationDto } from './destination.dto';
 import {
   EXPORT_TYPES, MAX_RECORDS_PER_FILE, MESSAGE_TYPES, NAME_PATTERN, SELECTABLE_ACTIONS,
 } from './export-options';
+import { TIMESTAMP_WITH_OFFSET, timestampMessage } from '../../http/timestamps';
 import { IsNotBefore } from './is-not-before.validator';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value);
 const ISO = { strict: true, strictSeparator: true };
-/**
- * A date-time with its offset (`Z` or `+02:00`): without one, the server's own time zone would decide which
- * activities are exported.
- */
-const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
-const timestampMessage = '$property must be an ISO 8601 date-time with an offset, such as 2019-03-24T00:00:00.000Z';
 const DESTINATION_SHAPE = 'destination must be an object with a type';
 
 /** The body of `POST /v2/contactactivityexport`, field for field as the reference names them. */
@@ -28,10 +23,10 @@ export class ContactActivityExportDto {
   @Transform(lower) @IsIn(EXPORT_TYPES, { message: 'exportType must be CSV or JSON' })
   exportType: 'csv' | 'json';
 
-  @IsOptional() @IsISO8601(ISO, { message: timestampMessage }) @Matches(WITH_OFFSET, { message: timestampMessage })
+  @IsOptional() @IsISO8601(ISO, { message: timestampMessage }) @Matches(TIMESTAMP_WITH_OFFSET, { message: timestampMessage })
   selected_timeframe_start?: string;
 
-  @IsOptional() @IsISO8601(ISO, { message: timestampMessage }) @Matches(WITH_OFFSET, { message: timestampMessage })
+  @IsOptional() @IsISO8601(ISO, { message: timestampMessage }) @Matches(TIMESTAMP_WITH_OFFSET, { message: timestampMessage })
   @IsNotBefore('selected_timeframe_start', { message: 'selected_timeframe_end must not be before selected_timeframe_start' })
   selected_timeframe_end?: string;
 
