@@ -1,17 +1,19 @@
+import { ObjectId } from 'mongodb';
 import { runExport } from '../support/api';
 import { downloadAll } from '../support/expect-files';
 import { parseNdjson, readPath } from '../support/files';
-import { asExported, closeDatabase, createAccount, exportOrder, insertActivities, makeActivities, TestActivity } from '../support/fixtures';
+import { asExported, closeDatabase, createAccount, database, exportOrder, insertActivities, makeActivities, TestActivity } from '../support/fixtures';
 
 const STANDARD = ['message-sent', 'open', 'click', 'optout', 'bounce', 'complaint'];
 
 describe('JSON exports to internal storage', () => {
   let key: string;
+  let accountId: string;
   let activities: TestActivity[];
 
   beforeAll(async () => {
     const account = await createAccount('json');
-    key = account.key;
+    ({ key, accountId } = account);
     activities = makeActivities(account.accountId, 1_800, 11);
     await insertActivities(activities);
   });
@@ -50,5 +52,29 @@ describe('JSON exports to internal storage', () => {
       return Object.fromEntries(columnHeaders.map(({ name, label }) => [label, readPath(record, name) ?? null]));
     });
     expect(lines).toEqual(want);
+  });
+
+  it('exports the documented fields only: fields the platform adds later stay inside', async () => {
+    const other = await createAccount('json-fields');
+    await (await database()).collection('contactactivities').insertOne({
+      _id: new ObjectId(), accountId: other.accountId, cID: 'c1', action: 'open', time: new Date('2019-03-22T10:00:00Z'),
+      internalScore: 0.93, deliveryIp: '10.1.2.3', abTestBucket: 'B', properties: { sku: 'x' },
+    });
+    const job = await runExport(other.key, { exportType: 'json' });
+    const [line] = parseNdjson((await downloadAll(other.key, job))[0].text);
+    expect(Object.keys(line).sort()).toEqual(['_id', 'action', 'cID', 'properties', 'time']);
+  });
+
+  it('writes any label as the key it is, __proto__ and constructor included', async () => {
+    const job = await runExport(key, {
+      exportType: 'json', selected_action_name: 'bounce',
+      columnHeaders: [{ name: '_id', label: '__proto__' }, { name: 'action', label: 'constructor' }, { name: 'cID', label: 'toString' }],
+    });
+    const text = (await downloadAll(key, job))[0].text;
+    const first = JSON.parse(text.split('\n')[0]) as Record<string, unknown>;
+    expect(Object.keys(first)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(first.constructor).toBe('bounce');
+    expect(job.completedItems).toBe(activities.filter((a) => a.action === 'bounce').length);
+    expect(accountId).toBeDefined();
   });
 });

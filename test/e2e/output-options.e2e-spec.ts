@@ -45,6 +45,13 @@ describe('output options', () => {
     expect(safeCells).toEqual(opens.map((a) => (a.message_name === '=1+2' ? "'=1+2" : expectedCell(a.message_name))));
   });
 
+  it('escapeFormulas defuses formula-like header labels too', async () => {
+    const columnHeaders = [{ name: 'cID', label: '=HYPERLINK("http://x.example","click")' }, { name: 'action', label: '@Action' }, { name: 'email', label: 'Email' }];
+    const job = await runExport(key, { exportType: 'csv', columnHeaders, selected_action_name: 'open', escapeFormulas: true });
+    const [header] = parseCsv((await downloadAll(key, job))[0].text);
+    expect(header).toEqual(['\'=HYPERLINK("http://x.example","click")', "'@Action", 'Email']);
+  });
+
   it('accepts exportType in any case and gzips a single file', async () => {
     const job = await runExport(key, { name: 'whole-gz', exportType: 'Json', compress: true });
     expect(job.files.map((f) => f.name)).toEqual(['whole-gz.json.gz']);
