@@ -175,4 +175,14 @@ describe('invalid requests', () => {
     expect(response.status).toBe(400);
     expect(await (await database()).collection('jobs').countDocuments({ accountId })).toBe(0);
   });
+
+  it('accepts empty values (null, "") in fields the destination type does not use, and stores none of them', async () => {
+    const other = await createAccount('empty-fields');
+    const response = await api<{ jobId: string }>('POST', '/v2/contactactivityexport', {
+      key: other.key, body: { ...ok, destination: { type: 'aws', server: '', port: null, username: '', password: null, path: '' } },
+    });
+    expect(response.status).toBe(202);
+    const job = await (await database()).collection('jobs').findOne({ _id: response.body.jobId as never });
+    expect(job?.request.destination).toEqual({ type: 'aws' });
+  });
 });

@@ -46,7 +46,7 @@ describe('destination rules', () => {
   });
 
   describe(serverProblem.name, () => {
-    it.each(['sftp.example.com', 'localhost', '127.0.0.1', '::1', '[::1]', '2001:db8::1', '[2001:db8::1]', 'xn--bcher-kva.example', 'a-b.c1'])('accepts %s', (server) => {
+    it.each(['sftp.example.com', 'localhost', '127.0.0.1', '::1', '[::1]', '2001:db8::1', '[2001:db8::1]', 'xn--bcher-kva.example', 'a-b.c1', 'sftp_01.corp.example'])('accepts %s', (server) => {
       expect(serverProblem(server)).toBeNull();
     });
     it.each([

@@ -21,7 +21,8 @@ export function serverProblem(server: string): string | null {
   if (/[^\x20-\x7e]/.test(server)) return 'must be ASCII; write an internationalised name in its xn-- form';
   if (server.length > 253) return 'must have at most 253 characters';
   const labels = server.split('.');
-  if (!labels.every((label) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(label))) {
+  // `_` is not legal in DNS host names, but resolvers accept it and some internal names carry it.
+  if (!labels.every((label) => /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/i.test(label))) {
     return 'must be a host name (letters, digits and "-" in dot-separated labels of 1-63 characters) or an IP address';
   }
   if (/^(\d+|0x[0-9a-f]*)$/i.test(labels[labels.length - 1])) return 'is neither a valid IP address nor a host name';

@@ -78,6 +78,23 @@ describe(FtpDestination.name, () => {
       expect(other.commands.filter((line) => /^(USER|PASS)/.test(line))).toEqual([]);
     });
 
+    it('without requireTls, falls back to a new connection in clear when TLS cannot be negotiated', async () => {
+      const other = await withServer({ offerTls: true, brokenTls: true }, async (otherPort) => {
+        await sut.deliver(deliveryInput(ftp({ port: otherPort }), credentials));
+      });
+      expect(other.connections).toBe(2);
+      expect(other.commands.indexOf('AUTH TLS')).toBeLessThan(other.commands.indexOf('USER u'));
+      expect([...other.files.keys()]).toEqual(['/upload/export.csv']);
+    });
+
+    it('with requireTls, sends no credentials when TLS cannot be negotiated', async () => {
+      const other = await withServer({ offerTls: true, brokenTls: true }, async (otherPort) => {
+        await expect(sut.deliver(deliveryInput(ftp({ port: otherPort, requireTls: true }), credentials))).rejects.toBeDefined();
+      });
+      expect(other.connections).toBe(1);
+      expect(other.commands.filter((line) => /^(USER|PASS)/.test(line))).toEqual([]);
+    });
+
     it('without requireTls, upgrades to TLS before the credentials even when the certificate does not verify', async () => {
       const other = await withServer({ offerTls: true, tls: UNTRUSTED_TLS }, async (otherPort) => {
         // The fake server's data connections are plain, so the upload itself fails; the login is what is checked.

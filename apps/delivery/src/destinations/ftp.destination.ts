@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Client, FTPError } from 'basic-ftp';
 import { isIP } from 'node:net';
 import { posix } from 'node:path';
@@ -25,6 +25,8 @@ const CERTIFICATE_ERROR = /certificate|self[- ]signed|UNABLE_TO|ERR_TLS_CERT|hos
  */
 @Injectable()
 export class FtpDestination implements Destination {
+  private readonly logger = new Logger(FtpDestination.name);
+
   constructor(
     private readonly hosts: HostPolicy,
     private readonly env: DeliveryEnv,
@@ -62,22 +64,36 @@ export class FtpDestination implements Destination {
     }
   }
 
-  /** Connects, switches to TLS when offered (or required), then logs in: the credentials never go before TLS. */
+  /**
+   * Connects, switches to TLS when offered (or required), then logs in: the credentials never go before TLS.
+   * Without requireTls, a server whose TLS cannot be negotiated (an old protocol version, a broken setup) is
+   * reconnected to and used in clear, as it was before TLS was tried: opportunistic TLS must not lock a customer
+   * out of a server that works.
+   */
   private async logIn(
     client: Client, target: { address: string; port: number; where: string }, delivery: DeliverySpec, secrets: DestinationSecrets | null,
   ): Promise<void> {
     const { where } = target;
-    try {
-      await client.connect(target.address, target.port);
-    } catch (error) {
-      throw isNetworkFailure(error) ? unreachable(where) : transferFailed(where);
-    }
+    const connect = async () => {
+      try {
+        await client.connect(target.address, target.port);
+      } catch (error) {
+        throw isNetworkFailure(error) ? unreachable(where) : transferFailed(where);
+      }
+    };
+    await connect();
     const features = await client.sendIgnoringError('FEAT');
     const offersTls = /^\s*AUTH\s.*\bTLS\b/im.test(features.message);
     if (!offersTls && delivery.requireTls) {
       throw new NonRetriableError('TLS_REQUIRED', `${where} does not offer TLS (AUTH TLS) and requireTls is set; the credentials were not sent`);
     }
-    if (offersTls) await this.startTls(client, where, delivery.server ?? target.address, delivery.requireTls === true);
+    if (offersTls) {
+      const secured = await this.startTls(client, where, delivery.server ?? target.address, delivery.requireTls === true);
+      if (secured === 'handshake-failed') {
+        this.logger.warn({ message: 'TLS could not be negotiated; delivering in clear', where });
+        await connect();
+      }
+    }
     try {
       await client.sendIgnoringError('OPTS UTF8 ON');
       await client.login(secrets?.username, secrets?.password);
@@ -88,7 +104,7 @@ export class FtpDestination implements Destination {
     }
   }
 
-  private async startTls(client: Client, where: string, server: string, required: boolean): Promise<void> {
+  private async startTls(client: Client, where: string, server: string, required: boolean): Promise<'secured' | 'refused' | 'handshake-failed'> {
     try {
       await client.useTLS({
         host: server, servername: isIP(server) ? undefined : server, minVersion: 'TLSv1.2',
@@ -96,14 +112,17 @@ export class FtpDestination implements Destination {
         // certificate that does not verify is accepted (most FTP servers have self-signed ones).
         rejectUnauthorized: required,
       });
+      return 'secured';
     } catch (error) {
       // The server announced TLS, then refused AUTH TLS: go on in clear unless TLS is required.
-      if (error instanceof FTPError && !required) return;
+      if (error instanceof FTPError && !required) return 'refused';
       if (error instanceof FTPError) throw new NonRetriableError('TLS_REQUIRED', `${where} refused AUTH TLS and requireTls is set; the credentials were not sent`);
       if (required && CERTIFICATE_ERROR.test(String((error as Error).message ?? error))) {
         throw new NonRetriableError('TLS_CERTIFICATE_INVALID', `${where} presented a TLS certificate that does not verify for ${server}; the credentials were not sent`);
       }
-      throw isNetworkFailure(error) ? unreachable(where) : transferFailed(where);
+      if (required) throw isNetworkFailure(error) ? unreachable(where) : transferFailed(where);
+      client.close();
+      return 'handshake-failed';
     }
   }
 }

@@ -106,6 +106,8 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * Builds the class of the destination's `type` (any case, as the reference shows `aws`, clients send `SFTP`).
+ * Fields left empty (`null` or `""`) are dropped first: forms send every field of every type that way, and an
+ * empty value carries nothing; any other value of a field the type does not use is then refused by the whitelist.
  * Anything but an object is left as it is, for `@IsObject` to refuse.
  */
 export function toDestinationDto({ value }: { value: unknown }): unknown {
@@ -113,5 +115,6 @@ export function toDestinationDto({ value }: { value: unknown }): unknown {
   const type = typeof value.type === 'string' ? value.type.toLowerCase() : value.type;
   const target = typeof type === 'string' && Object.hasOwn(CLASS_OF_TYPE, type) ? CLASS_OF_TYPE[type as DestinationType] : undefined;
   if (!target) return plainToInstance(UnknownDestinationDto, { type: value.type });
-  return plainToInstance(target, { ...value, type });
+  const given = Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null && field !== ''));
+  return plainToInstance(target, { ...given, type });
 }

@@ -6,7 +6,8 @@ import { posix } from 'node:path';
  * A small FTP server on 127.0.0.1 for unit tests of the FTP destination: it records every command line it
  * receives (so a test can prove that no injected command arrived) and keeps uploaded files in memory. Passive
  * mode by EPSV only. `AUTH TLS` is announced when `offerTls` is set: with `tls` (a key and certificate) the control
- * connection is upgraded (data connections stay plain, so only the handshake can be tested); without, it is refused.
+ * connection is upgraded (data connections stay plain, so only the handshake can be tested); with `brokenTls` the
+ * handshake fails; without either, AUTH TLS is refused.
  */
 export class FakeFtpServer {
   /** Every command line received, in order, across connections. */
@@ -17,7 +18,7 @@ export class FakeFtpServer {
   private readonly server: Server = createServer((socket) => this.session(socket));
   private readonly sockets = new Set<Socket>();
 
-  constructor(private readonly options: { offerTls?: boolean; tls?: { key: string; cert: string } } = {}) {}
+  constructor(private readonly options: { offerTls?: boolean; tls?: { key: string; cert: string }; brokenTls?: boolean } = {}) {}
 
   async start(): Promise<number> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -63,6 +64,12 @@ export class FakeFtpServer {
           case 'PASS': reply('230 logged in'); break;
           case 'FEAT': reply(`211-Features:\r\n EPSV\r\n UTF8\r\n${this.options.offerTls ? ' AUTH TLS\r\n' : ''}211 End`); break;
           case 'AUTH':
+            if (this.options.brokenTls) {
+              // Accepts, then answers the TLS handshake with bytes that are not TLS.
+              reply('234 go ahead');
+              control.end('this is not TLS\r\n');
+              break;
+            }
             if (!this.options.tls) {
               reply('534 no TLS here');
               break;
