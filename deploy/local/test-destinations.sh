@@ -76,10 +76,12 @@ KbdInteractiveAuthentication no
 PermitRootLogin no
 AllowUsers $SFTP_USER
 MaxStartups 50:30:100
-Subsystem sftp internal-sftp
+# umask 0: files get exactly the mode the client asks for (as on the server the issue was seen on), so the tests
+# see what the delivery service requests.
+Subsystem sftp internal-sftp -u 0000
 Match User $SFTP_USER
   ChrootDirectory $SFTP_ROOT
-  ForceCommand internal-sftp
+  ForceCommand internal-sftp -u 0000
   AllowTcpForwarding no
   PermitTTY no
 CONF
