@@ -88,11 +88,16 @@ describe('GCS buckets must prove they belong to the account', () => {
     expect(afterwards.error?.code).toBe('BUCKET_NOT_VERIFIED');
   });
 
-  it('says so when a registered bucket does not exist', async () => {
+  it('tells an unproved account nothing about the bucket: missing, or without its token, one answer', async () => {
     const missing = `missing-${randomUUID().slice(0, 8)}`;
     expect((await register(owner.key, missing)).status).toBe(201);
-    const job = await exportTo(owner.key, missing);
-    expect(job.error?.code).toBe('BUCKET_NOT_FOUND');
+    const tokenless = `tokenless-${randomUUID().slice(0, 8)}`;
+    await gcs.createBucket(tokenless);
+    await placeGcsTokens(tokenless, ['cae-verify-of-someone-else']);
+    expect((await register(owner.key, tokenless)).status).toBe(201);
+    const errors = [await exportTo(owner.key, missing), await exportTo(owner.key, tokenless)].map((job) => job.error!);
+    expect(errors.map((error) => error.code)).toEqual(['BUCKET_NOT_VERIFIED', 'BUCKET_NOT_VERIFIED']);
+    expect(errors[0].message.replace(missing, 'B')).toBe(errors[1].message.replace(tokenless, 'B'));
   });
 
   it.each([
@@ -113,4 +118,15 @@ describe('GCS buckets must prove they belong to the account', () => {
       expect({ status: response.status, code: (response.body as unknown as { code: string }).code }).toEqual({ status: 400, code });
     },
   );
+
+  it('registers at most 100 buckets per account', async () => {
+    const busy = await createAccount('gcs-busy');
+    await (await database()).collection('gcs_buckets').insertMany(Array.from({ length: 100 }, (_, i) => ({
+      _id: `${busy.accountId}/bulk-${i}` as never, accountId: busy.accountId, bucket: `bulk-${i}`, token: `cae-verify-${i}`, createdAt: new Date(),
+    })));
+    expect((await register(busy.key, 'bulk-7')).status).toBe(200);
+    const refused = await register(busy.key, 'one-too-many');
+    expect(refused.status).toBe(409);
+    expect((refused.body as unknown as { code: string }).code).toBe('BUCKET_LIMIT_REACHED');
+  });
 });

@@ -72,7 +72,7 @@ const CORPUS: [string, unknown, string[]][] = [
   ['column name with space', { ...ok, columnHeaders: [{ name: 'c ID', label: 'x' }] }, ['columnHeaders.0.name']],
   ['column name __proto__', { ...ok, columnHeaders: [{ name: '__proto__.polluted', label: 'x' }] }, ['columnHeaders.0.name']],
   ['column label empty', { ...ok, columnHeaders: [{ name: 'cID', label: '' }] }, ['columnHeaders.0.label']],
-  ['column entry not an object', { ...ok, columnHeaders: ['cID'] }, ['columnHeaders.0']],
+  ['column entry not an object', { ...ok, columnHeaders: ['cID'] }, ['columnHeaders']],
   ['too many columns', { ...ok, columnHeaders: Array.from({ length: 501 }, (_, i) => ({ name: `f${i}`, label: `f${i}` })) }, ['columnHeaders']],
   ['unknown top-level field', { ...ok, selected_campaign: 'x' }, ['selected_campaign']],
   ['__proto__ key', JSON.parse('{"exportType":"csv","__proto__":{"admin":true}}'), ['__proto__']],
@@ -138,6 +138,10 @@ const CORPUS: [string, unknown, string[]][] = [
   // What an export contains.
   ['timeframe without an offset', { ...ok, selected_timeframe_start: '2019-03-10T00:00:00' }, ['selected_timeframe_start']],
   ['timeframe as a bare date', { ...ok, selected_timeframe_end: '2019-03-10' }, ['selected_timeframe_end']],
+  ['timeframe in year 10000 once in UTC', { ...ok, selected_timeframe_end: '9999-12-31T23:59:59-23:59' }, ['selected_timeframe_end']],
+  ['timeframe before year 0 once in UTC', { ...ok, selected_timeframe_start: '0000-01-01T00:00:00+23:59' }, ['selected_timeframe_start']],
+  ['columnHeaders with an empty array inside', { ...ok, columnHeaders: [[]] }, ['columnHeaders']],
+  ['columnHeaders with a nested list of columns', { ...ok, columnHeaders: [[{ name: 'email', label: 'e' }]] }, ['columnHeaders']],
   ['two JSON columns with one label', { exportType: 'json', columnHeaders: [{ name: 'cID', label: 'id' }, { name: 'email', label: 'id' }] }, ['columnHeaders.1.label']],
 ];
 

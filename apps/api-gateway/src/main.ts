@@ -17,8 +17,10 @@ void bootstrapService('api-gateway', AppModule.forEnv(env), env.PORT, (app) => {
   express.disable('x-powered-by');
   express.set('trust proxy', env.TRUSTED_PROXIES === '' ? false : env.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()));
   // The key is checked before the body is read: unauthenticated callers cost no parsing.
-  app.use('/v2', authenticate(app.get(ApiKeyRepository), new FailedAuthLimiter(env.AUTH_FAILURE_BURST, env.AUTH_FAILURES_PER_MINUTE)));
-  app.use(jsonBody(env.MAX_BODY_BYTES, env.BODY_TIMEOUT_MS));
+  const limiter = new FailedAuthLimiter(env.AUTH_FAILURE_BURST, env.AUTH_FAILURES_PER_MINUTE);
+  app.use('/v2', authenticate(app.get(ApiKeyRepository), limiter, env.TRUSTED_PROXIES !== ''));
+  // Only the API's own routes read bodies, and only once authenticated.
+  app.use('/v2', jsonBody(env.MAX_BODY_BYTES, env.BODY_TIMEOUT_MS));
   const server = app.getHttpServer() as Server;
   answerClientErrorsAsJson(server);
   // Backstops for clients that are slow before the body: Node checks these about every 30 s.

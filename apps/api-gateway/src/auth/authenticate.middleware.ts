@@ -21,12 +21,18 @@ function refuse(request: Request, response: Response, status: number, code: stri
  * lookup and no parsing, and an address that keeps failing is answered 429 without even the lookup
  * (FailedAuthLimiter). The Nest guards then only read the account this middleware found.
  */
-export function authenticate(keys: ApiKeyRepository, limiter: FailedAuthLimiter): RequestHandler {
+export function authenticate(keys: ApiKeyRepository, limiter: FailedAuthLimiter, trustsProxies: boolean): RequestHandler {
+  let warnedAboutProxy = false;
   // Lookups in flight by key hash: concurrent requests with one key share one lookup and one admission (a client
   // sending 100 requests at once with a new, valid key is one check, not 100 failures-in-waiting).
   const inFlight = new Map<string, Promise<string | null>>();
   return (request: Request, response: Response, next: NextFunction) => {
     const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
+    if (!trustsProxies && !warnedAboutProxy && request.headers['x-forwarded-for'] !== undefined) {
+      // Behind a proxy, every client would share the proxy's failure budget: one guesser could lock out everyone.
+      warnedAboutProxy = true;
+      logger.warn({ message: 'requests carry X-Forwarded-For but TRUSTED_PROXIES is empty: failed authentications are counted per proxy, not per client' });
+    }
     const key = apiKeyFromHeader(request.headers.authorization);
     const keyHash = key === null ? null : hashApiKey(key);
     let lookup = keyHash === null ? undefined : inFlight.get(keyHash);

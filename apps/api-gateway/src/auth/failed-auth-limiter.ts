@@ -1,9 +1,12 @@
 import { isIPv6 } from 'node:net';
 import { TokenBuckets } from '../rate-limit/token-bucket';
 
-/** How long a key that authenticated from an address is remembered as good (it still is looked up each time). */
-const KNOWN_GOOD_MS = 10 * 60_000;
-const KNOWN_GOOD_MAX = 10_000;
+/**
+ * How long a key that authenticated from an address is remembered as good (it is still looked up each time): a
+ * day, so that a daily job's key is not locked out by a guesser behind the same address. Per gateway replica.
+ */
+const KNOWN_GOOD_MS = 24 * 60 * 60_000;
+const KNOWN_GOOD_MAX = 50_000;
 
 /**
  * Failed authentications per client address. Each key check of an address reserves a token before the lookup

@@ -59,4 +59,14 @@ describe(ExportsService.name, () => {
     expect(jobs.insertPending).not.toHaveBeenCalled();
     expect(producer.publish).not.toHaveBeenCalled();
   });
+
+  it('refuses, before storing anything, a request whose message would break the requested contract', async () => {
+    const { sut, jobs, secrets, producer } = setup();
+    // Something the DTO's validation should have refused (a nested list of columns): the contract check is the net.
+    const dto = plainToInstance(ContactActivityExportDto, { exportType: 'csv', destination: sftp.destination, columnHeaders: [[]] });
+    await expect(sut.create('acc', dto)).rejects.toMatchObject({ status: 400 });
+    expect(secrets.put).not.toHaveBeenCalled();
+    expect(jobs.insertPending).not.toHaveBeenCalled();
+    expect(producer.publish).not.toHaveBeenCalled();
+  });
 });

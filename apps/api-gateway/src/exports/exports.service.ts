@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Topic } from '@cae/contracts';
+import { InvalidPayloadError, ExportRequestedValue, Topic, validatePayload } from '@cae/contracts';
 import { BucketDenylist } from '@cae/destination-rules';
 import { HostPolicy, HostRefusedError } from '@cae/host-policy';
 import { SecretStore } from '@cae/secrets';
@@ -37,6 +37,9 @@ export class ExportsService {
       ]);
     }
     const createdAt = new Date();
+    const request = this.checkedRequest({
+      jobId, accountId, createdAt: createdAt.toISOString(), filter: spec.filter, output: spec.output, delivery: spec.delivery,
+    });
     const secrets = toDestinationSecrets(dto);
     if (secrets) await this.secrets.put(jobId, accountId, secrets);
     try {
@@ -51,10 +54,7 @@ export class ExportsService {
       throw error;
     }
     try {
-      await this.producer.publish(Topic.Requested, jobId, {
-        jobId, accountId, createdAt: createdAt.toISOString(),
-        filter: spec.filter, output: spec.output, delivery: spec.delivery,
-      });
+      await this.producer.publish(Topic.Requested, jobId, request);
     } catch (error) {
       this.logger.error({ message: 'could not publish export request', jobId, accountId, error: errorMessage(error) });
       await this.jobs.markUnpublished(accountId, jobId, 'the export queue was unavailable; please retry the request');
@@ -63,6 +63,22 @@ export class ExportsService {
     }
     this.logger.log({ message: 'export job created', jobId, accountId });
     return { jobId, name: spec.name };
+  }
+
+  /**
+   * The message the query service will get, checked against its contract before anything is stored: a request the
+   * DTO let through but the contract refuses is a 400 that creates nothing, not a stored job and a 503.
+   */
+  private checkedRequest(request: ExportRequestedValue): ExportRequestedValue {
+    try {
+      return validatePayload(Topic.Requested, JSON.parse(JSON.stringify(request)));
+    } catch (error) {
+      if (!(error instanceof InvalidPayloadError)) throw error;
+      this.logger.error({ message: 'a validated request does not fit the requested contract', jobId: request.jobId, problems: error.problems });
+      throw new ApiError(400, 'VALIDATION_FAILED', 'invalid request: body', [
+        { field: 'body', reasons: ['the request cannot be turned into an export', ...error.problems] },
+      ]);
+    }
   }
 
   /** Best effort: a leftover sealed record is unreadable without its job and is logged for cleanup. */

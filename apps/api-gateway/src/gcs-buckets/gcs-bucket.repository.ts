@@ -30,6 +30,14 @@ export class GcsBucketRepository {
     }
   }
 
+  async count(accountId: string): Promise<number> {
+    return this.buckets.countDocuments({ accountId });
+  }
+
+  async isRegistered(accountId: string, bucket: string): Promise<boolean> {
+    return (await this.buckets.countDocuments({ _id: `${accountId}/${bucket}`, accountId })) === 1;
+  }
+
   async list(accountId: string): Promise<GcsBucketDocument[]> {
     return this.buckets.find({ accountId }).sort({ bucket: 1 }).limit(1_000).toArray();
   }

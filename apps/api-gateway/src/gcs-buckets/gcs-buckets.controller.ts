@@ -9,6 +9,9 @@ import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { RegisterGcsBucketDto } from './dto/register-gcs-bucket.dto';
 import { GcsBucketRepository } from './gcs-bucket.repository';
 
+/** Registrations per account: enough for any real use, and a bound on what one account can store. */
+export const MAX_BUCKETS_PER_ACCOUNT = 100;
+
 /** What a registration looks like to its account: the token, and where to put it. */
 function toView(claim: GcsBucketDocument) {
   return {
@@ -41,6 +44,10 @@ export class GcsBucketsController {
       throw new ApiError(400, 'DESTINATION_BUCKET_REFUSED', 'invalid request: bucket', [
         { field: 'bucket', reasons: ['bucket names a bucket of this platform, which destinations may not use'] },
       ]);
+    }
+    const full = !(await this.buckets.isRegistered(accountId, body.bucket)) && (await this.buckets.count(accountId)) >= MAX_BUCKETS_PER_ACCOUNT;
+    if (full) {
+      throw new ApiError(409, 'BUCKET_LIMIT_REACHED', `an account may register at most ${MAX_BUCKETS_PER_ACCOUNT} buckets; delete one first`);
     }
     const { claim, created } = await this.buckets.register(accountId, body.bucket);
     response.status(created ? 201 : 200);

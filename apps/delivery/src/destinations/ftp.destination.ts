@@ -83,12 +83,11 @@ export class FtpDestination implements Destination {
     };
     await connect();
     const features = await client.sendIgnoringError('FEAT');
+    // With requireTls, AUTH TLS is tried even when FEAT does not list it (some servers support it unannounced).
     const offersTls = /^\s*AUTH\s.*\bTLS\b/im.test(features.message);
-    if (!offersTls && delivery.requireTls) {
-      throw new NonRetriableError('TLS_REQUIRED', `${where} does not offer TLS (AUTH TLS) and requireTls is set; the credentials were not sent`);
-    }
-    if (offersTls) {
-      const secured = await this.startTls(client, where, delivery.server ?? target.address, delivery.requireTls === true);
+    if (offersTls || delivery.requireTls) {
+      const server = (delivery.server ?? target.address).replace(/^\[(.*)\]$/, '$1');
+      const secured = await this.startTls(client, where, server, delivery.requireTls === true);
       if (secured === 'handshake-failed') {
         this.logger.warn({ message: 'TLS could not be negotiated; delivering in clear', where });
         await connect();
@@ -116,7 +115,7 @@ export class FtpDestination implements Destination {
     } catch (error) {
       // The server announced TLS, then refused AUTH TLS: go on in clear unless TLS is required.
       if (error instanceof FTPError && !required) return 'refused';
-      if (error instanceof FTPError) throw new NonRetriableError('TLS_REQUIRED', `${where} refused AUTH TLS and requireTls is set; the credentials were not sent`);
+      if (error instanceof FTPError) throw new NonRetriableError('TLS_REQUIRED', `${where} does not accept TLS (AUTH TLS) and requireTls is set; the credentials were not sent`);
       if (required && CERTIFICATE_ERROR.test(String((error as Error).message ?? error))) {
         throw new NonRetriableError('TLS_CERTIFICATE_INVALID', `${where} presented a TLS certificate that does not verify for ${server}; the credentials were not sent`);
       }

@@ -40,7 +40,7 @@ describe(GcsDestination.name, () => {
   const gcs = (bucket: string) => deliveryInput({ kind: 'gcs', bucket, path: '/exports' }, null);
 
   it('reads the bucket\'s proof of control before writing (the recording server sees the bucket\'s own URL)', async () => {
-    await expect(sut().deliver(gcs('customer-bucket'))).rejects.toMatchObject({ code: 'BUCKET_NOT_FOUND' });
+    await expect(sut().deliver(gcs('customer-bucket'))).rejects.toMatchObject({ code: 'BUCKET_NOT_VERIFIED' });
     expect(fake.requests[0]).toMatch(/^GET \/storage\/v1\/b\/customer-bucket\/o\/cae-export-verification\.txt\?/);
     expect(fake.requests.some((line) => line.startsWith('POST'))).toBe(false);
   });

@@ -86,19 +86,17 @@ export class GcsDestination implements Destination {
     const key = `${accountId}/${bucket}/${token}`;
     const at = this.verified.get(key);
     if (at !== undefined && Date.now() - at < this.env.GCS_VERIFICATION_CACHE_MS) return;
+    // Every way this can fail says the same: whether the bucket exists, or whether this service can read another
+    // customer's bucket, is not for an account that has not proved control of it to learn.
+    const unproved = `the bucket does not exist, or ${GCS_VERIFICATION_OBJECT} cannot be read by this service or does not hold this account's token`;
     let text: string;
     try {
       text = await this.readVerificationObject(bucket);
     } catch (error) {
-      if ((error as { code?: unknown }).code === 404) {
-        const [exists] = await this.storage!.bucket(bucket).exists().catch(() => [true]);
-        throw exists ? notVerified(bucket, `${GCS_VERIFICATION_OBJECT} does not exist`) : bucketMissing(bucket);
-      }
-      throw classify(error, bucket, GCS_VERIFICATION_OBJECT);
+      if (isNetworkFailure(error)) throw unreachable(`gs://${bucket}`);
+      throw notVerified(bucket, unproved);
     }
-    if (!text.split(/\r?\n/).map((line) => line.trim()).includes(token)) {
-      throw notVerified(bucket, `${GCS_VERIFICATION_OBJECT} does not hold this account's token`);
-    }
+    if (!text.split(/\r?\n/).map((line) => line.trim()).includes(token)) throw notVerified(bucket, unproved);
     this.verified.set(key, Date.now());
     this.logger.log({ message: 'gcs bucket verified', accountId, bucket });
   }

@@ -8,7 +8,7 @@ import { DestinationDto, toDestinationDto } from './destination.dto';
 import {
   EXPORT_TYPES, MAX_RECORDS_PER_FILE, MESSAGE_TYPES, NAME_PATTERN, SELECTABLE_ACTIONS,
 } from './export-options';
-import { TIMESTAMP_WITH_OFFSET, timestampMessage } from '../../http/timestamps';
+import { IsWithinYears, TIMESTAMP_WITH_OFFSET, timestampMessage } from '../../http/timestamps';
 import { IsNotBefore } from './is-not-before.validator';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value);
@@ -24,9 +24,11 @@ export class ContactActivityExportDto {
   exportType: 'csv' | 'json';
 
   @IsOptional() @IsISO8601(ISO, { message: timestampMessage }) @Matches(TIMESTAMP_WITH_OFFSET, { message: timestampMessage })
+  @IsWithinYears(timestampMessage)
   selected_timeframe_start?: string;
 
   @IsOptional() @IsISO8601(ISO, { message: timestampMessage }) @Matches(TIMESTAMP_WITH_OFFSET, { message: timestampMessage })
+  @IsWithinYears(timestampMessage)
   @IsNotBefore('selected_timeframe_start', { message: 'selected_timeframe_end must not be before selected_timeframe_start' })
   selected_timeframe_end?: string;
 
@@ -68,7 +70,8 @@ export class ContactActivityExportDto {
   @Transform(toDestinationDto)
   destination?: DestinationDto;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => ColumnHeaderDto)
+  @IsOptional() @IsArray() @ArrayMaxSize(500) @IsObject({ each: true, message: 'each columnHeaders entry must be an object with a name and a label' })
+  @ValidateNested({ each: true }) @Type(() => ColumnHeaderDto)
   @Transform(markRepeatedJsonLabels)
   columnHeaders?: ColumnHeaderDto[];
 }
