@@ -97,7 +97,7 @@ describe('GCS buckets must prove they belong to the account', () => {
     expect((await register(owner.key, tokenless)).status).toBe(201);
     const errors = [await exportTo(owner.key, missing), await exportTo(owner.key, tokenless)].map((job) => job.error!);
     expect(errors.map((error) => error.code)).toEqual(['BUCKET_NOT_VERIFIED', 'BUCKET_NOT_VERIFIED']);
-    expect(errors[0].message.replace(missing, 'B')).toBe(errors[1].message.replace(tokenless, 'B'));
+    expect(errors[0].message.replaceAll(missing, 'B')).toBe(errors[1].message.replaceAll(tokenless, 'B'));
   });
 
   it.each([
