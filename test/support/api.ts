@@ -51,7 +51,12 @@ export interface JobView {
 export async function waitForJob(key: string, jobId: string, timeoutMs = 90_000): Promise<JobView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { status, body } = await api<JobView>('GET', `/v2/jobs/${jobId}`, { key });
+    const { status, body, headers } = await api<JobView>('GET', `/v2/jobs/${jobId}`, { key });
+    if (status === 429 && Date.now() < deadline) {
+      // A busy account's poller is throttled like any client: wait as told, then poll again.
+      await new Promise((resolve) => setTimeout(resolve, Number(headers.get('retry-after') ?? 1) * 1000));
+      continue;
+    }
     if (status !== 200) throw new Error(`GET job ${jobId}: ${status} ${JSON.stringify(body)}`);
     if (body.status === 'done' || body.status === 'failed') return body;
     if (Date.now() > deadline) throw new Error(`job ${jobId} still ${body.status} after ${timeoutMs} ms`);

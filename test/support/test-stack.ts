@@ -34,6 +34,11 @@ export const TEST_STACK_ENV: Record<string, string> = {
   // Every suite connects from 127.0.0.1, and several send wrong keys on purpose: a larger failure budget than the
   // default 20, so that one address is never limited by accident (the limit itself is tested from 127.0.0.9).
   AUTH_FAILURE_BURST: '50',
+  AUTH_FAILURES_PER_MINUTE: '1',
+  // The per-account limit, stated here because the flood test checks its arithmetic: a refill rate a busy machine
+  // still outpaces (the default 20/s was not, once), above what one job poller sends (4/s).
+  RATE_LIMIT_BURST: '100',
+  RATE_LIMIT_PER_SECOND: '5',
   // A slow client's body is cut off after 2 s (the hostile-input suite trickles one).
   BODY_TIMEOUT_MS: '2000',
   // Customer-side servers of the delivery tests (deploy/local/test-destinations.sh), all on loopback.
