@@ -29,4 +29,22 @@ describe(ChunkFile.name, () => {
     }
     expect(sums[0]).toBe(sums[1]);
   });
+
+  it.each([false, true])('reports a full disk as an error of append or close, never a crash (compress=%s)', async (compress) => {
+    // /dev/full answers every write with ENOSPC, as a full disk would.
+    const sut = new ChunkFile('/dev/full', compress);
+    const written = (async () => {
+      for (const line of lines) await sut.append(line);
+      return sut.close();
+    })();
+    await expect(written).rejects.toMatchObject({ code: 'ENOSPC' });
+  });
+
+  it('reports a folder that is gone', async () => {
+    const sut = new ChunkFile(join(dir, 'no-such-folder', 'f'), false);
+    await expect((async () => {
+      await sut.append('x');
+      return sut.close();
+    })()).rejects.toMatchObject({ code: 'ENOENT' });
+  });
 });

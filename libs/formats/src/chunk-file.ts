@@ -24,13 +24,17 @@ class Digest extends Transform {
 
 /**
  * A file on local disk being filled line by line, gzipped on the fly when asked. Memory stays bounded by the
- * stream buffers whatever the file size; `append` waits when the disk is slower than the producer.
+ * stream buffers whatever the file size; `append` waits when the disk is slower than the producer. A failure of
+ * the disk (full: ENOSPC, quota: EDQUOT, folder gone) rejects the next `append` or `close` with the system error
+ * (its `code` kept); it never goes unheard (a stream error without a listener would end the process).
  */
 export class ChunkFile {
   private readonly head: Writable;
   private readonly digest = new Digest();
   private readonly file: WriteStream;
   private readonly gzip: Gzip | null;
+  /** Rejects with the first error of any stage of the pipeline. */
+  private readonly failed: Promise<never>;
 
   constructor(
     readonly path: string,
@@ -41,16 +45,22 @@ export class ChunkFile {
     if (this.gzip) this.gzip.pipe(this.digest);
     this.digest.pipe(this.file);
     this.head = this.gzip ?? this.digest;
+    this.failed = new Promise<never>((_resolve, reject) => {
+      const stages: (Writable | null)[] = [this.file, this.digest, this.gzip];
+      for (const stage of stages) stage?.on('error', reject);
+    });
+    // Observed by append and close; this keeps an unobserved failure from counting as an unhandled rejection.
+    this.failed.catch(() => undefined);
   }
 
   async append(text: string): Promise<void> {
     if (text.length === 0) return;
-    if (!this.head.write(text, 'utf8')) await once(this.head, 'drain');
+    if (!this.head.write(text, 'utf8')) await Promise.race([once(this.head, 'drain'), this.failed]);
   }
 
   async close(): Promise<ChunkFileSummary> {
     this.head.end();
-    await finished(this.file);
+    await Promise.race([finished(this.file), this.failed]);
     return { path: this.path, bytes: this.digest.bytes, sha256: this.digest.hash.digest('hex') };
   }
 

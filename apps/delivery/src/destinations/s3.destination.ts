@@ -8,15 +8,14 @@ import { DeliveryEnv } from '../config/delivery-env';
 import { authFailed, badPath, bucketMissing, isNetworkFailure, permissionDenied, transferFailed, unreachable } from './delivery-errors';
 import { DeliveryInput, DeliveryReceipt, Destination } from './destination';
 import { checkDestination } from './destination-guard';
+import { multipartPlan } from './s3-part-size';
 import { s3ObjectKey } from './destination-paths';
-
-/** Part size of multipart uploads: above S3's 5 MiB minimum; also the threshold for using multipart at all. */
-const PART_BYTES = 8 * 1024 * 1024;
 
 /**
  * Amazon S3 with the request's keys, bucket and region. The endpoint can only be overridden by configuration
- * (S3_DESTINATION_ENDPOINT), never by a request. Files above 8 MiB go up as a multipart upload that is completed
- * only when every part arrived and aborted on failure, so no partial object is ever visible.
+ * (S3_DESTINATION_ENDPOINT), never by a request. Files above 8 MiB go up as a multipart upload (parts sized from
+ * the file, s3-part-size.ts) that is completed only when every part arrived and aborted on failure, so no partial
+ * object is ever visible.
  */
 @Injectable()
 export class S3Destination implements Destination {
@@ -36,6 +35,10 @@ export class S3Destination implements Destination {
       throw badPath();
     }
     const where = `s3://${bucket}`;
+    const plan = multipartPlan(chunk.bytes);
+    if (!plan) {
+      throw new NonRetriableError('FILE_TOO_LARGE', `${chunk.fileName} is too large for one S3 upload by this service; set limitRecordsPerFile to split the export`);
+    }
     const client = new S3Client({
       region,
       endpoint: this.env.S3_DESTINATION_ENDPOINT || undefined,
@@ -50,8 +53,8 @@ export class S3Destination implements Destination {
       const upload = new Upload({
         client,
         params: { Bucket: bucket, Key: key, Body: await open(), ContentLength: chunk.bytes, ContentType: contentTypeOf(chunk.fileName) },
-        partSize: PART_BYTES,
-        queueSize: 2,
+        partSize: plan.partSize,
+        queueSize: plan.queueSize,
         leavePartsOnError: false,
       });
       await upload.done();

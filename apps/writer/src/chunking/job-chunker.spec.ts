@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -140,5 +140,21 @@ describe(JobChunker.name, () => {
     await expect(sut.accept(batch, '0')).rejects.toThrow('storage briefly away');
     await sut.accept(batch, '0');
     expect(staged.flatMap((c) => numbers(c.text))).toEqual([0, 1, 2]);
+  });
+
+  it.each([false, true])('fails the job LOCAL_DISK_FULL when the local disk is full (compress=%s), and leaves no file', async (compress) => {
+    const full = mkdtempSync(join(tmpdir(), 'chunker-full-'));
+    // The chunk's local file is /dev/full, which answers every write with ENOSPC as a full disk does.
+    symlinkSync('/dev/full', join(full, `${jobId}-0.part`));
+    const { staged, stage } = collector();
+    const sut = new JobChunker(jobId, 0, fresh, full, stage);
+    const out = output({ compress });
+    const written = (async () => {
+      for (const [i, batch] of batches(50_000, 5_000, out).entries()) await sut.accept(batch, String(i));
+    })();
+    await expect(written).rejects.toMatchObject({ code: 'LOCAL_DISK_FULL' });
+    expect(staged).toEqual([]);
+    expect(sut.heldOffset).toBeNull();
+    expect(existsSync(join(full, `${jobId}-0.part`))).toBe(false);
   });
 });

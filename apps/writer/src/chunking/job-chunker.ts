@@ -68,6 +68,25 @@ export class JobChunker {
   }
 
   async accept(batch: RecordsBatchValue, offset: string): Promise<void> {
+    try {
+      await this.acceptBatch(batch, offset);
+    } catch (error) {
+      throw await this.diskFailure(error);
+    }
+  }
+
+  /**
+   * A full local disk fails the job at once with a clear code (retrying the same batch cannot make room); the open
+   * chunk's file is dropped so the space it took is given back. Other errors pass through.
+   */
+  private async diskFailure(error: unknown): Promise<unknown> {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'ENOSPC' && code !== 'EDQUOT') return error;
+    await this.abandon();
+    return new NonRetriableError('LOCAL_DISK_FULL', 'the writer\'s local disk is full; the export was stopped (run it again once there is room)');
+  }
+
+  private async acceptBatch(batch: RecordsBatchValue, offset: string): Promise<void> {
     if (this.finished) return;
     if (batch.firstSeq > this.nextSeq) {
       throw new RecordGapError(`job ${this.jobId}: expected record ${this.nextSeq}, batch starts at ${batch.firstSeq}`);
