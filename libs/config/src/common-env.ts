@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { toBoolean } from './load-env';
 
 /** Variables every service reads: where Kafka and the database are, and how to log. */
@@ -13,6 +13,12 @@ export class CommonEnv {
   @Transform(toBoolean) @IsBoolean() KAFKA_CREATE_TOPICS: boolean = true;
 
   @IsInt() @Min(1) @Max(1000) KAFKA_TOPIC_PARTITIONS: number = 6;
+
+  /** Copies of each created topic; absent: three, or as many brokers as there are when fewer. */
+  @IsOptional() @IsInt() @Min(1) @Max(10) KAFKA_TOPIC_REPLICATION?: number;
+
+  /** `min.insync.replicas` of created topics; absent: one fewer than the copies (at least one). */
+  @IsOptional() @IsInt() @Min(1) @Max(10) KAFKA_MIN_INSYNC_REPLICAS?: number;
 
   @Matches(/^mongodb(\+srv)?:\/\//, { message: 'must be a mongodb:// or mongodb+srv:// URI' })
   MONGODB_URI: string = 'mongodb://127.0.0.1:27017/cordial';

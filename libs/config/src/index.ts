@@ -2,3 +2,4 @@
 export * from './common-env';
 export * from './env.module';
 export * from './load-env';
+export * from './process-identity';

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { Readiness } from '@cae/service-kit';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { accountIdOf, decodePayload, InvalidPayloadError, Topic, TopicPayloads } from '@cae/contracts';
 import { backoffMs, sleep } from './backoff';
@@ -49,6 +50,8 @@ export interface ContractConsumerOptions<T extends Topic> {
   retryBaseMs?: number;
   retryCapMs?: number;
   maxBytesPerPartition?: number;
+  /** Where to report whether this consumer is in its group (the service's readiness probe). */
+  readiness?: Readiness;
 }
 
 /**
@@ -59,6 +62,8 @@ export class ContractConsumer<T extends Topic> {
   private readonly consumer: Consumer;
   private readonly logger: Logger;
   private stopping = false;
+  /** In its group: joined, and not crashed, stopped or disconnected since. */
+  private member = false;
 
   constructor(
     kafka: Kafka,
@@ -74,15 +79,30 @@ export class ContractConsumer<T extends Topic> {
       maxBytes: 16 * 1024 * 1024,
       allowAutoTopicCreation: false,
     });
+    options.readiness?.register(`consumer:${options.topic}`, async () => {
+      if (!this.member) throw new Error(`not in consumer group ${options.groupId}`);
+    });
+  }
+
+  /** Whether the consumer is a member of its group right now (readiness reports this, not a connect-time flag). */
+  get inGroup(): boolean {
+    return this.member;
   }
 
   async start(): Promise<void> {
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.member = true;
       this.options.onAssignment?.(payload.memberAssignment[this.options.topic] ?? []);
     });
+    for (const left of [this.consumer.events.STOP, this.consumer.events.DISCONNECT]) {
+      this.consumer.on(left, () => {
+        this.member = false;
+      });
+    }
     // kafkajs restarts itself after retriable crashes only; after any other crash (e.g. the broker was away longer
     // than its retries) the consumer would stay stopped while the process looks healthy. Start it again instead.
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      this.member = false;
       if (payload.restart || this.stopping) return;
       this.logger.error({ message: 'consumer crashed; restarting it', error: errorMessage(payload.error) });
       setTimeout(() => void this.restart(), 5_000);

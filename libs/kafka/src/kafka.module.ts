@@ -15,16 +15,23 @@ export interface KafkaModuleOptions {
   clientIdPrefix: string;
   createTopics: boolean;
   partitions: number;
+  /** Replication and min.insync.replicas of created topics; absent: from the cluster's size (topicDurability). */
+  replicationFactor?: number;
+  minInSyncReplicas?: number;
 }
 
 /** Builds `KafkaModuleOptions` from the variables every service has (see CommonEnv). */
 export function kafkaOptionsFromEnv(
   service: string,
-  env: { KAFKA_BROKERS: string; KAFKA_CLIENT_ID_PREFIX: string; KAFKA_CREATE_TOPICS: boolean; KAFKA_TOPIC_PARTITIONS: number },
+  env: {
+    KAFKA_BROKERS: string; KAFKA_CLIENT_ID_PREFIX: string; KAFKA_CREATE_TOPICS: boolean; KAFKA_TOPIC_PARTITIONS: number;
+    KAFKA_TOPIC_REPLICATION?: number; KAFKA_MIN_INSYNC_REPLICAS?: number;
+  },
 ): KafkaModuleOptions {
   return {
     service, brokers: env.KAFKA_BROKERS, clientIdPrefix: env.KAFKA_CLIENT_ID_PREFIX,
     createTopics: env.KAFKA_CREATE_TOPICS, partitions: env.KAFKA_TOPIC_PARTITIONS,
+    replicationFactor: env.KAFKA_TOPIC_REPLICATION, minInSyncReplicas: env.KAFKA_MIN_INSYNC_REPLICAS,
   };
 }
 
@@ -39,7 +46,7 @@ class ProducerLifecycle implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (this.options.createTopics) await ensureTopics(this.kafka, this.options.partitions);
+    if (this.options.createTopics) await ensureTopics(this.kafka, this.options.partitions, this.options);
     await this.producer.connect();
     this.readiness.register('kafka', async () => {
       if (!this.producer.isConnected) throw new Error('producer not connected');

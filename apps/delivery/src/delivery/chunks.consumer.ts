@@ -4,6 +4,7 @@ import { Topic } from '@cae/contracts';
 import { ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage, reportJobFailure } from '@cae/kafka';
 import { DeliveryEnv } from '../config/delivery-env';
 import { DeliveryService } from './delivery.service';
+import { Readiness } from '@cae/service-kit';
 
 /** Consumes staged-chunk events one at a time; the offset is committed after the delivery step is durable. */
 @Injectable()
@@ -16,6 +17,7 @@ export class ChunksConsumer implements OnApplicationBootstrap, OnApplicationShut
     @Inject(PRODUCER) private readonly producer: ContractProducer,
     private readonly delivery: DeliveryService,
     env: DeliveryEnv,
+    readiness: Readiness,
   ) {
     this.consumer = new ContractConsumer(kafka, producer, {
       topic: Topic.Chunks,
@@ -25,6 +27,7 @@ export class ChunksConsumer implements OnApplicationBootstrap, OnApplicationShut
       maxAttempts: env.DELIVERY_MAX_ATTEMPTS,
       retryBaseMs: env.DELIVERY_RETRY_BASE_MS,
       retryCapMs: env.DELIVERY_RETRY_CAP_MS,
+      readiness,
     });
   }
 

@@ -1,6 +1,5 @@
-import { IsInt, IsString, Max, Min } from 'class-validator';
-import { hostname } from 'node:os';
-import { CommonEnv } from '@cae/config';
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { CommonEnv, processIdentity } from '@cae/config';
 
 export class QueryEnv extends CommonEnv {
   /** Health and metrics port. */
@@ -11,7 +10,10 @@ export class QueryEnv extends CommonEnv {
   @IsInt() @Min(16 * 1024) @Max(4 * 1024 * 1024) QUERY_BATCH_BYTES: number = 1024 * 1024;
   /** Exports streamed at once by one replica. */
   @IsInt() @Min(1) @Max(64) QUERY_CONCURRENCY: number = 2;
-  /** Identity holding job leases; a restarted pod keeps its hostname and resumes its jobs at once. */
-  @IsString() INSTANCE_ID: string = hostname();
+  /**
+   * Identity holding job leases, unique per process by default (host, pid, random): two processes sharing one would
+   * both own the same lease. A restarted process takes its old jobs over once their lease lapses.
+   */
+  @IsString() @MinLength(1) INSTANCE_ID: string = processIdentity();
   @IsInt() @Min(5_000) QUERY_LEASE_MS: number = 30_000;
 }

@@ -4,6 +4,7 @@ import { Topic } from '@cae/contracts';
 import { ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage, reportJobFailure } from '@cae/kafka';
 import { CheckpointRepository } from './checkpoint.repository';
 import { QueryScheduler } from './query-scheduler.service';
+import { Readiness } from '@cae/service-kit';
 
 /**
  * Consumes export requests: each is queued as a checkpoint (an idempotent insert) and its offset committed only
@@ -19,6 +20,7 @@ export class RequestedConsumer implements OnApplicationBootstrap, OnApplicationS
     @Inject(PRODUCER) private readonly producer: ContractProducer,
     private readonly checkpoints: CheckpointRepository,
     private readonly scheduler: QueryScheduler,
+    readiness: Readiness,
   ) {
     this.consumer = new ContractConsumer(kafka, producer, {
       topic: Topic.Requested,
@@ -28,6 +30,7 @@ export class RequestedConsumer implements OnApplicationBootstrap, OnApplicationS
         this.scheduler.nudge();
       },
       onRejected: (rejected) => this.failJob(rejected),
+      readiness,
     });
   }
 

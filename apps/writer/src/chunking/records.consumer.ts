@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { Kafka } from 'kafkajs';
 import { RecordsBatchValue, Topic } from '@cae/contracts';
 import {
@@ -8,7 +8,9 @@ import {
 import { WriterEnv } from '../config/writer-env';
 import { ChunkStager } from './chunk-stager.service';
 import { JobChunker, RecordGapError } from './job-chunker';
+import { claimWorkDir } from './work-dir';
 import { WriterProgressRepository } from './writer-progress.repository';
+import { Readiness } from '@cae/service-kit';
 
 /** Finished jobs remembered to drop late duplicates without a database read. */
 const DONE_JOBS_KEPT = 1_000;
@@ -24,6 +26,8 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
   private readonly consumer: ContractConsumer<Topic.Records>;
   private readonly chunkers = new Map<string, JobChunker>();
   private readonly committed = new Map<number, string>();
+  /** This process's own folder under WRITER_TMP_DIR. */
+  private workDir = '';
 
   constructor(
     @Inject(KAFKA) kafka: Kafka,
@@ -31,6 +35,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     private readonly stager: ChunkStager,
     private readonly progress: WriterProgressRepository,
     private readonly env: WriterEnv,
+    readiness: Readiness,
   ) {
     this.consumer = new ContractConsumer(kafka, producer, {
       topic: Topic.Records,
@@ -39,18 +44,19 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
       handle: (message, controls) => this.handle(message, controls),
       onRejected: (rejected) => this.failJob(rejected),
       onAssignment: (partitions) => void this.keepOnly(partitions),
+      readiness,
     });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await rm(this.env.WRITER_TMP_DIR, { recursive: true, force: true });
-    await mkdir(this.env.WRITER_TMP_DIR, { recursive: true });
+    this.workDir = await claimWorkDir(this.env.WRITER_TMP_DIR);
     await this.consumer.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.consumer.stop();
     await Promise.all([...this.chunkers.values()].map((chunker) => chunker.abandon()));
+    if (this.workDir) await rm(this.workDir, { recursive: true, force: true });
   }
 
   private async handle(message: ConsumedMessage<RecordsBatchValue>, controls: ConsumerControls): Promise<void> {
@@ -73,7 +79,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
   private async chunkerFor(jobId: string, partition: number): Promise<JobChunker> {
     const known = this.chunkers.get(jobId);
     if (known) return known;
-    const chunker = new JobChunker(jobId, partition, await this.progress.load(jobId), this.env.WRITER_TMP_DIR, (chunk) =>
+    const chunker = new JobChunker(jobId, partition, await this.progress.load(jobId), this.workDir, (chunk) =>
       this.stager.stage(chunk),
     );
     this.chunkers.set(jobId, chunker);

@@ -6,6 +6,9 @@ import { StorageEnv } from '@cae/config';
 export class WriterEnv extends StorageEnv {
   /** Health and metrics port. */
   @IsInt() @Min(1) @Max(65535) PORT: number = 3102;
-  /** Local folder for chunks being written (an emptyDir in Kubernetes); emptied at start-up. */
+  /**
+   * Local folder for chunks being written (an emptyDir in Kubernetes). Each process works in a folder of its own
+   * below it; folders of processes that are gone are removed at start-up.
+   */
   @IsString() WRITER_TMP_DIR: string = join(tmpdir(), 'cae-writer');
 }
