@@ -2,6 +2,7 @@ import { runExport } from '../support/api';
 import { downloadAll } from '../support/expect-files';
 import { expectedCell, parseCsv, parseNdjson, readPath } from '../support/files';
 import { asExported, closeDatabase, createAccount, exportOrder, insertActivities, makeActivities, TestActivity } from '../support/fixtures';
+import { TEST_STACK_ENV } from '../support/test-stack';
 
 describe('output options', () => {
   let key: string;
@@ -50,6 +51,15 @@ describe('output options', () => {
     const job = await runExport(key, { exportType: 'csv', columnHeaders, selected_action_name: 'open', escapeFormulas: true });
     const [header] = parseCsv((await downloadAll(key, job))[0].text);
     expect(header).toEqual(['\'=HYPERLINK("http://x.example","click")', "'@Action", 'Email']);
+  });
+
+  it('fails an export that would make more files than a job may have, once counted and before any file', async () => {
+    const max = Number(TEST_STACK_ENV.MAX_FILES_PER_JOB);
+    const job = await runExport(key, { exportType: 'csv', limitRecordsPerFile: Math.floor(activities.length / (max + 1)) });
+    expect(job.status).toBe('failed');
+    expect(job.error?.code).toBe('TOO_MANY_FILES');
+    expect(job.error?.message).toMatch(/set limitRecordsPerFile to \d+ or more/);
+    expect(job.files).toEqual([]);
   });
 
   it('accepts exportType in any case and gzips a single file', async () => {

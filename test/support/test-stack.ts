@@ -39,6 +39,8 @@ export const TEST_STACK_ENV: Record<string, string> = {
   // still outpaces (the default 20/s was not, once), above what one job poller sends (4/s).
   RATE_LIMIT_BURST: '100',
   RATE_LIMIT_PER_SECOND: '5',
+  // Few files per job, so that the cap is reached with a small export (no suite makes more than 30 files).
+  MAX_FILES_PER_JOB: '50',
   // A slow client's body is cut off after 2 s (the hostile-input suite trickles one).
   BODY_TIMEOUT_MS: '2000',
   // Customer-side servers of the delivery tests (deploy/local/test-destinations.sh), all on loopback.

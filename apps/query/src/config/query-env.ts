@@ -16,4 +16,6 @@ export class QueryEnv extends CommonEnv {
    */
   @IsString() @MinLength(1) INSTANCE_ID: string = processIdentity();
   @IsInt() @Min(5_000) QUERY_LEASE_MS: number = 30_000;
+  /** Files one job may make (records / limitRecordsPerFile); a larger export fails TOO_MANY_FILES once counted. */
+  @IsInt() @Min(1) @Max(1_000_000) MAX_FILES_PER_JOB: number = 10_000;
 }

@@ -12,6 +12,7 @@ import { withAllSystemProperties } from './all-properties';
 import { filteredInGroups } from './audience-membership';
 import { ExportScopeResolver } from './export-scope';
 import { surveyExport, SurveyResult } from './export-survey';
+import { checkFileCount } from './file-count';
 import { RecordBatcher } from './record-batcher';
 
 /** Raised when another replica took the job over (our lease expired); this run stops without side effects. */
@@ -46,6 +47,7 @@ export class ExportQueryRunner {
       // Processing from the moment a replica works on it, even while a long survey counts the records.
       await this.publishStatus(checkpoint, { type: 'query.started' });
       plan = await surveyExport(activities, scope, request.output.showAllProperties);
+      checkFileCount(plan.totalItems, request.output.limitRecordsPerFile, this.env.MAX_FILES_PER_JOB);
       await this.publishStatus(checkpoint, { type: 'query.started', totalItems: plan.totalItems });
       await this.save(jobId, plan);
       this.logger.log({ message: 'query started', jobId, accountId, totalItems: plan.totalItems });
