@@ -10,22 +10,55 @@ import { NonRetriableError, RetriableError } from './errors';
 function fakeKafka() {
   const events = { GROUP_JOIN: 'consumer.group_join', CRASH: 'consumer.crash', STOP: 'consumer.stop', DISCONNECT: 'consumer.disconnect' };
   const emitter = new EventEmitter();
+  const commits: { partition: number; offset: string }[] = [];
+  let eachBatch: ((payload: unknown) => Promise<void>) | undefined;
   const consumer = {
     events,
+    commitOffsets: async (offsets: { partition: number; offset: string }[]) => {
+      commits.push(...offsets.map(({ partition, offset }) => ({ partition, offset })));
+    },
     on: (event: string, listener: (payload: unknown) => void) => emitter.on(event, listener),
     connect: async () => undefined,
     subscribe: async () => undefined,
-    run: async () => {
+    run: async (options: { eachBatch: (payload: unknown) => Promise<void> }) => {
+      eachBatch = options.eachBatch;
       emitter.emit(events.GROUP_JOIN, { payload: { memberAssignment: { [Topic.Chunks]: [0, 1] } } });
     },
     disconnect: async () => {
       emitter.emit(events.DISCONNECT, {});
     },
   };
-  return { kafka: { consumer: () => consumer } as unknown as Kafka, emit: (event: string, payload: unknown) => emitter.emit(event, payload), events };
+  /** Hands one message to the consumer as kafkajs would, in a batch of its own. */
+  const deliver = (value: string, offset = '7') => eachBatch!({
+    batch: { partition: 0, messages: [{ key: Buffer.from('5f0f6a1e-8d1c-4b7e-9f0a-1c2d3e4f5a6b'), value: Buffer.from(value), offset }] },
+    heartbeat: async () => undefined, resolveOffset: () => undefined, isRunning: () => true, isStale: () => false,
+  });
+  return {
+    kafka: { consumer: () => consumer } as unknown as Kafka, emit: (event: string, payload: unknown) => emitter.emit(event, payload), events,
+    commits, deliver,
+  };
 }
 
 describe(ContractConsumer.name, () => {
+  it('commits a rejected message only once its failure was reported, retrying the report until it is sent', async () => {
+    const { kafka, commits, deliver } = fakeKafka();
+    const deadLetters = { publish: jest.fn().mockResolvedValue(undefined) };
+    const reports: number[] = [];
+    const onRejected = jest.fn(async () => {
+      reports.push(commits.length);
+      if (reports.length < 3) throw new Error('broker away');
+    });
+    const sut = new ContractConsumer(kafka, deadLetters as unknown as ContractProducer, {
+      topic: Topic.Chunks, groupId: 'g', handle: async () => undefined, onRejected, retryBaseMs: 1, retryCapMs: 2,
+    });
+    await sut.start();
+    await deliver('not json at all');
+    expect(deadLetters.publish).toHaveBeenCalledWith(Topic.DeadLetter, expect.any(String), expect.objectContaining({ sourceTopic: Topic.Chunks }));
+    // Three tries, none of them after a commit; the commit follows the report that got through.
+    expect(reports).toEqual([0, 0, 0]);
+    expect(commits).toEqual([{ partition: 0, offset: '8' }]);
+  });
+
   it('is ready only while it is a member of its group: not before joining, not after a crash or a stop', async () => {
     const { kafka, emit, events } = fakeKafka();
     const readiness = new Readiness();

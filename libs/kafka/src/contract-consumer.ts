@@ -36,7 +36,11 @@ export interface ContractConsumerOptions<T extends Topic> {
   topic: T;
   groupId: string;
   handle(message: ConsumedMessage<TopicPayloads[T]>, controls: ConsumerControls): Promise<void>;
-  /** Called after a message went to the dead-letter topic, e.g. to fail its job. Must not throw. */
+  /**
+   * Called after a message went to the dead-letter topic, e.g. to fail its job. Retried with backoff until it
+   * resolves; the message is committed only then (a rejection whose job.failed was never sent would leave the job
+   * unfinished for good).
+   */
   onRejected(rejected: RejectedMessage<TopicPayloads[T]>): Promise<void>;
   /**
    * `after-each` (default): the offset is committed once `handle` resolved, i.e. after its effect is durable.
@@ -155,7 +159,7 @@ export class ContractConsumer<T extends Topic> {
       } catch (error) {
         if (!(error instanceof InvalidPayloadError || error instanceof NonRetriableError)) throw error;
         const accountId = (value as { accountId?: string } | undefined)?.accountId ?? accountIdOf(message.value);
-        await this.reject({ ...where, value, accountId, error }, message.value);
+        await this.reject({ ...where, value, accountId, error }, message.value, isRunning);
       }
       resolveOffset(message.offset);
       if ((this.options.commit ?? 'after-each') === 'after-each') {
@@ -194,7 +198,7 @@ export class ContractConsumer<T extends Topic> {
     }
   }
 
-  private async reject(rejected: RejectedMessage<TopicPayloads[T]>, raw: Buffer | null): Promise<void> {
+  private async reject(rejected: RejectedMessage<TopicPayloads[T]>, raw: Buffer | null, isRunning: () => boolean): Promise<void> {
     const reason = errorMessage(rejected.error);
     this.logger.error({ message: 'message dead-lettered', jobId: rejected.key, reason });
     await this.deadLetters.publish(Topic.DeadLetter, rejected.key ?? 'unknown', {
@@ -206,7 +210,16 @@ export class ContractConsumer<T extends Topic> {
       payload: (raw?.toString() ?? '').slice(0, 64 * 1024),
       at: new Date().toISOString(),
     });
-    await this.options.onRejected(rejected);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.options.onRejected(rejected);
+      } catch (error) {
+        // Stopping: leave the message uncommitted; it is dead-lettered and reported again after the restart.
+        if (!isRunning() || this.stopping) throw error;
+        this.logger.warn({ message: 'rejection not reported yet; retrying', jobId: rejected.key, attempt, error: errorMessage(error) });
+        await sleep(backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs));
+      }
+    }
   }
 }
 

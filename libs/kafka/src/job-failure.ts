@@ -3,8 +3,9 @@ import { Topic } from '@cae/contracts';
 import { ContractProducer } from './contract-producer';
 
 /**
- * Reports a job as failed on the job-status topic, from the service that gave up on it. Never throws: a report
- * that cannot be sent is logged by the caller's `onError`, and the job's other reports still reach the jobs service.
+ * Reports a job as failed on the job-status topic, from the service that gave up on it. A report that cannot be
+ * sent is passed to `onError` (to log it) and thrown: the caller must not move on (commit the message it gave up
+ * on) until the job's failure is known, or the job would stay `processing` for ever. ContractConsumer retries it.
  */
 export async function reportJobFailure(
   producer: ContractProducer,
@@ -18,5 +19,8 @@ export async function reportJobFailure(
       type: 'job.failed', jobId: failure.jobId, accountId: failure.accountId ?? 'unknown', at: new Date().toISOString(),
       service: failure.service, error: { code: failure.code, message: failure.message.slice(0, 2000) },
     })
-    .catch(onError);
+    .catch((error: unknown) => {
+      onError(error);
+      throw error;
+    });
 }

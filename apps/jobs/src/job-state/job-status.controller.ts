@@ -2,7 +2,7 @@ import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { isUUID } from 'class-validator';
 import { InvalidPayloadError, JobStatusValue, Topic, validatePayload } from '@cae/contracts';
-import { ContractProducer, PRODUCER, reportJobFailure } from '@cae/kafka';
+import { backoffMs, ContractProducer, PRODUCER, reportJobFailure, sleep } from '@cae/kafka';
 import { JobsEnv } from '../config/jobs-env';
 import { JobStateRepository } from './job-state.repository';
 
@@ -81,13 +81,20 @@ export class JobStatusController {
     if (!jobId || !isUUID(jobId)) return;
     const accountId = await this.jobs.accountOf(jobId);
     if (!accountId) return;
-    await reportJobFailure(
-      this.producer,
-      {
-        service: 'jobs', jobId, accountId, code: 'INVALID_STATUS_EVENT',
-        message: 'a progress report of this export could not be read; please run the export again',
-      },
-      (error) => this.logger.error({ message: 'could not report failure', jobId, error: String(error) }),
-    );
+    // The Nest transport commits after the handler whatever happens: try hard here, then leave it to the log.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      try {
+        return await reportJobFailure(
+          this.producer,
+          {
+            service: 'jobs', jobId, accountId, code: 'INVALID_STATUS_EVENT',
+            message: 'a progress report of this export could not be read; please run the export again',
+          },
+          (error) => this.logger.error({ message: 'could not report failure', jobId, attempt, error: String(error) }),
+        );
+      } catch {
+        await sleep(backoffMs(attempt, 500, 10_000));
+      }
+    }
   }
 }
