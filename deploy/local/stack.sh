@@ -191,8 +191,22 @@ start_service() {
       done' "$name" )
 }
 
+# A port already open but not held by this stack belongs to someone else (another stack, a leftover process):
+# starting anyway would make this stack's readiness checks answer from the other one.
+refuse_foreign_ports() {
+  local name port
+  for pair in kafka:$KAFKA_PORT ferretdb:$MONGO_PORT versitygw:$S3_PORT mailpit:$MAILPIT_HTTP_PORT api-gateway:$PORT \
+      query:$QUERY_PORT writer:$WRITER_PORT delivery:$DELIVERY_PORT jobs:$JOBS_PORT; do
+    name=${pair%%:*}; port=${pair##*:}
+    if ! running "$name" && tcp_open "$port"; then
+      die "port $port (for $name) is already in use by another process; stop it (another stack? 'make down', or the test stack's deploy/local/stack.sh down with its STACK_DIR) and retry"
+    fi
+  done
+}
+
 up() {
   [ -x "$TOOLS/bin/ferretdb-server" ] || die "tools are not installed: run deploy/local/install.sh"
+  refuse_foreign_ports
   start_kafka; start_ferretdb; start_versitygw; start_mailpit; start_local_gcs
   wait_until kafka 90 tcp_open "$KAFKA_PORT"
   wait_until ferretdb 30 tcp_open "$MONGO_PORT"

@@ -164,9 +164,18 @@ s3_run() {
   wait_port customer-s3 "$S3_DEST_PORT"
 }
 
+# Ports already served by someone else (another stack's servers) would be tested instead of ours.
+refuse_foreign_ports() {
+  local pair name port
+  for pair in sshd:$SFTP_PORT vsftpd:$FTP_PORT fake-gcs:$GCS_PORT customer-s3:$S3_DEST_PORT; do
+    name=${pair%%:*}; port=${pair##*:}
+    if ! running "$name" && tcp_open "$port"; then die "port $port (for $name) is already in use by another process; stop it and retry"; fi
+  done
+}
+
 case "${1:-}" in
   up)
-    mkdir -p "$DIR"; sftp_up; ftp_up; sftp_run; ftp_run; gcs_run; s3_run
+    mkdir -p "$DIR"; refuse_foreign_ports; sftp_up; ftp_up; sftp_run; ftp_run; gcs_run; s3_run
     log "SFTP :$SFTP_PORT, FTP :$FTP_PORT, GCS :$GCS_PORT, S3 :$S3_DEST_PORT" ;;
   down) for name in sshd vsftpd fake-gcs customer-s3; do stop "$name"; done ;;
   # Stop and start one server without touching its files (outage tests).
