@@ -18,6 +18,11 @@ export class BucketDenylist {
     return new BucketDenylist([...list.split(','), ...ownBuckets]);
   }
 
+  /** From a service's environment (DestinationPolicyEnv): the listed buckets and its own staging and files buckets. */
+  static forEnv(env: { DESTINATION_BUCKET_DENYLIST: string; STAGING_BUCKET: string; FILES_BUCKET: string }): BucketDenylist {
+    return BucketDenylist.of(env.DESTINATION_BUCKET_DENYLIST, [env.STAGING_BUCKET, env.FILES_BUCKET]);
+  }
+
   denies(bucket: string): boolean {
     const name = bucket.toLowerCase();
     return this.names.has(name) || this.prefixes.some((prefix) => name.startsWith(prefix));

@@ -10,6 +10,11 @@ export function hasControlCharacters(value: string): boolean {
   return CONTROL_CHARACTERS.test(value);
 }
 
+/** As a rule for a field's value (`FollowsRule`): what is wrong, or null. */
+export function controlCharacterProblem(value: string): string | null {
+  return hasControlCharacters(value) ? 'must not contain control characters (line breaks, tabs, NUL, ...)' : null;
+}
+
 /** The names of the fields (of a flat record of strings) that hold a control character. */
 export function fieldsWithControlCharacters(fields: Record<string, unknown>): string[] {
   return Object.entries(fields)

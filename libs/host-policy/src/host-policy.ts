@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
-import { BLOCKED, describe, embeddedIPv4, mappedIPv4 } from './ip-addresses';
+import { BLOCKED, describeAddress, embeddedIPv4, mappedIPv4 } from './ip-addresses';
 
 export class HostRefusedError extends Error {
   constructor(
@@ -63,7 +63,7 @@ export class HostPolicy {
   }
 
   private judge(address: string): 'allowed' | 'private-address' | 'not-allowed' {
-    const described = describe(address);
+    const described = describeAddress(address);
     if (!described) return 'private-address';
     const mapped = described.groups && mappedIPv4(described.groups);
     if (this.allowedAddresses.check(described.address, described.type) || (mapped && this.allowedAddresses.check(mapped, 'ipv4'))) {

@@ -1,2 +1,3 @@
 /** Which destination hosts may be contacted (no loopback, private, link-local or metadata addresses). */
 export * from './host-policy';
+export { ipv6Groups } from './ip-addresses';

@@ -56,7 +56,7 @@ export function mappedIPv4(groups: number[]): string | null {
 }
 
 /** What an address is, in the forms the policy judges: its family and canonical text. */
-export function describe(address: string): { type: 'ipv4' | 'ipv6'; address: string; groups?: number[] } | null {
+export function describeAddress(address: string): { type: 'ipv4' | 'ipv6'; address: string; groups?: number[] } | null {
   if (isIPv4(address)) return { type: 'ipv4', address };
   const groups = ipv6Groups(address);
   return groups ? { type: 'ipv6', address: ipv6Of(groups), groups } : null;

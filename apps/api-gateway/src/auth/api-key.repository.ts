@@ -16,9 +16,14 @@ export class ApiKeyRepository implements OnModuleInit {
 
   /** The account of an active key, or null. Read on every request: a revoked key stops working at once. */
   async accountOf(key: string): Promise<string | null> {
+    return this.accountOfHash(hashApiKey(key));
+  }
+
+  /** `accountOf` for a key already hashed (the authentication middleware hashes it once for the limiter too). */
+  async accountOfHash(keyHash: string): Promise<string | null> {
     const found = await this.db
       .collection<ApiKeyDocument>(Collections.apiKeys)
-      .findOne({ keyHash: hashApiKey(key) }, { projection: { accountId: 1, revokedAt: 1 } });
+      .findOne({ keyHash }, { projection: { accountId: 1, revokedAt: 1 } });
     // Revoked means any revokedAt at all (0, "" and false included): a key is active only without one.
     if (!found || (found.revokedAt !== undefined && found.revokedAt !== null)) return null;
     return typeof found.accountId === 'string' && found.accountId !== '' ? found.accountId : null;

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Logger } from '@nestjs/common';
+import { sendApiError } from '../http/send-error';
 import { apiKeyFromHeader, AuthenticatedRequest } from './api-key.guard';
 import { ApiKeyRepository, hashApiKey } from './api-key.repository';
 import { FailedAuthLimiter } from './failed-auth-limiter';
@@ -13,7 +14,7 @@ function refuse(request: Request, response: Response, status: number, code: stri
     response.set('connection', 'close');
     response.once('finish', () => request.destroy());
   }
-  response.status(status).set(headers).json({ statusCode: status, code, message });
+  sendApiError(response.set(headers), status, code, message);
 }
 
 /**
@@ -43,7 +44,7 @@ export function authenticate(keys: ApiKeyRepository, limiter: FailedAuthLimiter,
         refuse(request, response, 429, 'RATE_LIMITED', `too many failed authentications from this address; retry in ${wait} s`, { 'Retry-After': wait });
         return;
       }
-      const started = key === null ? Promise.resolve(null) : keys.accountOf(key);
+      const started = keyHash === null ? Promise.resolve(null) : keys.accountOfHash(keyHash);
       lookup = started.then(
         (accountId) => {
           admission.settle(accountId === null ? 'invalid' : 'valid');

@@ -1,4 +1,4 @@
-import { isIPv6 } from 'node:net';
+import { ipv6Groups } from '@cae/host-policy';
 import { TokenBuckets } from '../rate-limit/token-bucket';
 
 /**
@@ -60,10 +60,6 @@ export interface Admission {
 /** The unit a client is counted by: its IPv4 address, or the /64 of its IPv6 address. */
 export function clientOf(address: string): string {
   const plain = address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
-  if (!isIPv6(plain)) return plain;
-  const [head, tail = ''] = plain.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = plain.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`;
+  const groups = ipv6Groups(plain);
+  return groups ? `${groups.slice(0, 4).map((group) => group.toString(16)).join(':')}::/64` : plain;
 }

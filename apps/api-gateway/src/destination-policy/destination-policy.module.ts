@@ -14,7 +14,7 @@ import { GatewayEnv } from '../config/gateway-env';
     {
       provide: BucketDenylist,
       inject: [GatewayEnv],
-      useFactory: (env: GatewayEnv) => BucketDenylist.of(env.DESTINATION_BUCKET_DENYLIST, [env.STAGING_BUCKET, env.FILES_BUCKET]),
+      useFactory: (env: GatewayEnv) => BucketDenylist.forEnv(env),
     },
   ],
   exports: [HostPolicy, BucketDenylist],

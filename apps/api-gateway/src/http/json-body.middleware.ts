@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { json } from 'express';
 import { jsonNestingDepth, MAX_JSON_DEPTH } from './json-depth';
+import { sendApiError } from './send-error';
 
 const TOO_DEEP = 'entity.too.deep';
 
@@ -26,16 +27,13 @@ export function jsonBody(limitBytes: number, bodyTimeoutMs: number): RequestHand
     if (request.method !== 'POST' && request.method !== 'PUT' && request.method !== 'PATCH') return next();
     const type = request.headers['content-type'] ?? '';
     if (!/^application\/(.+\+)?json\b/i.test(type) || !isUtf8(type)) {
-      response.status(415).json({
-        statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the request body as application/json (UTF-8)',
-      });
+      sendApiError(response, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send the request body as application/json (UTF-8)');
       return;
     }
     const deadline = setTimeout(() => {
       if (response.headersSent) return;
-      response.status(408).set('connection', 'close').json({
-        statusCode: 408, code: 'REQUEST_TIMEOUT', message: `the request body did not arrive within ${bodyTimeoutMs} ms`,
-      });
+      response.set('connection', 'close');
+      sendApiError(response, 408, 'REQUEST_TIMEOUT', `the request body did not arrive within ${bodyTimeoutMs} ms`);
       // Nothing more is read from this client.
       response.once('finish', () => request.destroy());
     }, bodyTimeoutMs);
@@ -44,22 +42,16 @@ export function jsonBody(limitBytes: number, bodyTimeoutMs: number): RequestHand
       if (response.headersSent) return;
       if (!error) return next();
       if (error.type === 'entity.too.large') {
-        response.status(413).json({
-          statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: `request body is larger than ${limitBytes} bytes`,
-        });
+        sendApiError(response, 413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${limitBytes} bytes`);
         return;
       }
       if (error.type === TOO_DEEP) {
-        response.status(400).json({
-          statusCode: 400, code: 'VALIDATION_FAILED', message: 'invalid request: body',
-          fields: [{ field: 'body', reasons: [`nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep`] }],
-        });
+        sendApiError(response, 400, 'VALIDATION_FAILED', 'invalid request: body', [
+          { field: 'body', reasons: [`nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep`] },
+        ]);
         return;
       }
-      response.status(400).json({
-        statusCode: 400, code: 'MALFORMED_JSON', message: 'request body is not valid JSON',
-        fields: [{ field: 'body', reasons: ['is not valid JSON'] }],
-      });
+      sendApiError(response, 400, 'MALFORMED_JSON', 'request body is not valid JSON', [{ field: 'body', reasons: ['is not valid JSON'] }]);
     });
   };
 }

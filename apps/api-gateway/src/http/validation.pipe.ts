@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { hasControlCharacters } from '@cae/destination-rules';
 import { ApiError, FieldError } from './api-error';
 
 /**
@@ -32,8 +33,7 @@ export function keyProblem(key: string): string | null {
   if (PROTOTYPE_KEYS.has(key)) return 'is a reserved name and is not allowed';
   if (key.startsWith('$')) return 'must not start with $';
   if (key.includes('.')) return 'must not contain a dot';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(key)) return 'must not contain control characters';
+  if (hasControlCharacters(key)) return 'must not contain control characters';
   return null;
 }
 

@@ -35,7 +35,7 @@ import { DeliveryService } from './delivery.service';
     {
       provide: BucketDenylist,
       inject: [DeliveryEnv],
-      useFactory: (env: DeliveryEnv) => BucketDenylist.of(env.DESTINATION_BUCKET_DENYLIST, [env.STAGING_BUCKET, env.FILES_BUCKET]),
+      useFactory: (env: DeliveryEnv) => BucketDenylist.forEnv(env),
     },
     {
       provide: SecretStore,

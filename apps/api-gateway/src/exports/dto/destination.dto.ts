@@ -1,19 +1,17 @@
 import { plainToInstance } from 'class-transformer';
 import {
-  Equals, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min,
+  Equals, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min,
 } from 'class-validator';
 import {
-  awsRegionProblem, canonicalFingerprint, gcsBucketNameProblem, remotePathProblem, s3BucketNameProblem, serverProblem,
+  awsRegionProblem, canonicalFingerprint, controlCharacterProblem, gcsBucketNameProblem, remotePathProblem, s3BucketNameProblem, serverProblem,
 } from '@cae/destination-rules';
 import { DESTINATION_TYPES } from './export-options';
 import { FollowsRule } from './rule.validator';
 
 type DestinationType = (typeof DESTINATION_TYPES)[number];
 
-// eslint-disable-next-line no-control-regex
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 /** Every destination field is refused with a control character in it: CR/LF would append FTP commands. */
-const noControlCharacters = () => Matches(NO_CONTROL_CHARACTERS, { message: '$property must not contain control characters (line breaks, tabs, NUL, ...)' });
+const noControlCharacters = () => FollowsRule(controlCharacterProblem);
 const fingerprintProblem = (text: string) =>
   canonicalFingerprint(text) ? null : 'must be an SSH host key fingerprint as `ssh-keygen -l` prints it: SHA256: and 43 base64 characters';
 
