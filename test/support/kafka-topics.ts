@@ -88,3 +88,34 @@ export async function produceRaw(topic: string, key: string, value: string): Pro
     await producer.disconnect();
   }
 }
+
+/** Produces a raw message and says where it landed. */
+export async function produceRawAt(topic: string, key: string, value: string): Promise<{ partition: number; offset: bigint }> {
+  const producer = kafka('e2e-raw').producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    const [sent] = await producer.send({ topic, messages: [{ key, value }] });
+    return { partition: sent.partition, offset: BigInt(sent.baseOffset ?? sent.offset ?? '0') };
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Waits until a consumer group has committed past `offset` on a partition (it handled that message for good). */
+export async function waitForCommitPast(groupId: string, topic: string, partition: number, offset: bigint, timeoutMs = 120_000): Promise<void> {
+  const admin = kafka('e2e-offsets').admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const mine = committed.partitions.find((p) => p.partition === partition);
+      const at = mine && mine.offset !== '-1' ? BigInt(mine.offset) : -1n;
+      if (at > offset) return;
+      if (Date.now() > deadline) throw new Error(`${groupId} committed ${at} on ${topic}[${partition}], not past ${offset}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -62,6 +62,8 @@ export const TEST_STACK_ENV: Record<string, string> = {
   DELIVERY_MAX_ATTEMPTS: '6',
   DELIVERY_RETRY_BASE_MS: '500',
   DELIVERY_RETRY_CAP_MS: '4000',
+  // A killed delivery replica's work is taken over after 10 s (60 s in production).
+  DELIVERY_CLAIM_MS: '10000',
 };
 
 export const API_URL = `http://127.0.0.1:${TEST_STACK_ENV.PORT}`;

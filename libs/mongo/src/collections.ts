@@ -9,6 +9,7 @@ export const Collections = {
   queryCheckpoints: 'query_checkpoints',
   writerProgress: 'writer_progress',
   deliveryProgress: 'delivery_progress',
+  deliveryQueue: 'delivery_queue',
   gcsBuckets: 'gcs_buckets',
   sftpHostKeys: 'sftp_host_keys',
 } as const;

@@ -3,3 +3,4 @@ export * from './collections';
 export * from './documents';
 export * from './mongo-errors';
 export * from './mongo.module';
+export * from './job-endings';

@@ -27,6 +27,17 @@ export class DeliveryEnv extends DestinationPolicyEnv {
   @IsInt() @Min(1) @Max(100) DELIVERY_MAX_ATTEMPTS: number = 8;
   @IsInt() @Min(10) DELIVERY_RETRY_BASE_MS: number = 1_000;
   @IsInt() @Min(10) DELIVERY_RETRY_CAP_MS: number = 30_000;
+  /** Uploads one replica runs at once, and how many of them one account may hold (its dead server cannot take all). */
+  @IsInt() @Min(1) @Max(64) DELIVERY_CONCURRENCY: number = 4;
+  @IsInt() @Min(1) @Max(64) DELIVERY_ACCOUNT_CONCURRENCY: number = 2;
+  /** Upload buffers one replica may hold at once (S3 multipart parts, 16-64 MiB an upload); keeps RSS bounded. */
+  @IsInt() @Min(16) DELIVERY_MEMORY_BUDGET_MIB: number = 96;
+  /** How long a replica holds a delivery it took (renewed at a third of it while it runs; lapses if the replica dies). */
+  @IsInt() @Min(3_000) DELIVERY_CLAIM_MS: number = 60_000;
+  /** How often a replica looks for due deliveries it was not told about (retries, other replicas' work). */
+  @IsInt() @Min(50) DELIVERY_POLL_MS: number = 1_000;
+  /** On SIGTERM, how long uploads under way may finish before they are handed back to other replicas. */
+  @IsInt() @Min(0) DELIVERY_STOP_GRACE_MS: number = 15_000;
   /** Permissions of files created on SFTP servers (octal, e.g. 640 or 644; the server's umask may narrow them). */
   @Transform(toFileMode) @IsInt() @Min(0) @Max(0o777) SFTP_FILE_MODE: number = 0o640;
   /** Connection and idle timeout towards a destination. */

@@ -3,10 +3,14 @@ import { Kafka } from 'kafkajs';
 import { Topic } from '@cae/contracts';
 import { ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage, reportJobFailure } from '@cae/kafka';
 import { DeliveryEnv } from '../config/delivery-env';
+import { DeliveryWorker } from './delivery-worker.service';
 import { DeliveryService } from './delivery.service';
 import { Readiness } from '@cae/service-kit';
 
-/** Consumes staged-chunk events one at a time; the offset is committed after the delivery step is durable. */
+/**
+ * Consumes staged-chunk events: each is recorded and its delivery work queued (quick, durable), then committed.
+ * The uploads themselves run in the DeliveryWorker, so a slow destination never holds this partition.
+ */
 @Injectable()
 export class ChunksConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ChunksConsumer.name);
@@ -16,15 +20,19 @@ export class ChunksConsumer implements OnApplicationBootstrap, OnApplicationShut
     @Inject(KAFKA) kafka: Kafka,
     @Inject(PRODUCER) private readonly producer: ContractProducer,
     private readonly delivery: DeliveryService,
+    private readonly worker: DeliveryWorker,
     env: DeliveryEnv,
     readiness: Readiness,
   ) {
     this.consumer = new ContractConsumer(kafka, producer, {
       topic: Topic.Chunks,
       groupId: 'contactactivityexport-delivery',
-      handle: ({ value }) => this.delivery.onChunkStaged(value),
+      handle: async ({ value }) => {
+        await this.delivery.onChunkStaged(value);
+        this.worker.nudge();
+      },
       onRejected: (rejected) => this.failJob(rejected),
-      maxAttempts: env.DELIVERY_MAX_ATTEMPTS,
+      // Recording is a database write: retried in place while the database is away, like every other consumer.
       retryBaseMs: env.DELIVERY_RETRY_BASE_MS,
       retryCapMs: env.DELIVERY_RETRY_CAP_MS,
       readiness,

@@ -35,6 +35,10 @@ export class DeliveryProgressRepository implements OnModuleInit {
     return (await this.items.findOne({ _id })) as DeliveryItem;
   }
 
+  find(jobId: string, chunkIndex: number): Promise<DeliveryItem | null> {
+    return this.items.findOne({ _id: `${jobId}:${chunkIndex}` });
+  }
+
   async markDelivered(item: DeliveryItem, storageKey?: string): Promise<void> {
     await this.items.updateOne({ _id: item._id }, { $set: { delivered: true, storageKey } });
   }

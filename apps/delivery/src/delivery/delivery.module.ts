@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BucketDenylist } from '@cae/destination-rules';
 import { HostPolicy } from '@cae/host-policy';
-import { Db, MONGO_DB } from '@cae/mongo';
+import { Db, JobEndings, MONGO_DB } from '@cae/mongo';
 import { CredentialCipher, SecretStore } from '@cae/secrets';
 import { ObjectStorage } from '@cae/storage';
 import { DeliveryEnv } from '../config/delivery-env';
@@ -15,6 +15,8 @@ import { SftpHostKeys } from '../destinations/sftp-host-keys.repository';
 import { SftpDestination } from '../destinations/sftp.destination';
 import { ChunksConsumer } from './chunks.consumer';
 import { DeliveryProgressRepository } from './delivery-progress.repository';
+import { DeliveryQueueRepository } from './delivery-queue.repository';
+import { DeliveryWorker } from './delivery-worker.service';
 import { DeliveryService } from './delivery.service';
 
 @Module({
@@ -22,6 +24,9 @@ import { DeliveryService } from './delivery.service';
     ChunksConsumer,
     DeliveryService,
     DeliveryProgressRepository,
+    DeliveryQueueRepository,
+    DeliveryWorker,
+    JobEndings,
     DestinationRegistry,
     InternalStorageDestination,
     SftpDestination,

@@ -1,17 +1,28 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ChunkStagedValue, Topic } from '@cae/contracts';
+import { ChunkStagedValue, DeliveredFile, Topic } from '@cae/contracts';
 import { ContractProducer, NonRetriableError, PRODUCER } from '@cae/kafka';
+import { JobEndings } from '@cae/mongo';
 import { SecretStore } from '@cae/secrets';
 import { ObjectStorage } from '@cae/storage';
 import { DeliveryEnv } from '../config/delivery-env';
+import { multipartPlan } from '../destinations/s3-part-size';
 import { DestinationRegistry } from '../destinations/destination.registry';
 import { DeliveryItem, DeliveryProgressRepository } from './delivery-progress.repository';
+import { DeliveryQueueRepository, QueuedWork } from './delivery-queue.repository';
 import { deliversEachChunkAtOnce } from './upload-timing';
 
+/** Memory an upload may hold besides its stream (S3 buffers its multipart parts); 1 MiB for stream-only uploads. */
+export function uploadMemoryBytes(chunk: Pick<ChunkStagedValue, 'bytes' | 'delivery'>): number {
+  if (chunk.delivery.kind !== 's3') return 1024 * 1024;
+  const plan = multipartPlan(chunk.bytes);
+  return plan ? Math.min(chunk.bytes, plan.partSize * plan.queueSize) : 1024 * 1024;
+}
+
 /**
- * Delivers staged chunks following the upload-timing rule and reports each delivered file and the job's end.
- * Each step is idempotent: a delivered chunk is flagged and never delivered twice; a replayed last chunk only
- * repeats the completion report.
+ * The steps of delivery. Staged chunks are recorded and queued (`onChunkStaged`, on the consumer path, quick);
+ * the DeliveryWorker then runs each queued step off that path: one chunk's upload (`deliverChunk`), or a job's
+ * completion once all its chunks are delivered (`completeIfDelivered`). Every step is idempotent: a delivered
+ * chunk is flagged and never delivered twice; a repeated completion only repeats its report.
  */
 @Injectable()
 export class DeliveryService {
@@ -19,6 +30,8 @@ export class DeliveryService {
 
   constructor(
     private readonly progress: DeliveryProgressRepository,
+    private readonly queue: DeliveryQueueRepository,
+    private readonly jobs: JobEndings,
     private readonly destinations: DestinationRegistry,
     private readonly storage: ObjectStorage,
     private readonly secrets: SecretStore,
@@ -26,56 +39,103 @@ export class DeliveryService {
     @Inject(PRODUCER) private readonly producer: ContractProducer,
   ) {}
 
+  /**
+   * Records a staged chunk and queues what it makes due, following the upload-timing rule: the chunk itself, or
+   * (for compressed chunked exports) every chunk once the last one is staged; after the last one, the completion.
+   * A chunk of a job that already ended is not delivered: its staged file is removed.
+   */
   async onChunkStaged(chunk: ChunkStagedValue): Promise<void> {
-    const item = await this.progress.record(chunk);
-    if (!chunk.last) {
-      if (deliversEachChunkAtOnce(chunk)) await this.deliver(item);
+    if (await this.jobs.hasEnded(chunk.jobId)) {
+      const item = await this.progress.find(chunk.jobId, chunk.chunkIndex);
+      if (!item?.delivered) await this.storage.delete(this.env.STAGING_BUCKET, chunk.stagingKey);
       return;
     }
-    const items = await this.progress.jobItems(chunk.jobId);
-    const expected = chunk.chunkCount ?? chunk.chunkIndex + 1;
-    if (items.length !== expected) {
-      throw new NonRetriableError('CHUNKS_MISSING', `expected ${expected} staged files, found ${items.length}`);
+    const item = await this.progress.record(chunk);
+    const due: DeliveryItem[] = [];
+    if (!chunk.last) {
+      if (deliversEachChunkAtOnce(chunk) && !item.delivered) due.push(item);
+    } else {
+      const items = await this.progress.jobItems(chunk.jobId);
+      const expected = chunk.chunkCount ?? chunk.chunkIndex + 1;
+      if (items.length !== expected) {
+        throw new NonRetriableError('CHUNKS_MISSING', `expected ${expected} staged files, found ${items.length}`);
+      }
+      due.push(...items.filter((each) => !each.delivered));
     }
-    for (const pending of items) await this.deliver(pending);
-    await this.report(chunk, {
-      type: 'job.completed', fileCount: expected, totalRecords: chunk.totalRecords ?? items.reduce((sum, i) => sum + i.chunk.records, 0),
-    });
-    this.logger.log({ message: 'job delivered', jobId: chunk.jobId, accountId: chunk.accountId, files: expected });
+    const base = { jobId: chunk.jobId, accountId: chunk.accountId };
+    await this.queue.enqueue([
+      ...due.map((each) => ({ ...base, kind: 'chunk' as const, chunkIndex: each.chunkIndex, memoryBytes: uploadMemoryBytes(each.chunk) })),
+      ...(chunk.last ? [{ ...base, kind: 'complete' as const, chunkIndex: expectedIndex(chunk), memoryBytes: 0 }] : []),
+    ]);
   }
 
-  private async deliver(item: DeliveryItem): Promise<void> {
+  /**
+   * Delivers one queued chunk (unless it already was) and reports it. `stillOwned` says whether this replica
+   * still holds the work; a replica that lost it (paused past its claim) leaves the reports to the new owner.
+   */
+  async deliverChunk(work: Pick<QueuedWork, 'jobId' | 'chunkIndex'>, stillOwned: () => boolean): Promise<void> {
+    const item = await this.progress.find(work.jobId, work.chunkIndex);
+    if (!item) throw new NonRetriableError('CHUNKS_MISSING', `staged file ${work.chunkIndex + 1} of the export is unknown`);
     if (item.delivered) return;
     const { chunk } = item;
     const secrets = chunk.delivery.kind === 'internal' ? null : await this.secrets.get(chunk.jobId, chunk.accountId);
-    const receipt = await this.destinations.for(chunk.delivery.kind).deliver({
-      chunk,
-      secrets,
-      open: async () => {
-        const staged = await this.storage.get(this.env.STAGING_BUCKET, chunk.stagingKey);
-        if (!staged) throw new NonRetriableError('STAGED_FILE_MISSING', `staged file ${chunk.fileName} is missing`);
-        return staged.body;
-      },
-    });
-    await this.report(chunk, {
-      type: 'file.delivered',
-      file: {
-        name: receipt.name ?? chunk.fileName, chunkIndex: chunk.chunkIndex, records: chunk.records, bytes: chunk.bytes,
-        sha256: chunk.sha256, storageKey: receipt.storageKey, location: receipt.location,
-      },
-    });
+    let receipt;
+    try {
+      receipt = await this.destinations.for(chunk.delivery.kind).deliver({
+        chunk,
+        secrets,
+        open: async () => {
+          const staged = await this.storage.get(this.env.STAGING_BUCKET, chunk.stagingKey);
+          if (!staged) throw new NonRetriableError('STAGED_FILE_MISSING', `staged file ${chunk.fileName} is missing`);
+          return staged.body;
+        },
+      });
+    } catch (error) {
+      // Another replica delivered it meanwhile (and removed the staged file): nothing is wrong.
+      if ((await this.progress.find(work.jobId, work.chunkIndex))?.delivered) return;
+      throw error;
+    }
+    if (!stillOwned()) return;
+    const file: DeliveredFile = {
+      name: receipt.name ?? chunk.fileName, chunkIndex: chunk.chunkIndex, records: chunk.records, bytes: chunk.bytes,
+      sha256: chunk.sha256, storageKey: receipt.storageKey, location: receipt.location,
+    };
+    await this.report(chunk, { type: 'file.delivered', file });
     await this.progress.markDelivered(item, receipt.storageKey);
     await this.storage.delete(this.env.STAGING_BUCKET, chunk.stagingKey);
   }
 
+  /** Reports the job completed when every one of its chunks is delivered; false while some are not. */
+  async completeIfDelivered(jobId: string): Promise<boolean> {
+    const items = await this.progress.jobItems(jobId);
+    const last = items.find((item) => item.chunk.last);
+    if (!last) return false;
+    const expected = last.chunk.chunkCount ?? last.chunkIndex + 1;
+    if (items.length !== expected || items.some((item) => !item.delivered)) return false;
+    await this.report(last.chunk, {
+      type: 'job.completed', fileCount: expected, totalRecords: last.chunk.totalRecords ?? items.reduce((sum, i) => sum + i.chunk.records, 0),
+    });
+    this.logger.log({ message: 'job delivered', jobId, accountId: last.chunk.accountId, files: expected });
+    return true;
+  }
+
+  /** After the job ended (failed here or elsewhere): no more work for it, and its undelivered staged files go. */
+  async abandonJob(jobId: string): Promise<void> {
+    await this.queue.removeJob(jobId);
+    for (const item of await this.progress.jobItems(jobId)) {
+      if (!item.delivered) await this.storage.delete(this.env.STAGING_BUCKET, item.chunk.stagingKey);
+    }
+  }
+
   private async report(
     chunk: Pick<ChunkStagedValue, 'jobId' | 'accountId'>,
-    event:
-      | { type: 'file.delivered'; file: NonNullable<import('@cae/contracts').JobStatusValue['file']> }
-      | { type: 'job.completed'; fileCount: number; totalRecords: number },
+    event: { type: 'file.delivered'; file: DeliveredFile } | { type: 'job.completed'; fileCount: number; totalRecords: number },
   ): Promise<void> {
     await this.producer.publish(Topic.JobStatus, chunk.jobId, {
       ...event, jobId: chunk.jobId, accountId: chunk.accountId, at: new Date().toISOString(), service: 'delivery',
     });
   }
 }
+
+/** The completion entry sorts after the job's chunks. */
+const expectedIndex = (chunk: ChunkStagedValue) => chunk.chunkCount ?? chunk.chunkIndex + 1;

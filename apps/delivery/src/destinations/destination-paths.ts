@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 
 /**
@@ -45,7 +46,11 @@ export function s3ObjectKey(
   return [...segments.slice(0, -1), `${stem}${part}${extension}${gz}`].join('/');
 }
 
-/** Hidden name a file is uploaded under before the rename that makes it visible (SFTP, FTP). */
+/**
+ * Hidden name a file is uploaded under before the rename that makes it visible (SFTP, FTP). Unique per attempt:
+ * two attempts of one delivery that overlap (a replica paused past its claim, and the one that took over) never
+ * write into or remove each other's temporary file; each renames a complete file over the same final name.
+ */
 export function temporaryName(chunk: { fileName: string; jobId: string }): string {
-  return `.${chunk.fileName}.${chunk.jobId.slice(0, 8)}.part`;
+  return `.${chunk.fileName}.${chunk.jobId.slice(0, 8)}.${randomBytes(4).toString('hex')}.part`;
 }

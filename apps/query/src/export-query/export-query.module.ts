@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { JobEndings } from '@cae/mongo';
 import { ActivityIndexes } from './activity-indexes';
 import { CheckpointRepository } from './checkpoint.repository';
 import { ContactResolver } from './contact-resolver';
@@ -8,6 +9,6 @@ import { QueryScheduler } from './query-scheduler.service';
 import { RequestedConsumer } from './requested.consumer';
 
 @Module({
-  providers: [ActivityIndexes, CheckpointRepository, ContactResolver, ExportQueryRunner, ExportScopeResolver, QueryScheduler, RequestedConsumer],
+  providers: [ActivityIndexes, CheckpointRepository, ContactResolver, ExportQueryRunner, ExportScopeResolver, JobEndings, QueryScheduler, RequestedConsumer],
 })
 export class ExportQueryModule {}

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ObjectId } from 'mongodb';
-import { Collections, Db, MONGO_DB } from '@cae/mongo';
+import { Collections, Db, JobEndings, MONGO_DB } from '@cae/mongo';
 import { OutputSpec, Topic } from '@cae/contracts';
 import { toExportRecord } from '@cae/formats';
 import { ContractProducer, PRODUCER } from '@cae/kafka';
@@ -31,12 +31,14 @@ export class ExportQueryRunner {
     @Inject(PRODUCER) private readonly producer: ContractProducer,
     private readonly checkpoints: CheckpointRepository,
     private readonly scopes: ExportScopeResolver,
+    private readonly jobs: JobEndings,
     private readonly env: QueryEnv,
   ) {}
 
   async run(checkpoint: QueryCheckpoint): Promise<void> {
     const { request } = checkpoint;
     const { jobId, accountId } = request;
+    await this.jobs.assertRunning(jobId, 'before the query');
     const scope = await this.scopes.resolve(request);
     const activities = this.db.collection(Collections.activities);
 
@@ -79,7 +81,9 @@ export class ExportQueryRunner {
     this.logger.log({ message: 'query finished', jobId, accountId, records: nextSeq + rest.length });
   }
 
+  /** Saves progress after a batch; stops (JobEndedError) once the job ended elsewhere, e.g. its delivery failed. */
   private async save(jobId: string, progress: Partial<QueryCheckpoint>): Promise<void> {
+    await this.jobs.assertRunning(jobId, 'while reading');
     const kept = await this.checkpoints.saveProgress(jobId, this.env.INSTANCE_ID, this.env.QUERY_LEASE_MS, progress);
     if (!kept) throw new LeaseLostError(`lease on job ${jobId} lost`);
   }
@@ -91,6 +95,17 @@ export class ExportQueryRunner {
     const { jobId, accountId, delivery } = checkpoint.request;
     await this.producer.publish(Topic.Records, jobId, {
       jobId, accountId, batchSeq, firstSeq, records, final, totalRecords, output, delivery,
+    });
+  }
+
+  /**
+   * Tells the writer that no more records come for this job (it failed, or ended elsewhere): the writer drops the
+   * job's open chunk instead of holding its partition's commit for a final batch that would never come.
+   */
+  async publishAbort(checkpoint: QueryCheckpoint): Promise<void> {
+    const { jobId, accountId, output, delivery } = checkpoint.request;
+    await this.producer.publish(Topic.Records, jobId, {
+      jobId, accountId, batchSeq: checkpoint.nextBatchSeq, firstSeq: checkpoint.nextSeq, records: [], final: true, aborted: true, output, delivery,
     });
   }
 

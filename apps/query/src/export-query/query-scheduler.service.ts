@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { backoffMs, errorMessage, NonRetriableError, sleep } from '@cae/kafka';
+import { JobEndedError } from '@cae/mongo';
 import { QueryEnv } from '../config/query-env';
 import { CheckpointRepository, QueryCheckpoint } from './checkpoint.repository';
 import { ExportQueryRunner, LeaseLostError } from './export-query.runner';
@@ -75,11 +76,23 @@ export class QueryScheduler implements OnApplicationBootstrap, OnApplicationShut
         return;
       } catch (error) {
         if (error instanceof LeaseLostError) return;
+        if (error instanceof JobEndedError) return this.stopEnded(job);
         const final = error instanceof NonRetriableError || attempt + 1 >= MAX_ATTEMPTS;
         this.logger.warn({ message: 'export query failed', jobId: job._id, attempt, final, error: errorMessage(error) });
         if (final) return this.fail(job, error);
         await sleep(backoffMs(attempt, 1_000, 30_000));
       }
+    }
+  }
+
+  /** The job ended elsewhere (its delivery failed): stop reading, tell the writer, report nothing more. */
+  private async stopEnded(job: QueryCheckpoint): Promise<void> {
+    this.logger.warn({ message: 'job ended elsewhere; query stopped', jobId: job._id, accountId: job.accountId });
+    try {
+      await this.runner.publishAbort(job);
+      await this.checkpoints.finish(job._id, this.env.INSTANCE_ID, 'failed');
+    } catch (error) {
+      this.logger.error({ message: 'could not stop the ended job; its lease will lapse and it is stopped again', jobId: job._id, error: errorMessage(error) });
     }
   }
 
@@ -89,6 +102,8 @@ export class QueryScheduler implements OnApplicationBootstrap, OnApplicationShut
       : { code: 'QUERY_FAILED', message: 'reading the activities failed repeatedly; please retry the export later' };
     try {
       await this.runner.publishStatus(job, { type: 'job.failed', error: failure });
+      // The writer may hold an open chunk of this job: without an end it would hold its partition's commit for good.
+      await this.runner.publishAbort(job);
       await this.checkpoints.finish(job._id, this.env.INSTANCE_ID, 'failed');
     } catch (reportError) {
       // The lease expires and another attempt will report it; the job cannot be left unreported for good.

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Topic } from '@cae/contracts';
 import { contentTypeOf } from '@cae/formats';
 import { ContractProducer, PRODUCER } from '@cae/kafka';
+import { JobEndings } from '@cae/mongo';
 import { ObjectStorage, stagingKey } from '@cae/storage';
 import { WriterEnv } from '../config/writer-env';
 import { FinishedChunk } from './job-chunker';
@@ -21,6 +22,7 @@ export class ChunkStager implements OnModuleInit {
     private readonly progress: WriterProgressRepository,
     @Inject(PRODUCER) private readonly producer: ContractProducer,
     private readonly env: WriterEnv,
+    private readonly jobs: JobEndings,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -28,6 +30,8 @@ export class ChunkStager implements OnModuleInit {
   }
 
   async stage(chunk: FinishedChunk): Promise<void> {
+    // A job that failed elsewhere gets no more files: JobEndedError makes the consumer stop the job here.
+    await this.jobs.assertRunning(chunk.jobId, 'before staging');
     const key = stagingKey(chunk.jobId, chunk.fileName);
     await this.storage.putFile(this.env.STAGING_BUCKET, key, chunk.path, contentTypeOf(chunk.fileName));
     await this.producer.publish(Topic.Chunks, chunk.jobId, {

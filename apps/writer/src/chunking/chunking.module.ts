@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { JobEndings } from '@cae/mongo';
 import { ObjectStorage } from '@cae/storage';
 import { WriterEnv } from '../config/writer-env';
 import { ChunkStager } from './chunk-stager.service';
@@ -10,6 +11,7 @@ import { WriterProgressRepository } from './writer-progress.repository';
     ChunkStager,
     RecordsConsumer,
     WriterProgressRepository,
+    JobEndings,
     { provide: ObjectStorage, inject: [WriterEnv], useFactory: (env: WriterEnv) => ObjectStorage.fromEnv(env) },
   ],
 })

@@ -6,6 +6,7 @@ import {
   ConsumedMessage, ConsumerControls, ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage, reportJobFailure,
 } from '@cae/kafka';
 import { WriterEnv } from '../config/writer-env';
+import { JobEndedError } from '@cae/mongo';
 import { ChunkStager } from './chunk-stager.service';
 import { JobChunker, RecordGapError } from './job-chunker';
 import { claimWorkDir } from './work-dir';
@@ -61,6 +62,19 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
 
   private async handle(message: ConsumedMessage<RecordsBatchValue>, controls: ConsumerControls): Promise<void> {
     const { value, partition, offset } = message;
+    try {
+      if (value.aborted) throw new JobEndedError(`job ${value.jobId} was aborted on the query side`);
+      await this.accept(value, partition, offset);
+    } catch (error) {
+      if (!(error instanceof JobEndedError)) throw error;
+      // The job ended elsewhere: its open chunk is dropped (so it holds no commit) and its later batches are skipped.
+      this.logger.warn({ message: 'job ended; writing stopped', jobId: value.jobId, accountId: value.accountId, reason: error.message });
+      await this.stopJob(value.jobId);
+    }
+    await this.commitSafeOffset(partition, offset, controls);
+  }
+
+  private async accept(value: RecordsBatchValue, partition: number, offset: string): Promise<void> {
     let chunker = await this.chunkerFor(value.jobId, partition);
     try {
       await chunker.accept(value, offset);
@@ -73,7 +87,13 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
       await chunker.accept(value, offset);
     }
     if (chunker.done) this.trimDone();
-    await this.commitSafeOffset(partition, offset, controls);
+  }
+
+  /** Drops the job's open chunk and marks it done here, so its later (or replayed) batches are skipped. */
+  private async stopJob(jobId: string): Promise<void> {
+    await this.forget(jobId);
+    const progress = await this.progress.load(jobId);
+    await this.progress.save(jobId, { ...progress, done: true });
   }
 
   private async chunkerFor(jobId: string, partition: number): Promise<JobChunker> {
@@ -120,10 +140,8 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
 
   private async failJob({ key, accountId, error }: RejectedMessage): Promise<void> {
     if (!key) return;
-    await this.forget(key);
     // Later batches of a failed job are skipped rather than written.
-    const progress = await this.progress.load(key).catch(() => null);
-    if (progress) await this.progress.save(key, { ...progress, done: true }).catch(() => undefined);
+    await this.stopJob(key).catch(() => this.forget(key));
     await reportJobFailure(
       this.producer,
       {

@@ -19,6 +19,11 @@ export class RecordsBatchValue {
   @IsInt() @Min(0) firstSeq: number;
   @IsArray() @ArrayMaxSize(10_000) @IsObject({ each: true }) records: Record<string, unknown>[];
   @IsBoolean() final: boolean;
+  /**
+   * With `final`: the query side failed (or the job ended elsewhere) and no more records come. The writer drops the
+   * job's open chunk and stages nothing, so no partition's commit stays held by a job that will never end there.
+   */
+  @IsOptional() @IsBoolean() aborted?: boolean;
   @IsOptional() @IsInt() @Min(0) totalRecords?: number;
   @ValidateNested() @Type(() => OutputSpec) output: OutputSpec;
   @ValidateNested() @Type(() => DeliverySpec) delivery: DeliverySpec;

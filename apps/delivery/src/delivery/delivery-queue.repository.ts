@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Collections, Db, MONGO_DB } from '@cae/mongo';
+
+/**
+ * Delivery work waiting to be done: a chunk to deliver, or a job to complete once all its chunks are delivered.
+ * Only pending work lives here (done work is removed), so the scans of the embedded database stay small.
+ * `dueAt` is both the retry time and the claim: a replica takes an entry by moving its `dueAt` past the claim
+ * duration, and keeps it by renewing that while it works; an entry whose claim lapsed (its replica died or
+ * paused) is due again and another replica takes it.
+ */
+export interface QueuedWork {
+  _id: string; // `${jobId}:${chunkIndex}` for a chunk, `${jobId}:complete` for the completion check
+  kind: 'chunk' | 'complete';
+  jobId: string;
+  accountId: string;
+  chunkIndex: number;
+  /** Memory its upload may hold (S3 multipart parts): workers take no more than their budget at once. */
+  memoryBytes: number;
+  /** Failed attempts so far (retriable failures only), and the last one with a message for the user. */
+  attempts: number;
+  lastError?: { code: string; message: string };
+  dueAt: Date;
+  /** The current claim's token; a worker that finds another token there has lost the entry. */
+  claim?: string;
+  /** Completion checks: bumped by every delivery of the job, so a check that raced with one is run again. */
+  wakes?: number;
+  /** Set once the job must fail: only the report is left to do (it is retried until sent). */
+  failure?: { code: string; message: string };
+}
+
+export const completionId = (jobId: string) => `${jobId}:complete`;
+
+@Injectable()
+export class DeliveryQueueRepository implements OnModuleInit {
+  constructor(@Inject(MONGO_DB) private readonly db: Db) {}
+
+  private get queue() {
+    return this.db.collection<QueuedWork>(Collections.deliveryQueue);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.queue.createIndex({ dueAt: 1 });
+    await this.queue.createIndex({ jobId: 1 });
+  }
+
+  /** Queues work once: a replayed chunk event leaves a queued entry (its attempts, its claim) as it is. */
+  async enqueue(entries: Pick<QueuedWork, 'kind' | 'jobId' | 'accountId' | 'chunkIndex' | 'memoryBytes'>[]): Promise<void> {
+    if (entries.length === 0) return;
+    const dueAt = new Date();
+    await this.queue.bulkWrite(
+      entries.map((entry) => {
+        const _id = entry.kind === 'complete' ? completionId(entry.jobId) : `${entry.jobId}:${entry.chunkIndex}`;
+        return { updateOne: { filter: { _id }, update: { $setOnInsert: { ...entry, attempts: 0, dueAt } }, upsert: true } };
+      }),
+      { ordered: false },
+    );
+  }
+
+  /**
+   * Takes the next due entry for `claimMs`, skipping those this replica already works on and the accounts that
+   * already use their share of its workers (so one account's slow or dead destination cannot occupy them all).
+   */
+  async claimNext(claimMs: number, busyIds: string[], fullAccounts: string[], freeMemoryBytes: number): Promise<QueuedWork | null> {
+    const now = new Date();
+    return this.queue.findOneAndUpdate(
+      { dueAt: { $lte: now }, _id: { $nin: busyIds }, accountId: { $nin: fullAccounts }, memoryBytes: { $lte: freeMemoryBytes } },
+      { $set: { dueAt: new Date(now.getTime() + claimMs), claim: randomUUID() } },
+      { sort: { dueAt: 1, chunkIndex: 1 }, returnDocument: 'after' },
+    );
+  }
+
+  /** Extends a claim; false when it was lost (another replica took the entry, or it was removed). */
+  async renew(work: QueuedWork, claimMs: number): Promise<boolean> {
+    const result = await this.queue.updateOne({ _id: work._id, claim: work.claim }, { $set: { dueAt: new Date(Date.now() + claimMs) } });
+    return result.matchedCount === 1;
+  }
+
+  /** Gives the entry back, due at `dueAt` (a retry later, or now when this replica stops). */
+  async release(work: QueuedWork, dueAt: Date, update: Partial<Pick<QueuedWork, 'attempts' | 'lastError' | 'failure'>> = {}): Promise<void> {
+    await this.queue.updateOne({ _id: work._id, claim: work.claim }, { $set: { ...update, dueAt }, $unset: { claim: '' } });
+  }
+
+  /** Makes a job's completion check due now (after one of its chunks was delivered). */
+  async wakeCompletion(jobId: string): Promise<void> {
+    await this.queue.updateOne({ _id: completionId(jobId) }, { $inc: { wakes: 1 } });
+    await this.queue.updateOne({ _id: completionId(jobId), claim: { $exists: false } }, { $set: { dueAt: new Date() } });
+  }
+
+  /**
+   * Puts a completion check that found chunks still undelivered back, due at `dueAt`; due now instead when a
+   * delivery woke it while it ran (that delivery may have been the last one).
+   */
+  async releaseCompletion(work: QueuedWork, dueAt: Date): Promise<void> {
+    const result = await this.queue.updateOne(
+      { _id: work._id, claim: work.claim, wakes: work.wakes ?? { $exists: false } },
+      { $set: { dueAt }, $unset: { claim: '' } },
+    );
+    if (result.matchedCount === 0) await this.release(work, new Date());
+  }
+
+  async remove(work: QueuedWork): Promise<void> {
+    await this.queue.deleteOne({ _id: work._id, claim: work.claim });
+  }
+
+  /** Drops every pending entry of a job that ended. */
+  async removeJob(jobId: string): Promise<void> {
+    await this.queue.deleteMany({ jobId });
+  }
+}

@@ -1,0 +1,167 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { backoffMs, ContractProducer, errorMessage, exhausted, NonRetriableError, PRODUCER, reportJobFailure, RetriableError, sleep } from '@cae/kafka';
+import { JobEndings } from '@cae/mongo';
+import { DeliveryEnv } from '../config/delivery-env';
+import { DeliveryQueueRepository, QueuedWork } from './delivery-queue.repository';
+import { DeliveryService } from './delivery.service';
+
+/** How long a completion check that found chunks undelivered waits before it looks again (deliveries wake it sooner). */
+const COMPLETION_RECHECK_MS = 60_000;
+
+/**
+ * Runs queued delivery work off the Kafka consumer path, so a slow or dead destination holds a worker of its own
+ * account, never a partition: up to DELIVERY_CONCURRENCY uploads at once per replica, at most
+ * DELIVERY_ACCOUNT_CONCURRENCY of them for one account, within DELIVERY_MEMORY_BUDGET_MIB of upload buffers.
+ * A failed attempt is given back with its retry time; the other accounts' work goes on meanwhile. Each entry is
+ * claimed for DELIVERY_CLAIM_MS and the claim renewed while it runs: a replica that dies or pauses loses it and
+ * another replica takes it over.
+ */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeliveryWorker.name);
+  private readonly running = new Map<string, { work: QueuedWork; done: Promise<void> }>();
+  private stopped = false;
+  private wake: () => void = () => undefined;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly queue: DeliveryQueueRepository,
+    private readonly delivery: DeliveryService,
+    private readonly jobs: JobEndings,
+    private readonly env: DeliveryEnv,
+    @Inject(PRODUCER) private readonly producer: ContractProducer,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop = this.schedule();
+  }
+
+  /**
+   * Takes no new work, waits up to DELIVERY_STOP_GRACE_MS for the uploads under way, and gives back the rest
+   * (due at once) so another replica goes on without waiting for the claims to lapse.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.loop;
+    const unfinished = [...this.running.values()];
+    const grace = sleep(this.env.DELIVERY_STOP_GRACE_MS).then(() => 'late' as const);
+    if ((await Promise.race([Promise.allSettled(unfinished.map((r) => r.done)), grace])) === 'late') {
+      for (const { work } of this.running.values()) {
+        await this.queue.release(work, new Date()).catch(() => undefined);
+        this.logger.warn({ message: 'stopping: delivery handed back', jobId: work.jobId, chunk: work.chunkIndex });
+      }
+    }
+  }
+
+  /** New work was queued here: look for it now rather than at the next poll. */
+  nudge(): void {
+    this.wake();
+  }
+
+  private async schedule(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        while (!this.stopped && this.running.size < this.env.DELIVERY_CONCURRENCY) {
+          const work = await this.claimNext();
+          if (!work) break;
+          const done = this.process(work).finally(() => {
+            this.running.delete(work._id);
+            this.wake();
+          });
+          this.running.set(work._id, { work, done });
+        }
+      } catch (error) {
+        this.logger.warn({ message: 'could not claim delivery work', error: errorMessage(error) });
+      }
+      if (this.stopped) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.env.DELIVERY_POLL_MS);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private claimNext(): Promise<QueuedWork | null> {
+    const running = [...this.running.values()].map((r) => r.work);
+    const perAccount = new Map<string, number>();
+    for (const work of running) perAccount.set(work.accountId, (perAccount.get(work.accountId) ?? 0) + 1);
+    const full = [...perAccount].filter(([, count]) => count >= this.env.DELIVERY_ACCOUNT_CONCURRENCY).map(([account]) => account);
+    const used = running.reduce((sum, work) => sum + work.memoryBytes, 0);
+    // An upload larger than the whole budget still runs, alone.
+    const free = running.length === 0 ? Number.MAX_SAFE_INTEGER : this.env.DELIVERY_MEMORY_BUDGET_MIB * 1024 * 1024 - used;
+    return this.queue.claimNext(this.env.DELIVERY_CLAIM_MS, running.map((w) => w._id), full, free);
+  }
+
+  private async process(work: QueuedWork): Promise<void> {
+    let owned = true;
+    const keeper = setInterval(() => {
+      this.queue.renew(work, this.env.DELIVERY_CLAIM_MS).then(
+        (kept) => {
+          if (!kept && owned) this.logger.warn({ message: 'delivery claim lost to another replica', jobId: work.jobId, chunk: work.chunkIndex });
+          owned &&= kept;
+        },
+        () => undefined, // the database is away: the claim may still hold; the next renewal will tell
+      );
+    }, Math.max(100, Math.floor(this.env.DELIVERY_CLAIM_MS / 3)));
+    try {
+      await this.step(work, () => owned);
+    } catch (error) {
+      if (owned) await this.afterFailure(work, error).catch((e) => this.logger.warn({ message: 'could not reschedule delivery', jobId: work.jobId, error: errorMessage(e) }));
+    } finally {
+      clearInterval(keeper);
+    }
+  }
+
+  private async step(work: QueuedWork, owned: () => boolean): Promise<void> {
+    if (work.failure) return this.failJob(work, work.failure);
+    if (await this.jobs.hasEnded(work.jobId)) return this.delivery.abandonJob(work.jobId);
+    if (work.kind === 'complete') {
+      if (await this.delivery.completeIfDelivered(work.jobId)) return this.queue.remove(work);
+      return this.queue.releaseCompletion(work, new Date(Date.now() + COMPLETION_RECHECK_MS));
+    }
+    await this.delivery.deliverChunk(work, owned);
+    if (!owned()) return;
+    await this.queue.remove(work);
+    await this.queue.wakeCompletion(work.jobId);
+  }
+
+  /** A retriable failure is retried later, off this worker; a final one (or the last attempt) fails the job. */
+  private async afterFailure(work: QueuedWork, error: unknown): Promise<void> {
+    const attempts = work.attempts + 1;
+    const lastError = error instanceof RetriableError ? { code: error.code, message: error.message } : work.lastError;
+    if (!(error instanceof NonRetriableError) && attempts < this.env.DELIVERY_MAX_ATTEMPTS && !work.failure) {
+      const retryIn = backoffMs(work.attempts, this.env.DELIVERY_RETRY_BASE_MS, this.env.DELIVERY_RETRY_CAP_MS);
+      this.logger.warn({ message: 'delivery failed; retrying later', jobId: work.jobId, accountId: work.accountId, chunk: work.chunkIndex, attempts, retryInMs: retryIn, error: errorMessage(error) });
+      return this.queue.release(work, new Date(Date.now() + retryIn), { attempts, lastError });
+    }
+    const final = work.failure ?? finalError(error, lastError, attempts);
+    if (!work.failure) {
+      try {
+        return await this.failJob(work, final);
+      } catch {
+        // reported below: the entry stays queued with the failure, and only the report is retried
+      }
+    }
+    await this.queue.release(work, new Date(Date.now() + backoffMs(attempts, this.env.DELIVERY_RETRY_BASE_MS, this.env.DELIVERY_RETRY_CAP_MS)), { failure: final });
+  }
+
+  private async failJob(work: QueuedWork, failure: { code: string; message: string }): Promise<void> {
+    await reportJobFailure(this.producer, { service: 'delivery', jobId: work.jobId, accountId: work.accountId, ...failure }, (error) =>
+      this.logger.error({ message: 'could not report failure', jobId: work.jobId, error: errorMessage(error) }),
+    );
+    this.logger.warn({ message: 'job failed in delivery', jobId: work.jobId, accountId: work.accountId, code: failure.code });
+    await this.delivery.abandonJob(work.jobId);
+  }
+}
+
+/** The job's error once delivery gives up: the destination's own reason when one is known. */
+function finalError(error: unknown, lastSpecific: { code: string; message: string } | undefined, attempts: number): { code: string; message: string } {
+  if (error instanceof NonRetriableError) return { code: error.code, message: error.message.slice(0, 1000) };
+  const specific = lastSpecific ? new RetriableError(lastSpecific.code, lastSpecific.message) : undefined;
+  const given = exhausted(error, specific, attempts);
+  return { code: given.code, message: given.message.slice(0, 1000) };
+}
