@@ -57,17 +57,17 @@ test: tools build
 	$(MAKE) faults-quick
 	@node tools/ci/summarize.js $(REPORTS)/unit.json $(REPORTS)/e2e.json
 
-# Fault-injection campaign (docs/reliability.md): 20 seeded runs of 200,000 records by default.
+# Fault-injection campaign (docs/reliability.md): 20 seeded runs of 200,000 records, two replicas of every service.
 # Replay one run with: make faults FAULT_ARGS="--runs 1 --seed 7"
-FAULT_ARGS ?= --runs 20 --seed 1 --records 200000
+FAULT_ARGS ?= --runs 20 --seed 1 --records 200000 --replicas 2
 faults: tools build
 	@bash deploy/local/install.sh test-servers
 	npx ts-node --transpile-only test/faults/run-faults.ts $(FAULT_ARGS)
 
-# The reduced campaign that `make test` runs: one seeded run of 20,000 records.
+# The reduced campaign that `make test` runs: one seeded run of 20,000 records, two replicas of every service.
 faults-quick: tools build
 	@bash deploy/local/install.sh test-servers
-	npx ts-node --transpile-only test/faults/run-faults.ts --runs 1 --seed 1 --records 20000
+	npx ts-node --transpile-only test/faults/run-faults.ts --runs 1 --seed 1 --records 20000 --replicas 2
 
 # Memory benchmark: peak RSS of every service for a small and a 10x larger export (prints figures and ratios).
 BENCH_ARGS ?= --small 20000 --large 200000

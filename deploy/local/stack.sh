@@ -2,7 +2,7 @@
 # The local stack without Docker: Kafka (KRaft, one node), FerretDB, versitygw, mailpit and the five services,
 # each a background process with a pid file and a log under $STACK_DIR. Every port comes from the environment,
 # so the test suite runs its own stack beside a developer's `make up` stack.
-#   deploy/local/stack.sh up | down | status
+#   deploy/local/stack.sh up | down | status      (REPLICAS=2 runs two instances of every service)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 TOOLS="$ROOT/.tools"
@@ -29,6 +29,14 @@ TOOLS="$ROOT/.tools"
 : "${DESTINATION_HOST_ALLOWLIST:=127.0.0.0/8}"
 : "${LOCAL_GCS_PORT:=4443}"
 SERVICES=(api-gateway query writer delivery jobs)
+# Replicas of every service (several replicas are what production runs; the fault campaign runs two). Replica N > 1
+# of a service is the instance NAME.N, with its ports moved by 50 * (N - 1).
+: "${REPLICAS:=1}"
+instances() {
+  local name=$1 n
+  echo "$name"
+  for ((n = 2; n <= REPLICAS; n++)); do echo "$name.$n"; done
+}
 
 log() { printf '[stack:%s] %s\n' "$STACK_NAME" "$*"; }
 die() { printf '[stack:%s] ERROR: %s\n' "$STACK_NAME" "$*" >&2; exit 1; }
@@ -163,11 +171,15 @@ service_env() {
   export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 }
 
+# service_port INSTANCE: the port of a service instance (NAME or NAME.N).
 service_port() {
-  case $1 in
-    api-gateway) echo "$PORT" ;; query) echo "$QUERY_PORT" ;; writer) echo "$WRITER_PORT" ;;
-    delivery) echo "$DELIVERY_PORT" ;; jobs) echo "$JOBS_PORT" ;;
+  local base=${1%%.*} replica=1 port
+  [[ $1 == *.* ]] && replica=${1##*.}
+  case $base in
+    api-gateway) port=$PORT ;; query) port=$QUERY_PORT ;; writer) port=$WRITER_PORT ;;
+    delivery) port=$DELIVERY_PORT ;; jobs) port=$JOBS_PORT ;;
   esac
+  echo $((port + 50 * (replica - 1)))
 }
 
 # Every service gets a fixed JavaScript heap (as a Kubernetes memory limit would impose): memory stays bounded, and
@@ -179,8 +191,8 @@ export SERVICE_HEAP_MIB
 # exits (e.g. the database was away while it started) comes back by itself. Stopping or killing the process group
 # ends the loop too.
 start_service() {
-  local name=$1
-  [ -f "$ROOT/dist/apps/$name/src/main.js" ] || die "dist/apps/$name is missing: run 'npm run build' first"
+  local name=$1 base=${1%%.*}
+  [ -f "$ROOT/dist/apps/$base/src/main.js" ] || die "dist/apps/$base is missing: run 'npm run build' first"
   ( cd "$ROOT" && PORT="$(service_port "$name")" start "$name" bash -c '
       trap "kill -TERM \$child 2>/dev/null; wait \$child; exit 0" TERM INT
       while :; do
@@ -188,19 +200,25 @@ start_service() {
         wait $child; code=$?
         echo "{\"level\":\"warn\",\"message\":\"$0 exited with status $code; restarting in 2 s\"}"
         sleep 2
-      done' "$name" )
+      done' "$base" )
 }
 
 # A port already open but not held by this stack belongs to someone else (another stack, a leftover process):
 # starting anyway would make this stack's readiness checks answer from the other one.
 refuse_foreign_ports() {
-  local name port
+  local name port instance
   for pair in kafka:$KAFKA_PORT ferretdb:$MONGO_PORT versitygw:$S3_PORT mailpit:$MAILPIT_HTTP_PORT api-gateway:$PORT \
       query:$QUERY_PORT writer:$WRITER_PORT delivery:$DELIVERY_PORT jobs:$JOBS_PORT; do
     name=${pair%%:*}; port=${pair##*:}
     if ! running "$name" && tcp_open "$port"; then
       die "port $port (for $name) is already in use by another process; stop it (another stack? 'make down', or the test stack's deploy/local/stack.sh down with its STACK_DIR) and retry"
     fi
+  done
+  for name in "${SERVICES[@]}"; do
+    for instance in $(instances "$name" | tail -n +2); do
+      port=$(service_port "$instance")
+      if ! running "$instance" && tcp_open "$port"; then die "port $port (for $instance) is already in use by another process"; fi
+    done
   done
 }
 
@@ -219,19 +237,32 @@ up() {
   # The gateway creates the topics; the others start once it is ready so none subscribes to a missing topic.
   start_service api-gateway
   wait_until api-gateway 120 http_ok "http://127.0.0.1:$PORT/health/ready"
-  for name in query writer delivery jobs; do start_service "$name"; done
-  for name in query writer delivery jobs; do wait_until "$name" 120 http_ok "http://127.0.0.1:$(service_port "$name")/health/ready"; done
-  log "ready: API http://127.0.0.1:$PORT (logs in $STACK_DIR/logs)"
+  local all=() name
+  for name in query writer delivery jobs; do mapfile -t -O "${#all[@]}" all < <(instances "$name"); done
+  mapfile -t -O "${#all[@]}" all < <(instances api-gateway | tail -n +2)
+  for name in "${all[@]}"; do start_service "$name"; done
+  for name in "${all[@]}"; do wait_until "$name" 120 http_ok "http://127.0.0.1:$(service_port "$name")/health/ready"; done
+  log "ready: API http://127.0.0.1:$PORT, $REPLICAS replica(s) of every service (logs in $STACK_DIR/logs)"
+}
+
+# Every service instance this stack started, whatever REPLICAS says now.
+started_instances() {
+  local file
+  for file in "$STACK_DIR"/run/*.pid; do
+    [ -e "$file" ] || continue
+    file=$(basename "$file" .pid)
+    case ${file%%.*} in api-gateway|query|writer|delivery|jobs) echo "$file" ;; esac
+  done
 }
 
 down() {
-  for name in "${SERVICES[@]}"; do stop "$name"; done
+  for name in $(started_instances); do stop "$name"; done
   for name in fake-gcs mailpit versitygw ferretdb kafka; do stop "$name"; done
   log "stopped"
 }
 
 status() {
-  for name in kafka ferretdb versitygw mailpit fake-gcs "${SERVICES[@]}"; do
+  for name in kafka ferretdb versitygw mailpit fake-gcs $(started_instances); do
     if running "$name"; then echo "$name: running (pid $(cat "$(pidfile "$name")"))"; else echo "$name: stopped"; fi
   done
 }
@@ -244,9 +275,12 @@ case "${1:-}" in
   stop-service) stop "$2" ;;
   # Fault injection: SIGKILL a process (service or server) with no chance to clean up.
   kill) pid=$(cat "$(pidfile "$2")" 2>/dev/null) && { kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; rm -f "$(pidfile "$2")"; } ;;
+  # Fault injection: freeze a process (SIGSTOP: no heartbeats, no I/O, like a long GC pause or a stalled node), thaw it.
+  pause) pid=$(cat "$(pidfile "$2")") && kill -STOP -- "-$pid" ;;
+  resume) pid=$(cat "$(pidfile "$2")") && kill -CONT -- "-$pid" ;;
   start-kafka) start_kafka; wait_until kafka 90 tcp_open "$KAFKA_PORT" ;;
   start-ferretdb) start_ferretdb; wait_until ferretdb 30 tcp_open "$MONGO_PORT" ;;
   # The environment every service of this stack gets (secrets left out), to check what a stack is pointed at.
   service-env) service_env; env | grep -E '^(KAFKA_BROKERS|MONGODB_URI|S3_ENDPOINT|S3_DESTINATION_[A-Z_]+|GCS_[A-Z_]+|METADATA_SERVER_DETECTION|DESTINATION_[A-Z_]+|NODE_EXTRA_CA_CERTS)=' | sort ;;
-  *) echo "usage: $0 up|down|status|start-service NAME|stop-service NAME|kill NAME|start-kafka|start-ferretdb|service-env" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|start-service NAME|stop-service NAME|kill NAME|pause NAME|resume NAME|start-kafka|start-ferretdb|service-env (NAME: a service, or NAME.N for its replica N)" >&2; exit 2 ;;
 esac

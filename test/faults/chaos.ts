@@ -6,6 +6,12 @@ const run = promisify(execFile);
 
 export const SERVICES = ['api-gateway', 'query', 'writer', 'delivery', 'jobs'] as const;
 export type Service = (typeof SERVICES)[number];
+/** A service's process: `query` is replica 1, `query.2` replica 2 (deploy/local/stack.sh names them so). */
+export type Instance = string;
+
+export function instancesOf(service: Service, replicas: number): Instance[] {
+  return Array.from({ length: replicas }, (_, i) => (i === 0 ? service : `${service}.${i + 1}`));
+}
 
 /**
  * Seeded PRNG (mulberry32): a failing run is replayed with the seed it printed. (The demo seeder has the same
@@ -24,7 +30,10 @@ export function seeded(seed: number): () => number {
 
 /** Drives the stack's processes: SIGKILL and restart services, the broker and the database. */
 export class Chaos {
-  readonly counts = { kills: 0, broker_restarts: 0, database_restarts: 0, destination_outages: 0 };
+  readonly counts = {
+    kills: 0, sigterms: 0, pauses: 0, rebalances: 0, scalings: 0, live_writes: 0, live_deletes: 0,
+    broker_restarts: 0, database_restarts: 0, destination_outages: 0,
+  };
   /** What was done, in order, with milliseconds since the run started: printed with the run for replays. */
   readonly events: string[] = [];
   private readonly started = Date.now();
@@ -44,12 +53,54 @@ export class Chaos {
   }
 
   /** SIGKILL the services, wait, start them again (each waits for its readiness probe). */
-  async killAndRestart(services: Service[], downMs: number): Promise<void> {
+  async killAndRestart(services: Instance[], downMs: number): Promise<void> {
     for (const service of services) await this.stack('kill', service);
     this.counts.kills += services.length;
     this.note(`SIGKILL ${services.join('+')} for ${Math.round(downMs)}ms`);
     await sleep(downMs);
     for (const service of services) await this.stack('start-service', service);
+  }
+
+  /**
+   * A rolling deploy: every replica of the service gets SIGTERM (the stack allows 10 s before SIGKILL, as a short
+   * terminationGracePeriod would) and is started again before the next one stops. Each stop is a rebalance.
+   */
+  async rollingRestart(service: Service, replicas: number): Promise<void> {
+    for (const instance of instancesOf(service, replicas)) {
+      await this.stack('stop-service', instance);
+      this.counts.sigterms += 1;
+      this.counts.rebalances += 1;
+      this.note(`SIGTERM ${instance} (rolling restart)`);
+      await this.stack('start-service', instance);
+    }
+  }
+
+  /**
+   * Freezes a replica (SIGSTOP) for longer than its consumer session timeout, so its group moves its partitions to
+   * another member while it holds work, then thaws it (SIGCONT): a zombie that must not write, deliver or commit
+   * anything wrong when it wakes up.
+   */
+  async pause(instance: Instance, pausedMs: number): Promise<void> {
+    await this.stack('pause', instance);
+    this.counts.pauses += 1;
+    this.counts.rebalances += 1;
+    this.note(`SIGSTOP ${instance} for ${Math.round(pausedMs)}ms`);
+    try {
+      await sleep(pausedMs);
+    } finally {
+      await this.stack('resume', instance);
+    }
+  }
+
+  /** Scales a service from two replicas to one and back (SIGTERM the second, start it again later). */
+  async scaleDownAndUp(service: Service, downMs: number): Promise<void> {
+    const second = instancesOf(service, 2)[1];
+    await this.stack('stop-service', second);
+    this.counts.scalings += 1;
+    this.counts.rebalances += 2;
+    this.note(`scale ${service} 2 -> 1 for ${Math.round(downMs)}ms -> 2`);
+    await sleep(downMs);
+    await this.stack('start-service', second);
   }
 
   async restartBroker(downMs: number): Promise<void> {

@@ -1,12 +1,16 @@
 /**
- * Fault-injection campaign: real exports while services are SIGKILLed and restarted, the broker and the database
- * restart, and a destination goes away for less than the retry budget. After each run, every export is judged
+ * Fault-injection campaign: real exports, with two replicas of every service (--replicas), while services are
+ * SIGKILLed and restarted, restarted rolling with SIGTERM, frozen (SIGSTOP) past their consumer session timeout and
+ * thawed (zombies), scaled 2 -> 1 -> 2, the broker and the database restart, a destination goes away for less than
+ * the retry budget, and activities are written into (and deleted from) the exported window while it is exported:
+ * those were stored after the export was requested, so by the snapshot rule (README, Guarantees) they must not be
+ * in it. After each run, every export is judged
  * from its delivered files alone. Each run also has an export whose destination (FTP) stays away for longer than
  * the retry budget, which must fail with HOST_UNREACHABLE, and a poison message on one internal topic, whose job
  * must fail with its code while the others complete. Prints one JSON line per run and a final summary line;
  * exits 1 on any loss, duplicate, malformed file, stuck job or unexpected outcome.
  *
- *   npx ts-node --transpile-only test/faults/run-faults.ts [--runs 20] [--seed 1] [--records 200000]
+ *   npx ts-node --transpile-only test/faults/run-faults.ts [--runs 20] [--seed 1] [--records 200000] [--replicas 2]
  * A failing run prints its seed; `--runs 1 --seed <seed>` replays it.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,11 +18,11 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { api, JobView } from '../support/api';
 import { createS3Bucket, FTP, S3_KEYS, serverFiles, SFTP } from '../support/destinations';
-import { closeDatabase, createAccount, exportOrder, insertActivities, makeActivities } from '../support/fixtures';
+import { closeDatabase, createAccount, database, exportOrder, insertActivities, makeActivities } from '../support/fixtures';
 import { produceRaw } from '../support/kafka-topics';
 import { insertPendingJob, INTERNAL_TOPICS, InternalTopic, POISON_CODE, poisonFor } from '../support/poison';
 import { ROOT, TEST_STACK_ENV } from '../support/test-stack';
-import { Chaos, SERVICES, seeded, Service, sleep } from './chaos';
+import { Chaos, instancesOf, SERVICES, seeded, Service, sleep } from './chaos';
 import { ExportUnderTest, verify, Verdict } from './verify';
 
 const args = new Map<string, string>(
@@ -28,14 +32,17 @@ const RUNS = Number(args.get('--runs') ?? 20);
 const FIRST_SEED = Number(args.get('--seed') ?? 1);
 const RECORDS = Number(args.get('--records') ?? 200_000);
 const JOB_TIMEOUT_MS = Number(args.get('--job-timeout-ms') ?? 15 * 60_000);
-const ENV = { ...TEST_STACK_ENV, STACK_NAME: 'faults', STACK_DIR: `${ROOT}/.data/faults` };
+const REPLICAS = Number(args.get('--replicas') ?? 2);
+const ENV = { ...TEST_STACK_ENV, STACK_NAME: 'faults', STACK_DIR: `${ROOT}/.data/faults`, REPLICAS: String(REPLICAS) };
+/** Longer than the consumers' 30 s session timeout: the group gives the frozen member's partitions away. */
+const PAUSE_MS = 36_000;
 
 function stack(...command: string[]): void {
   execFileSync('bash', command, { cwd: ROOT, env: { ...process.env, ...ENV }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 interface Dataset {
-  accounts: { key: string; ids: string[] }[];
+  accounts: { key: string; accountId: string; ids: string[] }[];
   /** Exports to an FTP server that is away for the whole run: must fail, never hang. */
   doomed: { key: string };
   /** Owns the jobs that poison messages are about. */
@@ -49,7 +56,7 @@ async function seedData(): Promise<Dataset> {
     const account = await createAccount('faults');
     const activities = makeActivities(account.accountId, Math.round(RECORDS * share), accounts.length + 101);
     await insertActivities(activities);
-    accounts.push({ key: account.key, ids: exportOrder(activities).map((a) => a._id.toHexString()) });
+    accounts.push({ key: account.key, accountId: account.accountId, ids: exportOrder(activities).map((a) => a._id.toHexString()) });
   }
   const doomed = await createAccount('faults-doomed');
   await insertActivities(makeActivities(doomed.accountId, 2_000, 103));
@@ -120,28 +127,63 @@ async function planExports(random: () => number, data: Dataset, run: number): Pr
   return plans;
 }
 
-/** Injects faults at seeded moments until `done()`; never more than one broker and one database restart a run. */
+/**
+ * Injects faults at seeded moments until `done()`; never more than one broker restart, one database restart, one
+ * destination outage, one rolling restart, one pause and one scaling a run.
+ */
 async function injectFaults(random: () => number, chaos: Chaos, done: () => boolean): Promise<void> {
-  let brokerRestarts = 0;
-  let databaseRestarts = 0;
-  let outages = 0;
+  const budget = { broker: 1, database: 1, outage: 1, rolling: 1, pause: REPLICAS > 1 ? 1 : 0, scale: REPLICAS > 1 ? 1 : 0 };
+  const take = (kind: keyof typeof budget) => budget[kind]-- > 0;
   await sleep(1_000 + random() * 3_000);
   while (!done()) {
     const roll = random();
     const down = 300 + random() * 2_500;
     const pick = () => SERVICES[Math.floor(random() * SERVICES.length)] as Service;
+    const instance = (service: Service) => instancesOf(service, REPLICAS)[Math.floor(random() * REPLICAS)];
+    const worker = () => (['query', 'writer', 'delivery'] as const)[Math.floor(random() * 3)];
     try {
-      if (roll < 0.55) await chaos.killAndRestart([pick()], down);
-      else if (roll < 0.7) await chaos.killAndRestart([...new Set([pick(), pick()])], down);
-      else if (roll < 0.8 && brokerRestarts++ < 1) await chaos.restartBroker(down);
-      else if (roll < 0.9 && databaseRestarts++ < 1) await chaos.restartDatabase(down);
-      else if (outages++ < 1) await chaos.destinationOutage(random() < 0.5 ? 'sshd' : 'customer-s3', 2_000);
+      if (roll < 0.35) await chaos.killAndRestart([instance(pick())], down);
+      else if (roll < 0.45) await chaos.killAndRestart([...new Set([instance(pick()), instance(pick())])], down);
+      else if (roll < 0.55 && take('rolling')) await chaos.rollingRestart(pick(), REPLICAS);
+      else if (roll < 0.65 && take('pause')) await chaos.pause(instance(worker()), PAUSE_MS);
+      else if (roll < 0.72 && take('scale')) await chaos.scaleDownAndUp(worker(), 3_000 + random() * 8_000);
+      else if (roll < 0.8 && take('broker')) await chaos.restartBroker(down);
+      else if (roll < 0.9 && take('database')) await chaos.restartDatabase(down);
+      else if (take('outage')) await chaos.destinationOutage(random() < 0.5 ? 'sshd' : 'customer-s3', 2_000);
     } catch (error) {
       // A restart that did not become ready is a finding, not the end of the campaign: the jobs will show it.
       chaos.events.push(`restart failed: ${error instanceof Error ? error.message.split('\n').slice(-3).join(' ') : String(error)}`);
     }
     await sleep(2_000 + random() * 6_000);
   }
+}
+
+/**
+ * Writes activities into the exported accounts while their exports run, inside the exported window, and deletes
+ * some of them again: all were stored after the exports were requested, so none may appear in them. Returns the
+ * ids still stored, for the cleanup after the run (the next run's exports must see the same data).
+ */
+async function writeLive(random: () => number, chaos: Chaos, data: Dataset, done: () => boolean): Promise<string[]> {
+  const written: { accountId: string; id: unknown }[] = [];
+  await sleep(500 + random() * 2_000);
+  while (!done()) {
+    try {
+      const account = data.accounts[Math.floor(random() * data.accounts.length)];
+      const fresh = makeActivities(account.accountId, 25, Math.floor(random() * 1e9));
+      await insertActivities(fresh);
+      written.push(...fresh.map((a) => ({ accountId: account.accountId, id: a._id })));
+      chaos.counts.live_writes += fresh.length;
+      if (written.length > 50 && random() < 0.5) {
+        const gone = written.splice(0, 20);
+        await (await database()).collection('contactactivities').deleteMany({ _id: { $in: gone.map((g) => g.id) } as never });
+        chaos.counts.live_deletes += gone.length;
+      }
+    } catch {
+      // the database may be restarting: write again later
+    }
+    await sleep(1_000 + random() * 3_000);
+  }
+  return written.map((w) => String(w.id));
 }
 
 async function createJob(key: string, body: object): Promise<string> {
@@ -178,7 +220,7 @@ async function main(): Promise<void> {
   rmSync(ENV.STACK_DIR, { recursive: true, force: true });
   stack('deploy/local/test-destinations.sh', 'up');
   stack('deploy/local/stack.sh', 'up');
-  const totals = { runs: 0, kills: 0, broker_restarts: 0, database_restarts: 0, destination_outages: 0, records_expected: 0, records_lost: 0, records_duplicated: 0, malformed_files: 0, stuck_jobs: 0, failed_jobs: 0, out_of_order: 0, wrong_names: 0, leftovers: 0, wrong_counters: 0, expected_failures_ok: 0, unexpected_outcomes: 0 };
+  const totals = { runs: 0, replicas: REPLICAS, kills: 0, sigterms: 0, pauses: 0, rebalances: 0, scalings: 0, live_writes: 0, live_deletes: 0, broker_restarts: 0, database_restarts: 0, destination_outages: 0, records_expected: 0, records_lost: 0, records_duplicated: 0, malformed_files: 0, stuck_jobs: 0, failed_jobs: 0, out_of_order: 0, wrong_names: 0, leftovers: 0, wrong_counters: 0, expected_failures_ok: 0, unexpected_outcomes: 0 };
   try {
     const data = await seedData();
     for (let run = 0; run < RUNS; run++) {
@@ -190,11 +232,12 @@ async function main(): Promise<void> {
       stack('deploy/local/test-destinations.sh', 'stop', 'vsftpd');
       const doomedName = `doomed-${run}-${randomUUID().slice(0, 6)}`;
       const doomedJob = await createJob(data.doomed.key, {
-        name: doomedName, exportType: 'csv', destination: { type: 'ftp', server: FTP.host, port: FTP.port, username: FTP.user, password: FTP.password, path: 'exports' },
+        name: doomedName, exportType: 'csv', limitRecordsPerFile: 500, destination: { type: 'ftp', server: FTP.host, port: FTP.port, username: FTP.user, password: FTP.password, path: 'exports' },
       });
       const jobIds = await Promise.all(plans.map(({ test, body }) => createJob(test.key, body)));
       let finished = false;
       const faults = injectFaults(random, chaos, () => finished);
+      const liveWrites = writeLive(seeded(seed * 7919), chaos, data, () => finished);
       let poisoned: { topic: InternalTopic; jobId: string };
       let jobs: (JobView | null)[];
       let expectedFailures: ExpectedFailure[];
@@ -209,13 +252,16 @@ async function main(): Promise<void> {
         // Faults stop however the run ended, so a harness error cannot leave chaos running.
         finished = true;
         await faults;
+        const stillStored = await liveWrites;
+        const { ObjectId } = await import('mongodb');
+        await persistently(async () => (await database()).collection('contactactivities').deleteMany({ _id: { $in: stillStored.map((id) => new ObjectId(id)) } }));
       }
       stack('deploy/local/test-destinations.sh', 'start', 'vsftpd');
       const doomedLeftovers = [...serverFiles(FTP.root, 'exports').keys()].filter((file) => file.includes(doomedName)).length;
       const verdicts: (Verdict | { status: 'stuck' })[] = [];
       for (const [i, job] of jobs.entries()) verdicts.push(job ? await verify(plans[i].test, job) : { status: 'stuck' });
       totals.runs += 1;
-      for (const key of ['kills', 'broker_restarts', 'database_restarts', 'destination_outages'] as const) totals[key] += chaos.counts[key];
+      for (const key of Object.keys(chaos.counts) as (keyof Chaos['counts'])[]) totals[key] += chaos.counts[key];
       for (const failure of expectedFailures) {
         if (failure.got === failure.expectedCode) totals.expected_failures_ok += 1;
         else if (failure.got === 'stuck') totals.stuck_jobs += 1;
@@ -238,7 +284,7 @@ async function main(): Promise<void> {
         totals.leftovers += v.leftovers;
         totals.wrong_counters += v.countersWrong ? 1 : 0;
       }
-      console.log(JSON.stringify({ run, seed, ...chaos.counts, events: chaos.events, exports: plans.map((p, i) => ({ ...p.test, expectedIds: p.test.expectedIds.length, key: undefined, jobId: jobIds[i], verdict: verdicts[i] })), expectedFailures, doomedLeftovers }));
+      console.log(JSON.stringify({ run, seed, replicas: REPLICAS, ...chaos.counts, events: chaos.events, exports: plans.map((p, i) => ({ ...p.test, expectedIds: p.test.expectedIds.length, key: undefined, jobId: jobIds[i], verdict: verdicts[i] })), expectedFailures, doomedLeftovers }));
     }
   } finally {
     await closeDatabase().catch(() => undefined);
@@ -247,8 +293,8 @@ async function main(): Promise<void> {
       stack('deploy/local/test-destinations.sh', 'down');
     }
   }
-  const { runs, kills, broker_restarts, records_expected, records_lost, records_duplicated, malformed_files, stuck_jobs } = totals;
-  console.log(JSON.stringify({ runs, kills, broker_restarts, records_expected, records_lost, records_duplicated, malformed_files, stuck_jobs }));
+  const { runs, replicas, kills, sigterms, pauses, rebalances, scalings, live_writes, broker_restarts, records_expected, records_lost, records_duplicated, malformed_files, stuck_jobs } = totals;
+  console.log(JSON.stringify({ runs, replicas, kills, sigterms, pauses, rebalances, scalings, live_writes, broker_restarts, records_expected, records_lost, records_duplicated, malformed_files, stuck_jobs }));
   console.log(JSON.stringify({ details: totals }));
   const bad = records_lost + records_duplicated + malformed_files + stuck_jobs + totals.failed_jobs + totals.out_of_order + totals.wrong_names + totals.leftovers + totals.wrong_counters + totals.unexpected_outcomes;
   process.exit(bad === 0 ? 0 : 1);

@@ -62,6 +62,8 @@ export const TEST_STACK_ENV: Record<string, string> = {
   DELIVERY_MAX_ATTEMPTS: '6',
   DELIVERY_RETRY_BASE_MS: '500',
   DELIVERY_RETRY_CAP_MS: '4000',
+  // Unfinished jobs are looked at every 2 s (the reconciler suite sets its jobs' times back instead of waiting).
+  JOB_RECONCILE_INTERVAL_MS: '2000',
   // A killed delivery replica's work is taken over after 10 s (60 s in production).
   DELIVERY_CLAIM_MS: '10000',
 };

@@ -39,3 +39,11 @@ function toPlain(value: unknown): unknown {
 function isObjectId(value: object): value is { toHexString(): string } {
   return (value as { _bsontype?: string })._bsontype === 'ObjectId';
 }
+
+/**
+ * A record's place in the export order (time, then _id) as one string, from its exported form: the continuity key
+ * the query puts on each batch and the writer checks against the last record it wrote.
+ */
+export function recordKeyOf(record: Record<string, unknown>): string {
+  return JSON.stringify([record.time ?? null, record._id ?? null]);
+}

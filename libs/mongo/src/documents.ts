@@ -70,6 +70,14 @@ export interface JobDocument {
   files: Omit<JobFileDocument, '_id' | 'jobId' | 'accountId' | 'deliveredAt'>[];
   error?: { code: string; message: string };
   notice?: JobNotice;
+  /**
+   * The request message as the gateway published it (no secrets: those are sealed apart). Kept so the jobs
+   * service's reconciler can publish it again when no query replica ever got it; never shown by the API.
+   */
+  requested?: Record<string, unknown>;
+  /** Times the reconciler published the request again, and when it last did. */
+  republished?: number;
+  republishedAt?: Date;
 }
 
 /**

@@ -47,6 +47,8 @@ export class ExportsService {
         _id: jobId, accountId, jobName: 'contactactivityexport', name: spec.name, status: 'pending',
         totalItems: null, completedItems: 0, createdAt, startedAt: null, endedAt: null,
         request: redactRequest(dto), files: [],
+        // A kill between this insert and the publish below leaves the job pending; the reconciler publishes it again.
+        requested: JSON.parse(JSON.stringify(request)),
       });
     } catch (error) {
       // No job will ever use (or delete) these credentials.

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { backoffMs, ContractProducer, errorMessage, exhausted, NonRetriableError, PRODUCER, reportJobFailure, RetriableError, sleep } from '@cae/kafka';
 import { JobEndings } from '@cae/mongo';
 import { DeliveryEnv } from '../config/delivery-env';
@@ -17,11 +17,13 @@ const COMPLETION_RECHECK_MS = 60_000;
  * another replica takes it over.
  */
 @Injectable()
-export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryWorker.name);
   private readonly running = new Map<string, { work: QueuedWork; done: Promise<void> }>();
   private stopped = false;
   private wake: () => void = () => undefined;
+  /** Set by a nudge that came while the loop was not waiting, so the loop looks again instead of sleeping. */
+  private nudged = false;
   private loop?: Promise<void>;
 
   constructor(
@@ -38,9 +40,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
 
   /**
    * Takes no new work, waits up to DELIVERY_STOP_GRACE_MS for the uploads under way, and gives back the rest
-   * (due at once) so another replica goes on without waiting for the claims to lapse.
+   * (due at once) so another replica goes on without waiting for the claims to lapse. Runs before any module's
+   * shutdown, while the database and the producer are still open.
    */
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.wake();
     await this.loop;
@@ -56,18 +59,20 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
 
   /** New work was queued here: look for it now rather than at the next poll. */
   nudge(): void {
+    this.nudged = true;
     this.wake();
   }
 
   private async schedule(): Promise<void> {
     while (!this.stopped) {
+      this.nudged = false;
       try {
         while (!this.stopped && this.running.size < this.env.DELIVERY_CONCURRENCY) {
           const work = await this.claimNext();
           if (!work) break;
           const done = this.process(work).finally(() => {
             this.running.delete(work._id);
-            this.wake();
+            this.nudge();
           });
           this.running.set(work._id, { work, done });
         }
@@ -75,6 +80,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         this.logger.warn({ message: 'could not claim delivery work', error: errorMessage(error) });
       }
       if (this.stopped) break;
+      if (this.nudged) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.env.DELIVERY_POLL_MS);
         this.wake = () => {

@@ -13,6 +13,18 @@ export class JobsEnv extends StorageEnv {
   @IsString() MAIL_FROM: string = 'Contact activity export <exports@localhost>';
   /** Base URL of the API as users reach it, for download links in notices. */
   @Matches(/^https?:\/\//, { message: 'must be an http(s) URL' }) PUBLIC_BASE_URL: string = 'http://127.0.0.1:3000';
+  /** Attempts to apply a job-status event whose effect fails (database away), and the backoff between them. */
+  @IsInt() @Min(1) @Max(100) JOB_STATUS_MAX_ATTEMPTS: number = 12;
+  @IsInt() @Min(10) JOB_STATUS_RETRY_BASE_MS: number = 500;
+  @IsInt() @Min(10) JOB_STATUS_RETRY_CAP_MS: number = 30_000;
+  /** How often unfinished jobs are checked by the reconciler (re-publish, NOT_QUEUED, STALLED). */
+  @IsInt() @Min(100) JOB_RECONCILE_INTERVAL_MS: number = 60_000;
+  /** A pending job no query replica has after this long gets its request published again (and again after as long). */
+  @IsInt() @Min(1_000) JOB_REPUBLISH_AFTER_MS: number = 120_000;
+  /** A pending job no query replica has after this long fails NOT_QUEUED. */
+  @IsInt() @Min(1_000) JOB_NOT_QUEUED_AFTER_MS: number = 3_600_000;
+  /** A processing job no service worked on for this long fails STALLED. */
+  @IsInt() @Min(1_000) JOB_STALL_MS: number = 1_800_000;
   /** How often pending notices are looked for. */
   @IsInt() @Min(100) NOTIFY_INTERVAL_MS: number = 2_000;
 }

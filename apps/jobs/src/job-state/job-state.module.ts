@@ -3,6 +3,7 @@ import { ObjectStorage } from '@cae/storage';
 import { JobsEnv } from '../config/jobs-env';
 import { FileSweeperService } from '../expiry/file-sweeper.service';
 import { NotifierService } from '../notification/notifier.service';
+import { JobReconciler } from '../reconciler/job-reconciler.service';
 import { JobStateRepository } from './job-state.repository';
 import { JobStatusController } from './job-status.controller';
 
@@ -12,6 +13,7 @@ import { JobStatusController } from './job-status.controller';
     JobStateRepository,
     NotifierService,
     FileSweeperService,
+    JobReconciler,
     { provide: ObjectStorage, inject: [JobsEnv], useFactory: (env: JobsEnv) => ObjectStorage.fromEnv(env) },
   ],
 })

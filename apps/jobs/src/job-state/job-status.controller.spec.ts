@@ -12,10 +12,10 @@ function setup() {
     markStarted: jest.fn(), accountOf: jest.fn().mockResolvedValue('acc'), addFile: jest.fn(), complete: jest.fn().mockResolvedValue('done'), fail: jest.fn(),
   };
   const producer = { publish: jest.fn().mockResolvedValue(undefined) };
-  const env = Object.assign(new JobsEnv(), { FILE_RETENTION_DAYS: 30 });
+  const env = Object.assign(new JobsEnv(), { FILE_RETENTION_DAYS: 30, JOB_STATUS_MAX_ATTEMPTS: 3, JOB_STATUS_RETRY_BASE_MS: 10, JOB_STATUS_RETRY_CAP_MS: 20 });
   const sut = new JobStatusController(jobs as unknown as JobStateRepository, env, producer as unknown as ContractProducer);
   const context = (value: unknown) =>
-    ({ getMessage: () => ({ value, key: Buffer.from(jobId), offset: '7' }), getPartition: () => 2 }) as unknown as KafkaContext;
+    ({ getMessage: () => ({ value, key: Buffer.from(jobId), offset: '7' }), getPartition: () => 2, getHeartbeat: () => async () => undefined }) as unknown as KafkaContext;
   return { sut, jobs, producer, context };
 }
 
@@ -62,5 +62,20 @@ describe(JobStatusController.name, () => {
     await sut.onJobStatus(context({ ...base, type: 'bogus' }));
     expect(producer.publish).toHaveBeenCalledTimes(1);
     expect(producer.publish).toHaveBeenCalledWith('contactactivityexport.dlq.v1', jobId, expect.anything());
+  });
+
+  it('retries an event whose effect keeps failing a bounded number of times, then parks it and fails its job', async () => {
+    const { sut, jobs, producer, context } = setup();
+    jobs.addFile.mockRejectedValue(new Error('document too large'));
+    const file = { name: 'a.csv', chunkIndex: 0, records: 3, bytes: 10, sha256: 'a'.repeat(64), storageKey: 'k' };
+    await sut.onJobStatus(context({ ...base, type: 'file.delivered', file }));
+    expect(jobs.addFile).toHaveBeenCalledTimes(3);
+    expect(producer.publish).toHaveBeenCalledWith(
+      'contactactivityexport.dlq.v1', jobId, expect.objectContaining({ reason: expect.stringMatching(/document too large/), offset: '7' }),
+    );
+    expect(producer.publish).toHaveBeenCalledWith(
+      'contactactivityexport.job-status.v1', jobId,
+      expect.objectContaining({ type: 'job.failed', error: expect.objectContaining({ code: 'STATUS_NOT_APPLIED' }) }),
+    );
   });
 });

@@ -2,14 +2,15 @@ import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { isUUID } from 'class-validator';
 import { InvalidPayloadError, JobStatusValue, Topic, validatePayload } from '@cae/contracts';
-import { backoffMs, ContractProducer, PRODUCER, reportJobFailure, sleep } from '@cae/kafka';
+import { backoffMs, ContractProducer, errorMessage, PRODUCER, reportJobFailure, sleep } from '@cae/kafka';
 import { JobsEnv } from '../config/jobs-env';
 import { JobStateRepository } from './job-state.repository';
 
 /**
  * Applies job-status events to the jobs collection. Runs on `@nestjs/microservices`' Kafka transport: one event
- * at a time, committed after the handler resolved; a handler that throws (database away) gets the event again.
- * Off-contract events go to the dead-letter topic instead of blocking the partition.
+ * at a time, committed after the handler resolved. An event whose effect fails (database away) is retried in place
+ * with backoff, heartbeating, JOB_STATUS_MAX_ATTEMPTS times; then, like an off-contract event, it goes to the
+ * dead-letter topic and its job fails, instead of blocking the partition for good.
  */
 @Controller()
 export class JobStatusController {
@@ -29,10 +30,26 @@ export class JobStatusController {
       event = validatePayload(Topic.JobStatus, message.value);
     } catch (error) {
       if (!(error instanceof InvalidPayloadError)) throw error;
-      await this.deadLetter(context, error);
+      await this.deadLetter(context, error.message, {
+        code: 'INVALID_STATUS_EVENT', message: 'a progress report of this export could not be read; please run the export again',
+      });
       return;
     }
-    await this.apply(event);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.apply(event);
+      } catch (error) {
+        if (attempt + 1 >= this.env.JOB_STATUS_MAX_ATTEMPTS) {
+          this.logger.error({ message: 'job-status event kept failing', jobId: event.jobId, attempts: attempt + 1, error: errorMessage(error) });
+          return this.deadLetter(context, `could not be applied after ${attempt + 1} attempts: ${errorMessage(error)}`, {
+            code: 'STATUS_NOT_APPLIED', message: 'a progress report of this export could not be recorded; please run the export again',
+          });
+        }
+        this.logger.warn({ message: 'job-status event not applied; retrying', jobId: event.jobId, attempt, error: errorMessage(error) });
+        await sleep(backoffMs(attempt, this.env.JOB_STATUS_RETRY_BASE_MS, this.env.JOB_STATUS_RETRY_CAP_MS));
+        await context.getHeartbeat()().catch(() => undefined);
+      }
+    }
   }
 
   private async apply(event: JobStatusValue): Promise<void> {
@@ -58,26 +75,26 @@ export class JobStatusController {
     }
   }
 
-  private async deadLetter(context: KafkaContext, error: InvalidPayloadError): Promise<void> {
+  private async deadLetter(context: KafkaContext, reason: string, failure: { code: string; message: string }): Promise<void> {
     const message = context.getMessage();
-    this.logger.error({ message: 'job-status event dead-lettered', reason: error.message });
+    this.logger.error({ message: 'job-status event dead-lettered', reason });
     await this.producer.publish(Topic.DeadLetter, message.key?.toString() ?? 'unknown', {
       sourceTopic: Topic.JobStatus,
       partition: context.getPartition(),
       offset: message.offset,
       key: message.key?.toString(),
-      reason: error.message.slice(0, 4000),
+      reason: reason.slice(0, 4000),
       payload: JSON.stringify(message.value ?? null).slice(0, 64 * 1024),
       at: new Date().toISOString(),
     });
-    await this.failAffectedJob(message.key?.toString());
+    await this.failAffectedJob(message.key?.toString(), failure);
   }
 
   /**
-   * An unreadable event is a lost fact about its job (a file, the count, the end), so the job could never end
-   * correctly: it fails now, through a job.failed event like any other, so subscribers hear of it too.
+   * An unreadable (or unappliable) event is a lost fact about its job (a file, the count, the end), so the job
+   * could never end correctly: it fails now, through a job.failed event like any other, so subscribers hear of it.
    */
-  private async failAffectedJob(jobId: string | undefined): Promise<void> {
+  private async failAffectedJob(jobId: string | undefined, failure: { code: string; message: string }): Promise<void> {
     if (!jobId || !isUUID(jobId)) return;
     const accountId = await this.jobs.accountOf(jobId);
     if (!accountId) return;
@@ -86,10 +103,7 @@ export class JobStatusController {
       try {
         return await reportJobFailure(
           this.producer,
-          {
-            service: 'jobs', jobId, accountId, code: 'INVALID_STATUS_EVENT',
-            message: 'a progress report of this export could not be read; please run the export again',
-          },
+          { service: 'jobs', jobId, accountId, ...failure },
           (error) => this.logger.error({ message: 'could not report failure', jobId, attempt, error: String(error) }),
         );
       } catch {

@@ -11,14 +11,17 @@ export interface ResumePoint {
  * Timeframe bounds are both inclusive. `custom` selects every action that is not a standard one.
  * `contactIds` (from `selected_contact`) restricts to those contacts; an empty list matches nothing.
  * `after` resumes strictly after a record in the export order (time, _id).
+ * `snapshotBefore` keeps the activities stored before the export's snapshot (see snapshotBound).
  */
 export function buildActivityFilter(
   accountId: string,
   filter: ExportFilter,
   contactIds?: string[],
   after?: ResumePoint,
+  snapshotBefore?: ObjectId,
 ): Record<string, unknown> {
   const and: Record<string, unknown>[] = [{ accountId }];
+  if (snapshotBefore) and.push({ _id: { $lt: snapshotBefore } });
   if (filter.timeframeStart || filter.timeframeEnd) {
     and.push({
       time: {
@@ -34,6 +37,15 @@ export function buildActivityFilter(
   if (contactIds) and.push({ cID: { $in: contactIds } });
   if (after) and.push({ $or: [{ time: { $gt: after.time } }, { time: after.time, _id: { $gt: after.id } }] });
   return { $and: and };
+}
+
+/**
+ * The snapshot an export reads: the activities stored up to the end of the second it was requested in, as their
+ * _id tells (an ObjectId starts with the second it was created in). Activities stored later are left out, even
+ * inside the export's time window, so a re-read after a crash sees the same activities as the first read.
+ */
+export function snapshotBound(requestedAt: string | Date): ObjectId {
+  return ObjectId.createFromTime(Math.floor(new Date(requestedAt).getTime() / 1000) + 1);
 }
 
 function actionCondition(actions: string[]): Record<string, unknown> {

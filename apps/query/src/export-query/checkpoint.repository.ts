@@ -23,6 +23,10 @@ export interface QueryCheckpoint {
   leaseOwner?: string;
   leaseUntil?: Date;
   createdAt: Date;
+  /** Fencing epoch: raised by every claim and carried by every batch, so the writer drops a deposed owner's batches. */
+  epoch?: number;
+  /** When progress was last saved: the jobs service's reconciler fails a job nothing worked on for long (STALLED). */
+  progressAt?: Date;
 }
 
 export type Progress = Pick<QueryCheckpoint, 'nextSeq' | 'nextBatchSeq' | 'lastTime' | 'lastId'>;
@@ -81,7 +85,7 @@ export class CheckpointRepository implements OnModuleInit {
         state: { $in: ['queued', 'running'] },
         $or: [{ leaseOwner: owner }, { leaseUntil: { $exists: false } }, { leaseUntil: { $lt: now } }],
       },
-      { $set: { state: 'running', leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) } },
+      { $set: { state: 'running', leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { epoch: 1 } },
       { sort: { createdAt: 1 }, returnDocument: 'after' },
     );
   }
@@ -90,9 +94,20 @@ export class CheckpointRepository implements OnModuleInit {
   async saveProgress(jobId: string, owner: string, leaseMs: number, progress: Partial<QueryCheckpoint>): Promise<boolean> {
     const result = await this.checkpoints.updateOne(
       { _id: jobId, leaseOwner: owner },
-      { $set: { ...progress, leaseUntil: new Date(Date.now() + leaseMs) } },
+      { $set: { ...progress, progressAt: new Date(), leaseUntil: new Date(Date.now() + leaseMs) } },
     );
     return result.matchedCount === 1;
+  }
+
+  /** Extends this owner's lease without touching progress. False when another replica holds it now. */
+  async renewLease(jobId: string, owner: string, leaseMs: number): Promise<boolean> {
+    const result = await this.checkpoints.updateOne({ _id: jobId, leaseOwner: owner, state: 'running' }, { $set: { leaseUntil: new Date(Date.now() + leaseMs) } });
+    return result.matchedCount === 1;
+  }
+
+  /** Hands the lease back (the service is stopping): another replica may take the job at once. */
+  async release(jobId: string, owner: string): Promise<void> {
+    await this.checkpoints.updateOne({ _id: jobId, leaseOwner: owner, state: 'running' }, { $set: { leaseUntil: new Date(0) } });
   }
 
   async finish(jobId: string, owner: string, state: 'done' | 'failed'): Promise<void> {

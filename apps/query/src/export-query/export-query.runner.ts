@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ObjectId } from 'mongodb';
 import { Collections, Db, JobEndings, MONGO_DB } from '@cae/mongo';
 import { OutputSpec, Topic } from '@cae/contracts';
-import { toExportRecord } from '@cae/formats';
+import { recordKeyOf, toExportRecord } from '@cae/formats';
 import { ContractProducer, PRODUCER } from '@cae/kafka';
 import { QueryEnv } from '../config/query-env';
 
@@ -13,10 +13,9 @@ import { filteredInGroups } from './audience-membership';
 import { ExportScopeResolver } from './export-scope';
 import { surveyExport, SurveyResult } from './export-survey';
 import { checkFileCount } from './file-count';
+import { LeaseLostError, StopRequestedError, throwIfLeaseLost } from './lease-keeper';
 import { RecordBatcher } from './record-batcher';
 
-/** Raised when another replica took the job over (our lease expired); this run stops without side effects. */
-export class LeaseLostError extends Error {}
 
 /**
  * Streams one job's matching activities, in export order, onto the records topic. Resumes from its checkpoint;
@@ -35,7 +34,11 @@ export class ExportQueryRunner {
     private readonly env: QueryEnv,
   ) {}
 
-  async run(checkpoint: QueryCheckpoint): Promise<void> {
+  /**
+   * `lease` is aborted by the LeaseKeeper once this replica lost the job: the run stops at once, without side
+   * effects. `stopping` is aborted on SIGTERM: the run stops at the next batch boundary, after its checkpoint.
+   */
+  async run(checkpoint: QueryCheckpoint, lease?: AbortSignal, stopping?: AbortSignal): Promise<void> {
     const { request } = checkpoint;
     const { jobId, accountId } = request;
     await this.jobs.assertRunning(jobId, 'before the query');
@@ -48,7 +51,10 @@ export class ExportQueryRunner {
     } else {
       // Processing from the moment a replica works on it, even while a long survey counts the records.
       await this.publishStatus(checkpoint, { type: 'query.started' });
-      plan = await surveyExport(activities, scope, request.output.showAllProperties);
+      // A streaming survey (audience, showAllProperties) stops when the lease is lost or the service stops.
+      const interrupt = stopping && lease ? AbortSignal.any([lease, stopping]) : (lease ?? stopping);
+      plan = await surveyExport(activities, scope, request.output.showAllProperties, interrupt);
+      throwIfLeaseLost(interrupt);
       checkFileCount(plan.totalItems, request.output.limitRecordsPerFile, this.env.MAX_FILES_PER_JOB);
       await this.publishStatus(checkpoint, { type: 'query.started', totalItems: plan.totalItems });
       await this.save(jobId, plan);
@@ -59,24 +65,37 @@ export class ExportQueryRunner {
 
     const after = checkpoint.lastTime && checkpoint.lastId ? { time: checkpoint.lastTime, id: checkpoint.lastId } : undefined;
     const cursor = activities.find(scope.activityFilter(after)).sort(EXPORT_SORT).batchSize(1_000);
+    // A lost lease closes the cursor, which ends a read that is waiting on the database.
+    const closeOnLoss = () => void cursor.close().catch(() => undefined);
+    lease?.addEventListener('abort', closeOnLoss);
     const audience = scope.audience;
     const matching = filteredInGroups(cursor, audience ? (group) => audience.keep(group) : null);
     const batcher = new RecordBatcher<ResumePoint>(this.env.QUERY_BATCH_RECORDS, this.env.QUERY_BATCH_BYTES);
     let { nextSeq, nextBatchSeq } = checkpoint;
+    // The continuity key of each batch: the record before its first one, as the writer should have it last.
+    let previous = after && recordKeyOf(toExportRecord({ time: after.time, _id: after.id }));
     try {
       for await (const document of matching) {
+        throwIfLeaseLost(lease);
         const batch = batcher.add(toExportRecord(document), { time: document.time as Date, id: document._id as ObjectId });
         if (!batch) continue;
-        await this.publishBatch(checkpoint, output, nextBatchSeq, nextSeq, batch.records, false);
+        await this.publishBatch(checkpoint, output, { batchSeq: nextBatchSeq, firstSeq: nextSeq, after: previous }, batch.records, false);
         nextSeq += batch.records.length;
         nextBatchSeq += 1;
+        previous = recordKeyOf(batch.records[batch.records.length - 1]);
         await this.save(jobId, { nextSeq, nextBatchSeq, lastTime: batch.lastKey?.time, lastId: batch.lastKey?.id });
+        if (stopping?.aborted) throw new StopRequestedError(`stopping after record ${nextSeq}`);
       }
+    } catch (error) {
+      throwIfLeaseLost(lease); // the cursor was closed under the read because the lease was lost
+      throw error;
     } finally {
+      lease?.removeEventListener('abort', closeOnLoss);
       await cursor.close();
     }
+    throwIfLeaseLost(lease);
     const rest = batcher.take().records;
-    await this.publishBatch(checkpoint, output, nextBatchSeq, nextSeq, rest, true, nextSeq + rest.length);
+    await this.publishBatch(checkpoint, output, { batchSeq: nextBatchSeq, firstSeq: nextSeq, after: previous }, rest, true, nextSeq + rest.length);
     await this.checkpoints.finish(jobId, this.env.INSTANCE_ID, 'done');
     this.logger.log({ message: 'query finished', jobId, accountId, records: nextSeq + rest.length });
   }
@@ -89,12 +108,13 @@ export class ExportQueryRunner {
   }
 
   private async publishBatch(
-    checkpoint: QueryCheckpoint, output: OutputSpec, batchSeq: number, firstSeq: number,
+    checkpoint: QueryCheckpoint, output: OutputSpec, place: { batchSeq: number; firstSeq: number; after?: string },
     records: Record<string, unknown>[], final: boolean, totalRecords?: number,
   ): Promise<void> {
     const { jobId, accountId, delivery } = checkpoint.request;
     await this.producer.publish(Topic.Records, jobId, {
-      jobId, accountId, batchSeq, firstSeq, records, final, totalRecords, output, delivery,
+      jobId, accountId, batchSeq: place.batchSeq, firstSeq: place.firstSeq, after: place.after, epoch: checkpoint.epoch,
+      records, final, totalRecords, output, delivery,
     });
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ExportRequestedValue } from '@cae/contracts';
 import { NonRetriableError } from '@cae/kafka';
 import { Collections, Db, MONGO_DB } from '@cae/mongo';
-import { buildActivityFilter, ResumePoint } from './activity-filter';
+import { buildActivityFilter, ResumePoint, snapshotBound } from './activity-filter';
 import { AudienceMembership } from './audience-membership';
 import { audienceRuleToContactFilter } from './audience-rule';
 import { ContactResolver } from './contact-resolver';
@@ -25,7 +25,7 @@ export class ExportScopeResolver implements OnModuleInit {
     await this.db.collection(Collections.audiences).createIndex({ accountId: 1, key: 1 }, { unique: true });
   }
 
-  async resolve({ accountId, filter }: ExportRequestedValue): Promise<ExportScope> {
+  async resolve({ accountId, filter, createdAt }: ExportRequestedValue): Promise<ExportScope> {
     const contactIds = filter.contact ? await this.contacts.contactIds(accountId, filter.contact) : undefined;
     let audience: AudienceMembership | null = null;
     if (filter.audienceKey) {
@@ -33,7 +33,8 @@ export class ExportScopeResolver implements OnModuleInit {
       if (!saved) throw new NonRetriableError('AUDIENCE_NOT_FOUND', `the audience ${filter.audienceKey} no longer exists`);
       audience = new AudienceMembership(this.db, accountId, audienceRuleToContactFilter(parseRule(saved.rule)));
     }
-    return { activityFilter: (after) => buildActivityFilter(accountId, filter, contactIds, after), audience };
+    const snapshot = snapshotBound(createdAt);
+    return { activityFilter: (after) => buildActivityFilter(accountId, filter, contactIds, after, snapshot), audience };
   }
 }
 

@@ -2,6 +2,7 @@ import { Collection } from 'mongodb';
 import { filteredInGroups } from './audience-membership';
 import { PropertyKeyCollector } from './all-properties';
 import { ExportScope } from './export-scope';
+import { throwIfLeaseLost } from './lease-keeper';
 
 export interface SurveyResult {
   totalItems: number;
@@ -14,19 +15,27 @@ export interface SurveyResult {
  * otherwise (audience, or `showAllProperties` needing the property keys) one streaming pass over the matching
  * activities, reading only `cID` and `system_properties`, in bounded memory.
  */
-export async function surveyExport(activities: Collection, scope: ExportScope, wantKeys: boolean): Promise<SurveyResult> {
+export async function surveyExport(activities: Collection, scope: ExportScope, wantKeys: boolean, lease?: AbortSignal): Promise<SurveyResult> {
   if (!scope.audience && !wantKeys) return { totalItems: await activities.countDocuments(scope.activityFilter()) };
   const cursor = activities.find(scope.activityFilter(), { projection: { cID: 1, system_properties: 1 } }).batchSize(1_000);
+  const closeOnLoss = () => void cursor.close().catch(() => undefined);
+  lease?.addEventListener('abort', closeOnLoss);
   const keys = new PropertyKeyCollector();
   let totalItems = 0;
   try {
     const audience = scope.audience;
     for await (const document of filteredInGroups(cursor, audience ? (group) => audience.keep(group) : null)) {
+      throwIfLeaseLost(lease);
       totalItems += 1;
       if (wantKeys) keys.add(document.system_properties);
     }
+  } catch (error) {
+    throwIfLeaseLost(lease); // the cursor was closed under the read because the lease was lost
+    throw error;
   } finally {
+    lease?.removeEventListener('abort', closeOnLoss);
     await cursor.close();
   }
+  throwIfLeaseLost(lease);
   return { totalItems, systemPropertyKeys: wantKeys ? keys.sorted() : undefined };
 }

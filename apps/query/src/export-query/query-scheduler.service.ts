@@ -1,9 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { backoffMs, errorMessage, NonRetriableError, sleep } from '@cae/kafka';
 import { JobEndedError } from '@cae/mongo';
 import { QueryEnv } from '../config/query-env';
 import { CheckpointRepository, QueryCheckpoint } from './checkpoint.repository';
-import { ExportQueryRunner, LeaseLostError } from './export-query.runner';
+import { ExportQueryRunner } from './export-query.runner';
+import { LeaseKeeper, LeaseLostError, StopRequestedError } from './lease-keeper';
 
 const MAX_ATTEMPTS = 8;
 
@@ -12,10 +13,12 @@ const MAX_ATTEMPTS = 8;
  * Kafka directly, so a restarted replica resumes its unfinished jobs and a long export never holds a consumer.
  */
 @Injectable()
-export class QueryScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class QueryScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(QueryScheduler.name);
   private readonly running = new Map<string, { job: QueryCheckpoint; done: Promise<void> }>();
   private stopped = false;
+  /** Aborted on SIGTERM: running exports stop at their next batch boundary and hand their lease back. */
+  private readonly stopping = new AbortController();
   private wake: () => void = () => undefined;
   private loop?: Promise<void>;
 
@@ -29,8 +32,13 @@ export class QueryScheduler implements OnApplicationBootstrap, OnApplicationShut
     this.loop = this.schedule();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * SIGTERM: no new exports; each running one stops at its next batch boundary (checkpoint saved) and hands its lease
+   * back, so another replica resumes it at once. Runs before the database and the producer close.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort(new StopRequestedError('the service is stopping'));
     this.wake();
     await this.loop;
   }
@@ -72,10 +80,20 @@ export class QueryScheduler implements OnApplicationBootstrap, OnApplicationShut
       try {
         const fresh = attempt === 0 ? job : await this.checkpoints.claimJob(this.env.INSTANCE_ID, this.env.QUERY_LEASE_MS, job._id);
         if (!fresh) return;
-        await this.runner.run(fresh);
+        const keeper = new LeaseKeeper(() => this.checkpoints.renewLease(job._id, this.env.INSTANCE_ID, this.env.QUERY_LEASE_MS), this.env.QUERY_LEASE_MS).start();
+        try {
+          await this.runner.run(fresh, keeper.signal, this.stopping.signal);
+        } finally {
+          keeper.stop();
+        }
         return;
       } catch (error) {
         if (error instanceof LeaseLostError) return;
+        if (error instanceof StopRequestedError) {
+          await this.checkpoints.release(job._id, this.env.INSTANCE_ID).catch(() => undefined); // else the lease lapses
+          this.logger.log({ message: 'stopping: export handed back at a batch boundary', jobId: job._id, accountId: job.accountId });
+          return;
+        }
         if (error instanceof JobEndedError) return this.stopEnded(job);
         const final = error instanceof NonRetriableError || attempt + 1 >= MAX_ATTEMPTS;
         this.logger.warn({ message: 'export query failed', jobId: job._id, attempt, final, error: errorMessage(error) });

@@ -53,6 +53,8 @@ export class ChunkStager implements OnModuleInit {
     });
     await this.progress.save(chunk.jobId, {
       stagedThroughSeq: chunk.firstSeq + chunk.records,
+      stagedThroughKey: chunk.lastKey,
+      epoch: chunk.epoch,
       chunksStaged: chunk.index + 1,
       done: chunk.last,
     });

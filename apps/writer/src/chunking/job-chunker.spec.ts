@@ -157,4 +157,53 @@ describe(JobChunker.name, () => {
     expect(sut.heldOffset).toBeNull();
     expect(existsSync(join(full, `${jobId}-0.part`))).toBe(false);
   });
+
+  describe('continuity of re-read records', () => {
+    const rec = (i: number) => ({ _id: `id${i}`, time: `2020-01-01T00:00:0${i}.000Z` });
+    const batch = (firstSeq: number, ids: number[], over: Partial<RecordsBatchValue> = {}): RecordsBatchValue => ({
+      jobId, accountId: 'acc', batchSeq: 0, firstSeq, records: ids.map(rec), final: false, output: output(), delivery: { kind: 'internal' }, ...over,
+    });
+
+    it('continues a batch read again that matches what was written', async () => {
+      const { staged, stage } = collector();
+      const sut = new JobChunker(jobId, 0, fresh, dir, stage);
+      await sut.accept(batch(0, [0, 1, 2]), '0');
+      await sut.accept(batch(0, [0, 1, 2, 3], { final: true, totalRecords: 4 }), '1');
+      expect(staged.map((c) => c.records)).toEqual([4]);
+    });
+
+    it('fails REPLAY_DIVERGED when a record appeared in the part already written', async () => {
+      const sut = new JobChunker(jobId, 0, fresh, dir, collector().stage);
+      await sut.accept(batch(0, [0, 1, 2]), '0');
+      await expect(sut.accept(batch(0, [0, 9, 1, 2], { final: true, totalRecords: 4 }), '1')).rejects.toMatchObject({ code: 'REPLAY_DIVERGED' });
+    });
+
+    it('fails REPLAY_DIVERGED when the next batch does not continue from the last record written', async () => {
+      const sut = new JobChunker(jobId, 0, fresh, dir, collector().stage);
+      await sut.accept(batch(0, [0, 1, 2]), '0');
+      await expect(sut.accept(batch(3, [4], { after: JSON.stringify([rec(3).time, rec(3)._id]) }), '1')).rejects.toMatchObject({ code: 'REPLAY_DIVERGED' });
+      const ok = new JobChunker(jobId, 0, fresh, dir, collector().stage);
+      await ok.accept(batch(0, [0, 1, 2]), '0');
+      await expect(ok.accept(batch(3, [3], { after: JSON.stringify([rec(2).time, rec(2)._id]) }), '1')).resolves.toBeUndefined();
+    });
+
+    it('checks against the staged progress after a restart', async () => {
+      const progress = { stagedThroughSeq: 2, stagedThroughKey: JSON.stringify([rec(1).time, rec(1)._id]), chunksStaged: 1, done: false };
+      const sut = new JobChunker(jobId, 0, progress, dir, collector().stage);
+      await expect(sut.accept(batch(0, [0, 5, 2]), '0')).rejects.toMatchObject({ code: 'REPLAY_DIVERGED' });
+    });
+  });
+
+  it('drops the late batches of a query replica that lost the job (lower fencing epoch)', async () => {
+    const { staged, stage } = collector();
+    const sut = new JobChunker(jobId, 0, fresh, dir, stage);
+    const [first, last] = batches(6, 3, output());
+    await sut.accept({ ...first, epoch: 1 }, '0');
+    await sut.accept({ ...first, epoch: 2 }, '1');
+    // The deposed replica's final batch claims a different total: dropped, not written and not checked.
+    await sut.accept({ ...last, epoch: 1, totalRecords: 99 }, '2');
+    expect(staged).toEqual([]);
+    await sut.accept({ ...last, epoch: 2 }, '3');
+    expect(staged.flatMap((c) => numbers(c.text))).toEqual([0, 1, 2, 3, 4, 5]);
+  });
 });

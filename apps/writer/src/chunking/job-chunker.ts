@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { DeliverySpec, OutputSpec, RecordsBatchValue } from '@cae/contracts';
-import { ChunkFile, ChunkFileSummary, chunkFileName, chunkIndexOf, RecordFormatter } from '@cae/formats';
+import { ChunkFile, ChunkFileSummary, chunkFileName, chunkIndexOf, RecordFormatter, recordKeyOf } from '@cae/formats';
 import { NonRetriableError } from '@cae/kafka';
 import { WriterProgress } from './writer-progress.repository';
 
@@ -13,6 +13,10 @@ export interface FinishedChunk extends ChunkFileSummary {
   fileName: string;
   firstSeq: number;
   records: number;
+  /** recordKeyOf the chunk's last record (none for the empty file of an export that matched nothing). */
+  lastKey?: string;
+  /** The query's fencing epoch when the chunk was staged. */
+  epoch?: number;
   last: boolean;
   totalRecords?: number;
   output: OutputSpec;
@@ -44,6 +48,10 @@ export class RecordGapError extends Error {}
  */
 export class JobChunker {
   private nextSeq: number;
+  /** recordKeyOf the record at nextSeq - 1: what the next batch must continue from. */
+  private lastKey: string | undefined;
+  /** Highest query fencing epoch seen: a batch below it is a deposed replica's, and is dropped. */
+  private epoch: number | undefined;
   private open: OpenChunk | null = null;
   private finished: boolean;
 
@@ -55,6 +63,8 @@ export class JobChunker {
     private readonly stage: StageChunk,
   ) {
     this.nextSeq = progress.stagedThroughSeq;
+    this.lastKey = progress.stagedThroughKey;
+    this.epoch = progress.epoch;
     this.finished = progress.done;
   }
 
@@ -88,9 +98,14 @@ export class JobChunker {
 
   private async acceptBatch(batch: RecordsBatchValue, offset: string): Promise<void> {
     if (this.finished) return;
+    if (batch.epoch !== undefined) {
+      if (this.epoch !== undefined && batch.epoch < this.epoch) return; // a late batch of a replica that lost the job
+      this.epoch = batch.epoch;
+    }
     if (batch.firstSeq > this.nextSeq) {
       throw new RecordGapError(`job ${this.jobId}: expected record ${this.nextSeq}, batch starts at ${batch.firstSeq}`);
     }
+    this.checkContinuity(batch);
     const formatter = new RecordFormatter(batch.output);
     for (let i = Math.max(0, this.nextSeq - batch.firstSeq); i < batch.records.length; i++) {
       const seq = batch.firstSeq + i;
@@ -99,11 +114,30 @@ export class JobChunker {
       await open.file.append(formatter.line(batch.records[i]));
       open.records += 1;
       this.nextSeq = seq + 1;
+      this.lastKey = recordKeyOf(batch.records[i]);
       if (batch.output.limitRecordsPerFile && open.records >= batch.output.limitRecordsPerFile) {
         open.summary = await open.file.close();
       }
     }
     if (batch.final) await this.finish(batch, formatter, offset);
+  }
+
+  /**
+   * Sequence numbers alone cannot tell a batch read again after a crash that no longer matches what was written (an
+   * activity appeared or vanished in the part already read): the record just before this job's next one, as the
+   * batch has it, must be the last record written. Otherwise one record would be lost and another written twice.
+   */
+  private checkContinuity(batch: RecordsBatchValue): void {
+    if (this.nextSeq === 0 || this.lastKey === undefined) return;
+    const atPrevious = this.nextSeq - 1 - batch.firstSeq;
+    const seen = atPrevious >= 0 ? (atPrevious < batch.records.length ? recordKeyOf(batch.records[atPrevious]) : undefined) : undefined;
+    const claimed = atPrevious === -1 ? batch.after : seen;
+    if (claimed !== undefined && claimed !== this.lastKey) {
+      throw new NonRetriableError(
+        'REPLAY_DIVERGED',
+        'the activities changed while the export was read again after an interruption, so its files could not be continued exactly; please run the export again',
+      );
+    }
   }
 
   /** Drops the open chunk's local file (after a rebalance or on shutdown); its records will be read again. */
@@ -148,6 +182,8 @@ export class JobChunker {
       fileName: chunkFileName(batch.output, open.index),
       firstSeq: open.firstSeq,
       records: open.records,
+      lastKey: open.records > 0 ? this.lastKey : undefined,
+      epoch: this.epoch,
       last,
       totalRecords: last ? this.nextSeq : undefined,
       output: batch.output,

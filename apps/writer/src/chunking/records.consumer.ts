@@ -15,6 +15,8 @@ import { Readiness } from '@cae/service-kit';
 
 /** Finished jobs remembered to drop late duplicates without a database read. */
 const DONE_JOBS_KEPT = 1_000;
+/** How often a job whose records are being written says so (its open file may take long to fill). */
+const TOUCH_EVERY_MS = 30_000;
 
 /**
  * Consumes record batches and feeds each job's chunker. Offsets are committed by hand: for each partition, up to
@@ -27,6 +29,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
   private readonly consumer: ContractConsumer<Topic.Records>;
   private readonly chunkers = new Map<string, JobChunker>();
   private readonly committed = new Map<number, string>();
+  private readonly touched = new Map<string, number>();
   /** This process's own folder under WRITER_TMP_DIR. */
   private workDir = '';
 
@@ -86,7 +89,13 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
       chunker = await this.chunkerFor(value.jobId, partition);
       await chunker.accept(value, offset);
     }
-    if (chunker.done) this.trimDone();
+    if (chunker.done) {
+      this.touched.delete(value.jobId);
+      this.trimDone();
+    } else if (Date.now() - (this.touched.get(value.jobId) ?? 0) >= TOUCH_EVERY_MS) {
+      await this.progress.touch(value.jobId);
+      this.touched.set(value.jobId, Date.now());
+    }
   }
 
   /** Drops the job's open chunk and marks it done here, so its later (or replayed) batches are skipped. */
@@ -120,6 +129,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private async forget(jobId: string): Promise<void> {
+    this.touched.delete(jobId);
     await this.chunkers.get(jobId)?.abandon();
     this.chunkers.delete(jobId);
   }

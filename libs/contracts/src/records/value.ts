@@ -20,6 +20,17 @@ export class RecordsBatchValue {
   @IsArray() @ArrayMaxSize(10_000) @IsObject({ each: true }) records: Record<string, unknown>[];
   @IsBoolean() final: boolean;
   /**
+   * The continuity key: `recordKeyOf` the record just before this batch's first one (absent for the first batch).
+   * The writer checks it (or, for a batch read again, the record at its own position) against the last record it
+   * wrote: a re-read that does not continue the files exactly fails the job REPLAY_DIVERGED.
+   */
+  @IsOptional() @IsString() @MaxLength(2048) after?: string;
+  /**
+   * Fencing epoch of the query replica that read it (raised each time a replica takes the job over): the writer
+   * drops a batch whose epoch is below one it already saw, i.e. late batches of a replica that lost the job.
+   */
+  @IsOptional() @IsInt() @Min(0) epoch?: number;
+  /**
    * With `final`: the query side failed (or the job ended elsewhere) and no more records come. The writer drops the
    * job's open chunk and stages nothing, so no partition's commit stays held by a job that will never end there.
    */
