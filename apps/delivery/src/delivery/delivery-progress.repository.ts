@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ChunkStagedValue } from '@cae/contracts';
 import { Collections, Db, MONGO_DB } from '@cae/mongo';
+import { DeliveryReceipt } from '../destinations/destination';
 
 /** One staged chunk as delivery knows it: recorded when staged, flagged once delivered. */
 export interface DeliveryItem {
@@ -8,7 +9,11 @@ export interface DeliveryItem {
   jobId: string;
   chunkIndex: number;
   chunk: ChunkStagedValue;
+  /** Uploaded (the receipt says where); `reported` once its file.delivered event was sent. */
   delivered: boolean;
+  receipt?: DeliveryReceipt;
+  /** Absent on items recorded before reports were tracked apart: those were reported when flagged delivered. */
+  reported?: boolean;
   storageKey?: string;
 }
 
@@ -29,7 +34,7 @@ export class DeliveryProgressRepository implements OnModuleInit {
     const _id = `${chunk.jobId}:${chunk.chunkIndex}`;
     await this.items.updateOne(
       { _id },
-      { $setOnInsert: { jobId: chunk.jobId, chunkIndex: chunk.chunkIndex, delivered: false }, $set: { chunk } },
+      { $setOnInsert: { jobId: chunk.jobId, chunkIndex: chunk.chunkIndex, delivered: false, reported: false }, $set: { chunk } },
       { upsert: true },
     );
     return (await this.items.findOne({ _id })) as DeliveryItem;
@@ -39,8 +44,12 @@ export class DeliveryProgressRepository implements OnModuleInit {
     return this.items.findOne({ _id: `${jobId}:${chunkIndex}` });
   }
 
-  async markDelivered(item: DeliveryItem, storageKey?: string): Promise<void> {
-    await this.items.updateOne({ _id: item._id }, { $set: { delivered: true, storageKey } });
+  async markDelivered(item: DeliveryItem, receipt: DeliveryReceipt): Promise<void> {
+    await this.items.updateOne({ _id: item._id }, { $set: { delivered: true, receipt, storageKey: receipt.storageKey } });
+  }
+
+  async markReported(item: DeliveryItem): Promise<void> {
+    await this.items.updateOne({ _id: item._id }, { $set: { reported: true } });
   }
 
   jobItems(jobId: string): Promise<DeliveryItem[]> {

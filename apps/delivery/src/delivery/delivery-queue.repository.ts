@@ -19,6 +19,13 @@ export interface QueuedWork {
   memoryBytes: number;
   /** Failed attempts so far (retriable failures only), and the last one with a message for the user. */
   attempts: number;
+  /**
+   * Times the entry was claimed. An upload that kills its process (or a replica frozen each time) never counts an
+   * attempt; past twice the attempt budget of claims the job fails instead of being retried for ever.
+   */
+  claims?: number;
+  /** Completion entries: the last chunk was staged, so the chunk count is known and deliveries wake the check. */
+  lastSeen?: boolean;
   lastError?: { code: string; message: string };
   dueAt: Date;
   /** The current claim's token; a worker that finds another token there has lost the entry. */
@@ -58,14 +65,23 @@ export class DeliveryQueueRepository implements OnModuleInit {
   }
 
   /**
+   * The job's last chunk was staged: its completion entry (queued with the first chunk, to watch the job) now knows
+   * the chunk count, and every delivery wakes it.
+   */
+  async markLastSeen(jobId: string): Promise<void> {
+    await this.queue.updateOne({ _id: completionId(jobId) }, { $set: { lastSeen: true } });
+    await this.wakeCompletion(jobId);
+  }
+
+  /**
    * Takes the next due entry for `claimMs`, skipping those this replica already works on and the accounts that
    * already use their share of its workers (so one account's slow or dead destination cannot occupy them all).
    */
-  async claimNext(claimMs: number, busyIds: string[], fullAccounts: string[], freeMemoryBytes: number): Promise<QueuedWork | null> {
+  async claimNext(claimMs: number, busyIds: string[], fullAccounts: string[]): Promise<QueuedWork | null> {
     const now = new Date();
     return this.queue.findOneAndUpdate(
-      { dueAt: { $lte: now }, _id: { $nin: busyIds }, accountId: { $nin: fullAccounts }, memoryBytes: { $lte: freeMemoryBytes } },
-      { $set: { dueAt: new Date(now.getTime() + claimMs), claim: randomUUID() } },
+      { dueAt: { $lte: now }, _id: { $nin: busyIds }, accountId: { $nin: fullAccounts } },
+      { $set: { dueAt: new Date(now.getTime() + claimMs), claim: randomUUID() }, $inc: { claims: 1 } },
       { sort: { dueAt: 1, chunkIndex: 1 }, returnDocument: 'after' },
     );
   }
@@ -76,21 +92,29 @@ export class DeliveryQueueRepository implements OnModuleInit {
     return result.matchedCount === 1;
   }
 
-  /** Gives the entry back, due at `dueAt` (a retry later, or now when this replica stops). */
-  async release(work: QueuedWork, dueAt: Date, update: Partial<Pick<QueuedWork, 'attempts' | 'lastError' | 'failure'>> = {}): Promise<void> {
+  /** Gives the entry back, due at `dueAt` (a retry later, or now when this replica stops or has no room for it). */
+  async release(work: QueuedWork, dueAt: Date, update: Partial<Pick<QueuedWork, 'attempts' | 'lastError' | 'failure' | 'claims'>> = {}): Promise<void> {
     await this.queue.updateOne({ _id: work._id, claim: work.claim }, { $set: { ...update, dueAt }, $unset: { claim: '' } });
   }
 
-  /** Makes a job's completion check due now (after one of its chunks was delivered). */
+  /**
+   * Makes a job's completion check due now (after one of its chunks was delivered), once its last chunk is known;
+   * before that the check only watches, every minute, whether the job ended elsewhere.
+   */
   async wakeCompletion(jobId: string): Promise<void> {
-    await this.queue.updateOne({ _id: completionId(jobId) }, { $inc: { wakes: 1 } });
-    await this.queue.updateOne({ _id: completionId(jobId), claim: { $exists: false } }, { $set: { dueAt: new Date() } });
+    await this.queue.updateOne({ _id: completionId(jobId), lastSeen: true }, { $inc: { wakes: 1 } });
+    await this.queue.updateOne({ _id: completionId(jobId), lastSeen: true, claim: { $exists: false } }, { $set: { dueAt: new Date() } });
   }
 
   /**
    * Puts a completion check that found chunks still undelivered back, due at `dueAt`; due now instead when a
    * delivery woke it while it ran (that delivery may have been the last one).
    */
+  /** Gives back an entry that was claimed but not worked on (no room here, or stopping): the claim does not count. */
+  async handBack(work: QueuedWork): Promise<void> {
+    await this.release(work, new Date(), { claims: Math.max(0, (work.claims ?? 1) - 1) });
+  }
+
   async releaseCompletion(work: QueuedWork, dueAt: Date): Promise<void> {
     const result = await this.queue.updateOne(
       { _id: work._id, claim: work.claim, wakes: work.wakes ?? { $exists: false } },

@@ -3,7 +3,7 @@ import { backoffMs, ContractProducer, errorMessage, exhausted, NonRetriableError
 import { JobEndings } from '@cae/mongo';
 import { DeliveryEnv } from '../config/delivery-env';
 import { DeliveryQueueRepository, QueuedWork } from './delivery-queue.repository';
-import { DeliveryService } from './delivery.service';
+import { DeliveryService, ReportNotSentError } from './delivery.service';
 
 /** How long a completion check that found chunks undelivered waits before it looks again (deliveries wake it sooner). */
 const COMPLETION_RECHECK_MS = 60_000;
@@ -51,7 +51,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const grace = sleep(this.env.DELIVERY_STOP_GRACE_MS).then(() => 'late' as const);
     if ((await Promise.race([Promise.allSettled(unfinished.map((r) => r.done)), grace])) === 'late') {
       for (const { work } of this.running.values()) {
-        await this.queue.release(work, new Date()).catch(() => undefined);
+        await this.queue.handBack(work).catch(() => undefined);
         this.logger.warn({ message: 'stopping: delivery handed back', jobId: work.jobId, chunk: work.chunkIndex });
       }
     }
@@ -70,6 +70,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         while (!this.stopped && this.running.size < this.env.DELIVERY_CONCURRENCY) {
           const work = await this.claimNext();
           if (!work) break;
+          if (!this.fitsMemory(work)) {
+            // The oldest due upload needs more buffer memory than is free: give it back and take nothing else until
+            // an upload here ends, so it is not passed over for ever by smaller ones (another replica may take it).
+            await this.queue.handBack(work);
+            break;
+          }
           const done = this.process(work).finally(() => {
             this.running.delete(work._id);
             this.nudge();
@@ -96,10 +102,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const perAccount = new Map<string, number>();
     for (const work of running) perAccount.set(work.accountId, (perAccount.get(work.accountId) ?? 0) + 1);
     const full = [...perAccount].filter(([, count]) => count >= this.env.DELIVERY_ACCOUNT_CONCURRENCY).map(([account]) => account);
-    const used = running.reduce((sum, work) => sum + work.memoryBytes, 0);
-    // An upload larger than the whole budget still runs, alone.
-    const free = running.length === 0 ? Number.MAX_SAFE_INTEGER : this.env.DELIVERY_MEMORY_BUDGET_MIB * 1024 * 1024 - used;
-    return this.queue.claimNext(this.env.DELIVERY_CLAIM_MS, running.map((w) => w._id), full, free);
+    return this.queue.claimNext(this.env.DELIVERY_CLAIM_MS, running.map((w) => w._id), full);
+  }
+
+  /** Whether the upload's buffers fit the budget beside those running here (one larger than it runs alone). */
+  private fitsMemory(work: QueuedWork): boolean {
+    if (this.running.size === 0) return true;
+    const used = [...this.running.values()].reduce((sum, r) => sum + r.work.memoryBytes, 0);
+    return used + work.memoryBytes <= this.env.DELIVERY_MEMORY_BUDGET_MIB * 1024 * 1024;
   }
 
   private async process(work: QueuedWork): Promise<void> {
@@ -113,8 +123,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         () => undefined, // the database is away: the claim may still hold; the next renewal will tell
       );
     }, Math.max(100, Math.floor(this.env.DELIVERY_CLAIM_MS / 3)));
+    // Checked right before a report: renews the claim now, so a replica thawed after losing it does not report.
+    const stillOwned = async () => {
+      owned &&= await this.queue.renew(work, this.env.DELIVERY_CLAIM_MS).catch(() => owned);
+      return owned;
+    };
     try {
-      await this.step(work, () => owned);
+      await this.step(work, stillOwned);
     } catch (error) {
       if (owned) await this.afterFailure(work, error).catch((e) => this.logger.warn({ message: 'could not reschedule delivery', jobId: work.jobId, error: errorMessage(e) }));
     } finally {
@@ -122,21 +137,35 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  private async step(work: QueuedWork, owned: () => boolean): Promise<void> {
+  private async step(work: QueuedWork, stillOwned: () => Promise<boolean>): Promise<void> {
     if (work.failure) return this.failJob(work, work.failure);
     if (await this.jobs.hasEnded(work.jobId)) return this.delivery.abandonJob(work.jobId);
     if (work.kind === 'complete') {
-      if (await this.delivery.completeIfDelivered(work.jobId)) return this.queue.remove(work);
+      if (work.lastSeen && (await this.delivery.completeIfDelivered(work.jobId))) return this.queue.remove(work);
       return this.queue.releaseCompletion(work, new Date(Date.now() + COMPLETION_RECHECK_MS));
     }
-    await this.delivery.deliverChunk(work, owned);
-    if (!owned()) return;
+    if ((work.claims ?? 0) > 2 * this.env.DELIVERY_MAX_ATTEMPTS) {
+      // Taken again and again without an attempt ever ending (its upload kills the process, or each replica that
+      // takes it freezes): fail rather than retry for ever.
+      throw new NonRetriableError('RETRIES_EXHAUSTED', `delivering file ${work.chunkIndex + 1} was interrupted ${work.claims} times; please run the export again`);
+    }
+    await this.delivery.deliverChunk(work, stillOwned);
+    if (!(await stillOwned())) return;
     await this.queue.remove(work);
     await this.queue.wakeCompletion(work.jobId);
   }
 
-  /** A retriable failure is retried later, off this worker; a final one (or the last attempt) fails the job. */
+  /**
+   * A retriable failure is retried later, off this worker; a final one (or the last attempt) fails the job. A report
+   * the broker did not take, and any failure of a completion check, are retried without limit and without using up
+   * the destination's attempts: the files are delivered, only the broker or the database is away.
+   */
   private async afterFailure(work: QueuedWork, error: unknown): Promise<void> {
+    if ((error instanceof ReportNotSentError || work.kind === 'complete') && !work.failure) {
+      const retryIn = backoffMs(Math.min(work.attempts, 6), this.env.DELIVERY_RETRY_BASE_MS, this.env.DELIVERY_RETRY_CAP_MS);
+      this.logger.warn({ message: 'report or completion check failed; retrying later', jobId: work.jobId, chunk: work.chunkIndex, error: errorMessage(error) });
+      return this.queue.release(work, new Date(Date.now() + retryIn));
+    }
     const attempts = work.attempts + 1;
     const lastError = error instanceof RetriableError ? { code: error.code, message: error.message } : work.lastError;
     if (!(error instanceof NonRetriableError) && attempts < this.env.DELIVERY_MAX_ATTEMPTS && !work.failure) {

@@ -6,6 +6,7 @@ import { SecretStore } from '@cae/secrets';
 import { ObjectStorage } from '@cae/storage';
 import { DeliveryEnv } from '../config/delivery-env';
 import { multipartPlan } from '../destinations/s3-part-size';
+import { DeliveryReceipt } from '../destinations/destination';
 import { DestinationRegistry } from '../destinations/destination.registry';
 import { DeliveryItem, DeliveryProgressRepository } from './delivery-progress.repository';
 import { DeliveryQueueRepository, QueuedWork } from './delivery-queue.repository';
@@ -41,47 +42,70 @@ export class DeliveryService {
 
   /**
    * Records a staged chunk and queues what it makes due, following the upload-timing rule: the chunk itself, or
-   * (for compressed chunked exports) every chunk once the last one is staged; after the last one, the completion.
+   * (for compressed chunked exports) every chunk once the last one is staged. The job's completion entry is queued
+   * with its first chunk: it watches the job (a job that ends elsewhere has its staged files removed even when they
+   * were held for the end) and, once the last chunk is known, reports the completion.
    * A chunk of a job that already ended is not delivered: its staged file is removed.
    */
   async onChunkStaged(chunk: ChunkStagedValue): Promise<void> {
     if (await this.jobs.hasEnded(chunk.jobId)) {
       const item = await this.progress.find(chunk.jobId, chunk.chunkIndex);
-      if (!item?.delivered) await this.storage.delete(this.env.STAGING_BUCKET, chunk.stagingKey);
+      if (!item?.reported) await this.storage.delete(this.env.STAGING_BUCKET, chunk.stagingKey);
       return;
     }
     const item = await this.progress.record(chunk);
     const due: DeliveryItem[] = [];
     if (!chunk.last) {
-      if (deliversEachChunkAtOnce(chunk) && !item.delivered) due.push(item);
+      if (deliversEachChunkAtOnce(chunk) && !item.reported) due.push(item);
     } else {
       const items = await this.progress.jobItems(chunk.jobId);
       const expected = chunk.chunkCount ?? chunk.chunkIndex + 1;
       if (items.length !== expected) {
         throw new NonRetriableError('CHUNKS_MISSING', `expected ${expected} staged files, found ${items.length}`);
       }
-      due.push(...items.filter((each) => !each.delivered));
+      due.push(...items.filter((each) => !each.reported));
     }
     const base = { jobId: chunk.jobId, accountId: chunk.accountId };
     await this.queue.enqueue([
       ...due.map((each) => ({ ...base, kind: 'chunk' as const, chunkIndex: each.chunkIndex, memoryBytes: uploadMemoryBytes(each.chunk) })),
-      ...(chunk.last ? [{ ...base, kind: 'complete' as const, chunkIndex: expectedIndex(chunk), memoryBytes: 0 }] : []),
+      { ...base, kind: 'complete' as const, chunkIndex: COMPLETION_ORDER, memoryBytes: 0 },
     ]);
+    if (chunk.last) await this.queue.markLastSeen(chunk.jobId);
   }
 
   /**
-   * Delivers one queued chunk (unless it already was) and reports it. `stillOwned` says whether this replica
-   * still holds the work; a replica that lost it (paused past its claim) leaves the reports to the new owner.
+   * Delivers one queued chunk (unless it already was) and reports it. The upload is flagged (with its receipt)
+   * before the report, so a report that could not be sent is sent again without uploading again. `stillOwned`
+   * renews this replica's claim: a replica that lost the work (frozen past its claim) leaves the rest to the new
+   * owner.
    */
-  async deliverChunk(work: Pick<QueuedWork, 'jobId' | 'chunkIndex'>, stillOwned: () => boolean): Promise<void> {
-    const item = await this.progress.find(work.jobId, work.chunkIndex);
+  async deliverChunk(work: Pick<QueuedWork, 'jobId' | 'chunkIndex'>, stillOwned: () => Promise<boolean>): Promise<void> {
+    let item = await this.progress.find(work.jobId, work.chunkIndex);
     if (!item) throw new NonRetriableError('CHUNKS_MISSING', `staged file ${work.chunkIndex + 1} of the export is unknown`);
-    if (item.delivered) return;
+    if (item.reported) return;
+    const { chunk } = item;
+    if (!item.delivered) {
+      const receipt = await this.upload(item);
+      if (!receipt || !(await stillOwned())) return;
+      await this.progress.markDelivered(item, receipt);
+      item = { ...item, delivered: true, receipt };
+    }
+    const receipt = item.receipt ?? { storageKey: item.storageKey };
+    const file: DeliveredFile = {
+      name: receipt.name ?? chunk.fileName, chunkIndex: chunk.chunkIndex, records: chunk.records, bytes: chunk.bytes,
+      sha256: chunk.sha256, storageKey: receipt.storageKey, location: receipt.location,
+    };
+    await this.report(chunk, { type: 'file.delivered', file });
+    await this.progress.markReported(item);
+    await this.storage.delete(this.env.STAGING_BUCKET, chunk.stagingKey);
+  }
+
+  /** Uploads the staged file; null when another replica delivered it meanwhile (and removed the staged file). */
+  private async upload(item: DeliveryItem): Promise<DeliveryReceipt | null> {
     const { chunk } = item;
     const secrets = chunk.delivery.kind === 'internal' ? null : await this.secrets.get(chunk.jobId, chunk.accountId);
-    let receipt;
     try {
-      receipt = await this.destinations.for(chunk.delivery.kind).deliver({
+      return await this.destinations.for(chunk.delivery.kind).deliver({
         chunk,
         secrets,
         open: async () => {
@@ -91,18 +115,9 @@ export class DeliveryService {
         },
       });
     } catch (error) {
-      // Another replica delivered it meanwhile (and removed the staged file): nothing is wrong.
-      if ((await this.progress.find(work.jobId, work.chunkIndex))?.delivered) return;
+      if ((await this.progress.find(chunk.jobId, chunk.chunkIndex))?.delivered) return null;
       throw error;
     }
-    if (!stillOwned()) return;
-    const file: DeliveredFile = {
-      name: receipt.name ?? chunk.fileName, chunkIndex: chunk.chunkIndex, records: chunk.records, bytes: chunk.bytes,
-      sha256: chunk.sha256, storageKey: receipt.storageKey, location: receipt.location,
-    };
-    await this.report(chunk, { type: 'file.delivered', file });
-    await this.progress.markDelivered(item, receipt.storageKey);
-    await this.storage.delete(this.env.STAGING_BUCKET, chunk.stagingKey);
   }
 
   /** Reports the job completed when every one of its chunks is delivered; false while some are not. */
@@ -111,7 +126,7 @@ export class DeliveryService {
     const last = items.find((item) => item.chunk.last);
     if (!last) return false;
     const expected = last.chunk.chunkCount ?? last.chunkIndex + 1;
-    if (items.length !== expected || items.some((item) => !item.delivered)) return false;
+    if (items.length !== expected || items.some((item) => !(item.reported ?? item.delivered))) return false;
     await this.report(last.chunk, {
       type: 'job.completed', fileCount: expected, totalRecords: last.chunk.totalRecords ?? items.reduce((sum, i) => sum + i.chunk.records, 0),
     });
@@ -123,19 +138,30 @@ export class DeliveryService {
   async abandonJob(jobId: string): Promise<void> {
     await this.queue.removeJob(jobId);
     for (const item of await this.progress.jobItems(jobId)) {
-      if (!item.delivered) await this.storage.delete(this.env.STAGING_BUCKET, item.chunk.stagingKey);
+      if (!item.reported) await this.storage.delete(this.env.STAGING_BUCKET, item.chunk.stagingKey);
     }
   }
 
+  /** Publishes a status event; ReportNotSentError when the broker is away (retried without using up attempts). */
   private async report(
     chunk: Pick<ChunkStagedValue, 'jobId' | 'accountId'>,
     event: { type: 'file.delivered'; file: DeliveredFile } | { type: 'job.completed'; fileCount: number; totalRecords: number },
   ): Promise<void> {
-    await this.producer.publish(Topic.JobStatus, chunk.jobId, {
-      ...event, jobId: chunk.jobId, accountId: chunk.accountId, at: new Date().toISOString(), service: 'delivery',
-    });
+    try {
+      await this.producer.publish(Topic.JobStatus, chunk.jobId, {
+        ...event, jobId: chunk.jobId, accountId: chunk.accountId, at: new Date().toISOString(), service: 'delivery',
+      });
+    } catch (error) {
+      throw new ReportNotSentError(`${event.type} of job ${chunk.jobId} not sent: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }
 
-/** The completion entry sorts after the job's chunks. */
-const expectedIndex = (chunk: ChunkStagedValue) => chunk.chunkCount ?? chunk.chunkIndex + 1;
+/**
+ * A status report the broker did not take. The delivery itself is done (or there is none to do): retried until the
+ * broker is back, never counted against the destination's attempts (a Kafka outage must not fail delivered jobs).
+ */
+export class ReportNotSentError extends Error {}
+
+/** The completion entry sorts after every chunk entry due at the same moment. */
+const COMPLETION_ORDER = 1_000_000_000;

@@ -13,10 +13,13 @@ export class JobsEnv extends StorageEnv {
   @IsString() MAIL_FROM: string = 'Contact activity export <exports@localhost>';
   /** Base URL of the API as users reach it, for download links in notices. */
   @Matches(/^https?:\/\//, { message: 'must be an http(s) URL' }) PUBLIC_BASE_URL: string = 'http://127.0.0.1:3000';
-  /** Attempts to apply a job-status event whose effect fails (database away), and the backoff between them. */
+  /**
+   * Attempts to apply a job-status event whose effect keeps failing for a reason other than the database being
+   * unreachable (that is retried without limit), and the backoff between attempts.
+   */
   @IsInt() @Min(1) @Max(100) JOB_STATUS_MAX_ATTEMPTS: number = 12;
   @IsInt() @Min(10) JOB_STATUS_RETRY_BASE_MS: number = 500;
-  @IsInt() @Min(10) JOB_STATUS_RETRY_CAP_MS: number = 30_000;
+  @IsInt() @Min(10) JOB_STATUS_RETRY_CAP_MS: number = 10_000;
   /** How often unfinished jobs are checked by the reconciler (re-publish, NOT_QUEUED, STALLED). */
   @IsInt() @Min(100) JOB_RECONCILE_INTERVAL_MS: number = 60_000;
   /** A pending job no query replica has after this long gets its request published again (and again after as long). */

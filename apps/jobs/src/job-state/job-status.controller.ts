@@ -3,6 +3,7 @@ import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { isUUID } from 'class-validator';
 import { InvalidPayloadError, JobStatusValue, Topic, validatePayload } from '@cae/contracts';
 import { backoffMs, ContractProducer, errorMessage, PRODUCER, reportJobFailure, sleep } from '@cae/kafka';
+import { isDatabaseUnavailable } from '@cae/mongo';
 import { JobsEnv } from '../config/jobs-env';
 import { JobStateRepository } from './job-state.repository';
 
@@ -35,19 +36,34 @@ export class JobStatusController {
       });
       return;
     }
+    // Heartbeats while the event is retried, so the group does not take the partition away meanwhile.
+    const pacemaker = setInterval(() => void context.getHeartbeat()().catch(() => undefined), 3_000);
+    try {
+      await this.applyWithRetries(context, event);
+    } finally {
+      clearInterval(pacemaker);
+    }
+  }
+
+  /**
+   * Retries a failing effect: without limit while the database is unreachable (the events wait, uncommitted, for it
+   * to come back), JOB_STATUS_MAX_ATTEMPTS times for any other failure, then parks the event and fails its job.
+   */
+  private async applyWithRetries(context: KafkaContext, event: JobStatusValue): Promise<void> {
+    let counted = 0;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.apply(event);
       } catch (error) {
-        if (attempt + 1 >= this.env.JOB_STATUS_MAX_ATTEMPTS) {
+        if (!isDatabaseUnavailable(error)) counted += 1;
+        if (counted >= this.env.JOB_STATUS_MAX_ATTEMPTS) {
           this.logger.error({ message: 'job-status event kept failing', jobId: event.jobId, attempts: attempt + 1, error: errorMessage(error) });
           return this.deadLetter(context, `could not be applied after ${attempt + 1} attempts: ${errorMessage(error)}`, {
             code: 'STATUS_NOT_APPLIED', message: 'a progress report of this export could not be recorded; please run the export again',
           });
         }
         this.logger.warn({ message: 'job-status event not applied; retrying', jobId: event.jobId, attempt, error: errorMessage(error) });
-        await sleep(backoffMs(attempt, this.env.JOB_STATUS_RETRY_BASE_MS, this.env.JOB_STATUS_RETRY_CAP_MS));
-        await context.getHeartbeat()().catch(() => undefined);
+        await sleep(backoffMs(Math.min(attempt, 10), this.env.JOB_STATUS_RETRY_BASE_MS, this.env.JOB_STATUS_RETRY_CAP_MS));
       }
     }
   }

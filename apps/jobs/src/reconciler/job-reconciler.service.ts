@@ -53,7 +53,8 @@ export class JobReconciler implements OnApplicationBootstrap, OnApplicationShutd
 
   private async pendingJobs(now: Date): Promise<void> {
     const before = new Date(now.getTime() - this.env.JOB_REPUBLISH_AFTER_MS);
-    for await (const job of this.jobs.find({ status: 'pending', createdAt: { $lt: before } }).limit(500)) {
+    // Every unfinished job each round (no limit: a limit without a cursor would look at the same ones every time).
+    for await (const job of this.jobs.find({ status: 'pending', createdAt: { $lt: before } }).sort({ createdAt: 1 })) {
       if (await this.hasCheckpoint(job._id)) continue; // queued at a query replica: it will run
       if (now.getTime() - job.createdAt.getTime() >= this.env.JOB_NOT_QUEUED_AFTER_MS) {
         await this.fail(job, 'NOT_QUEUED', 'the export could not be queued for an hour; please run it again');
@@ -79,21 +80,28 @@ export class JobReconciler implements OnApplicationBootstrap, OnApplicationShutd
 
   private async processingJobs(now: Date): Promise<void> {
     const before = new Date(now.getTime() - this.env.JOB_STALL_MS);
-    for await (const job of this.jobs.find({ status: 'processing', startedAt: { $lt: before } }).limit(500)) {
-      const last = await this.lastSignOfWork(job);
+    for await (const job of this.jobs.find({ status: 'processing', startedAt: { $lt: before } }).sort({ startedAt: 1 })) {
+      const last = await this.lastSignOfWork(job, before);
       if (last === 'queued' || (last && last > before)) continue;
       await this.fail(job, 'STALLED', 'the export made no progress for too long and was stopped; please run it again');
     }
   }
 
-  /** The latest time any service worked on the job, 'queued' when delivery still has work for it, or null. */
-  private async lastSignOfWork(job: JobDocument): Promise<Date | 'queued' | null> {
-    if (await this.db.collection(Collections.deliveryQueue).findOne({ jobId: job._id }, { projection: { _id: 1 } })) return 'queued';
+  /**
+   * The latest time any service worked on the job, or 'queued' when delivery has an upload for it that is due,
+   * under way or waiting for its retry (a delivery whose claims keep lapsing fails by itself; one due long ago
+   * and never taken means no delivery replica runs). Null when nothing ever happened.
+   */
+  private async lastSignOfWork(job: JobDocument, before: Date): Promise<Date | 'queued' | null> {
+    const upload = await this.db.collection(Collections.deliveryQueue).findOne(
+      { jobId: job._id, kind: 'chunk', dueAt: { $gt: before } }, { projection: { _id: 1 } },
+    );
+    if (upload) return 'queued';
     const byId = { _id: job._id as never };
-    const checkpoint = await this.db.collection(Collections.queryCheckpoints).findOne(byId, { projection: { progressAt: 1, createdAt: 1 } });
+    const checkpoint = await this.db.collection(Collections.queryCheckpoints).findOne(byId, { projection: { progressAt: 1, workAt: 1, createdAt: 1 } });
     const writer = await this.db.collection(Collections.writerProgress).findOne(byId, { projection: { updatedAt: 1 } });
     const file = await this.db.collection(Collections.jobFiles).find({ jobId: job._id }).sort({ deliveredAt: -1 }).limit(1).next();
-    const times = [checkpoint?.progressAt, checkpoint?.createdAt, writer?.updatedAt, file?.deliveredAt].filter((t): t is Date => t instanceof Date);
+    const times = [checkpoint?.progressAt, checkpoint?.workAt, checkpoint?.createdAt, writer?.updatedAt, file?.deliveredAt].filter((t): t is Date => t instanceof Date);
     return times.length > 0 ? new Date(Math.max(...times.map((t) => t.getTime()))) : null;
   }
 

@@ -27,6 +27,8 @@ export interface QueryCheckpoint {
   epoch?: number;
   /** When progress was last saved: the jobs service's reconciler fails a job nothing worked on for long (STALLED). */
   progressAt?: Date;
+  /** When a replica last renewed its lease while working (a long count or audience scan saves no progress). */
+  workAt?: Date;
 }
 
 export type Progress = Pick<QueryCheckpoint, 'nextSeq' | 'nextBatchSeq' | 'lastTime' | 'lastId'>;
@@ -101,7 +103,10 @@ export class CheckpointRepository implements OnModuleInit {
 
   /** Extends this owner's lease without touching progress. False when another replica holds it now. */
   async renewLease(jobId: string, owner: string, leaseMs: number): Promise<boolean> {
-    const result = await this.checkpoints.updateOne({ _id: jobId, leaseOwner: owner, state: 'running' }, { $set: { leaseUntil: new Date(Date.now() + leaseMs) } });
+    const result = await this.checkpoints.updateOne(
+      { _id: jobId, leaseOwner: owner, state: 'running' },
+      { $set: { leaseUntil: new Date(Date.now() + leaseMs), workAt: new Date() } },
+    );
     return result.matchedCount === 1;
   }
 

@@ -47,9 +47,10 @@ export class WriterProgressRepository {
    * records its committed offset is already past). Marking a job done always goes through.
    */
   async save(jobId: string, progress: WriterProgress): Promise<void> {
+    // Not done: only forward, and never over a job marked done (stopped, failed or finished) by another writer.
     const notBehind = progress.done
       ? {}
-      : { $or: [{ stagedThroughSeq: { $lte: progress.stagedThroughSeq } }, { stagedThroughSeq: { $exists: false } }] };
+      : { done: { $ne: true }, $or: [{ stagedThroughSeq: { $lte: progress.stagedThroughSeq } }, { stagedThroughSeq: { $exists: false } }] };
     try {
       await this.progress.updateOne({ _id: jobId, ...notBehind }, { $set: { ...progress, updatedAt: new Date() } }, { upsert: true });
     } catch (error) {
