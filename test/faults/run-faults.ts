@@ -160,30 +160,37 @@ async function injectFaults(random: () => number, chaos: Chaos, done: () => bool
 
 /**
  * Writes activities into the exported accounts while their exports run, inside the exported window, and deletes
- * some of them again: all were stored after the exports were requested, so none may appear in them. Returns the
- * ids still stored, for the cleanup after the run (the next run's exports must see the same data).
+ * some of them again. The first write comes more than a second after the exports were requested (the snapshot holds
+ * everything stored up to the end of the request's second), so none of them may appear in the exports. Each carries
+ * `faultsLive` (a field exports leave out) so the run's cleanup finds them all, even those whose insert failed
+ * half-way while the database restarted.
  */
-async function writeLive(random: () => number, chaos: Chaos, data: Dataset, done: () => boolean): Promise<string[]> {
-  const written: { accountId: string; id: unknown }[] = [];
-  await sleep(500 + random() * 2_000);
+async function writeLive(random: () => number, chaos: Chaos, data: Dataset, done: () => boolean): Promise<void> {
+  const written: unknown[] = [];
+  await sleep(2_100 + random() * 2_000);
   while (!done()) {
     try {
       const account = data.accounts[Math.floor(random() * data.accounts.length)];
-      const fresh = makeActivities(account.accountId, 25, Math.floor(random() * 1e9));
-      await insertActivities(fresh);
-      written.push(...fresh.map((a) => ({ accountId: account.accountId, id: a._id })));
+      const fresh = makeActivities(account.accountId, 25, Math.floor(random() * 1e9)).map((a) => ({ ...a, faultsLive: true }));
       chaos.counts.live_writes += fresh.length;
+      written.push(...fresh.map((a) => a._id));
+      await insertActivities(fresh);
       if (written.length > 50 && random() < 0.5) {
-        const gone = written.splice(0, 20);
-        await (await database()).collection('contactactivities').deleteMany({ _id: { $in: gone.map((g) => g.id) } as never });
+        const gone = written.slice(0, 20);
+        await (await database()).collection('contactactivities').deleteMany({ _id: { $in: gone } as never });
+        written.splice(0, 20);
         chaos.counts.live_deletes += gone.length;
       }
     } catch {
-      // the database may be restarting: write again later
+      // the database may be restarting: write again later (the cleanup removes whatever was stored)
     }
     await sleep(1_000 + random() * 3_000);
   }
-  return written.map((w) => String(w.id));
+}
+
+/** Removes every activity the live writes stored, so the next run exports the same data. */
+async function removeLiveWrites(): Promise<void> {
+  await persistently(async () => (await database()).collection('contactactivities').deleteMany({ faultsLive: true }));
 }
 
 async function createJob(key: string, body: object): Promise<string> {
@@ -252,9 +259,8 @@ async function main(): Promise<void> {
         // Faults stop however the run ended, so a harness error cannot leave chaos running.
         finished = true;
         await faults;
-        const stillStored = await liveWrites;
-        const { ObjectId } = await import('mongodb');
-        await persistently(async () => (await database()).collection('contactactivities').deleteMany({ _id: { $in: stillStored.map((id) => new ObjectId(id)) } }));
+        await liveWrites;
+        await removeLiveWrites();
       }
       stack('deploy/local/test-destinations.sh', 'start', 'vsftpd');
       const doomedLeftovers = [...serverFiles(FTP.root, 'exports').keys()].filter((file) => file.includes(doomedName)).length;
