@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { Collections, Db, JobDocument, JobStatus, MONGO_DB } from '@cae/mongo';
+import { Collections, Db, JobDocument, JobFileDocument, JobStatus, MONGO_DB } from '@cae/mongo';
 
 export interface JobListQuery {
   status?: JobStatus;
@@ -38,6 +38,16 @@ export class JobRepository implements OnModuleInit {
       { _id: jobId, accountId, status: 'pending' },
       { $set: { status: 'failed', endedAt: new Date(), error: { code: 'QUEUE_UNAVAILABLE', message } } },
     );
+  }
+
+  /** A page of a job's files in chunk order, after the chunk `after` (from the job_files documents, one per file). */
+  files(accountId: string, jobId: string, after: number, limit: number): Promise<JobFileDocument[]> {
+    return this.db
+      .collection<JobFileDocument>(Collections.jobFiles)
+      .find({ jobId, accountId, chunkIndex: { $gt: after } })
+      .sort({ chunkIndex: 1 })
+      .limit(limit)
+      .toArray();
   }
 
   findOne(accountId: string, jobId: string): Promise<JobDocument | null> {

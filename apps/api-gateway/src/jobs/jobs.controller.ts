@@ -6,8 +6,8 @@ import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { ApiError } from '../http/api-error';
 import { FileDownloadService } from './file-download.service';
 import { JobRepository } from './job.repository';
-import { toJobView } from './job-view';
-import { decodeCursor, encodeCursor, ListJobsQuery } from './list-jobs.query';
+import { toFileView, toJobView } from './job-view';
+import { decodeCursor, decodeFileCursor, encodeCursor, encodeFileCursor, ListFilesQuery, ListJobsQuery } from './list-jobs.query';
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -45,6 +45,28 @@ export class JobsController {
     const job = JOB_ID.test(jobId) ? await this.jobs.findOne(accountId, jobId) : null;
     if (!job) throw new ApiError(404, 'JOB_NOT_FOUND', `no job ${jobId.slice(0, 64)} in this account`);
     return toJobView(job);
+  }
+
+  /**
+   * The job's files, a page at a time in chunk order (`limit` 1 to 1000, default 100; `cursor` from `nextCursor`):
+   * a job of thousands of files is read without one large answer.
+   */
+  @Get(':jobId/files')
+  async files(@AccountId() accountId: string, @Param('jobId') jobId: string, @Query() query: ListFilesQuery) {
+    const job = JOB_ID.test(jobId) ? await this.jobs.findOne(accountId, jobId) : null;
+    if (!job) throw new ApiError(404, 'JOB_NOT_FOUND', `no job ${jobId.slice(0, 64)} in this account`);
+    const limit = query.limit === undefined ? 100 : Number(query.limit);
+    const after = query.cursor ? decodeFileCursor(query.cursor) : -1;
+    if (after === null) {
+      throw new ApiError(400, 'VALIDATION_FAILED', 'invalid cursor', [{ field: 'cursor', reasons: ['is not a cursor returned by this API'] }]);
+    }
+    const page = await this.jobs.files(accountId, jobId, after, limit + 1);
+    const items = page.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map((file) => toFileView(jobId, file)),
+      nextCursor: page.length > limit && last ? encodeFileCursor(last.chunkIndex) : null,
+    };
   }
 
   @Get(':jobId/files/:fileName')

@@ -32,3 +32,24 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } | 
     return null;
   }
 }
+
+/** Query string of `GET /v2/jobs/{jobId}/files`: pages of the job's files in chunk order. */
+export class ListFilesQuery {
+  @IsOptional() @IsString() @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be an integer from 1 to 1000, in plain digits' })
+  limit?: string;
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{1,40}$/) cursor?: string;
+}
+
+export function encodeFileCursor(chunkIndex: number): string {
+  return Buffer.from(JSON.stringify(['f', chunkIndex])).toString('base64url');
+}
+
+export function decodeFileCursor(cursor: string): number | null {
+  try {
+    const [tag, index] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, number];
+    return tag === 'f' && Number.isSafeInteger(index) && index >= 0 ? index : null;
+  } catch {
+    return null;
+  }
+}
