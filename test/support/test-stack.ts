@@ -8,7 +8,9 @@ export const ROOT = resolve(__dirname, '..', '..');
 
 /**
  * CAE_PORT_OFFSET moves every port of this stack (and of the destination servers) by that much, so a benchmark
- * can run next to the test or fault stack without a clash.
+ * can run next to the test or fault stack without a port clash. The SFTP and FTP servers' folders
+ * (/srv/cae-test-sftp, /srv/cae-test-ftp) are still shared, and starting the destination servers empties them: do
+ * not run two stacks whose suites deliver to SFTP or FTP at once (a fault campaign run was cut short that way).
  */
 const OFFSET = Number(process.env.CAE_PORT_OFFSET ?? 0);
 const port = (base: number) => String(base + OFFSET);
