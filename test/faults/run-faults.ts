@@ -16,7 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { api, JobView } from '../support/api';
+import { allFiles, api, JobView } from '../support/api';
 import { createS3Bucket, FTP, S3_KEYS, serverFiles, SFTP } from '../support/destinations';
 import { closeDatabase, createAccount, database, exportOrder, insertActivities, makeActivities } from '../support/fixtures';
 import { produceRaw } from '../support/kafka-topics';
@@ -212,7 +212,7 @@ async function finalState(key: string, jobId: string): Promise<JobView | null> {
   while (Date.now() < deadline) {
     try {
       const { status, body } = await api<JobView>('GET', `/v2/jobs/${jobId}`, { key });
-      if (status === 200 && (body.status === 'done' || body.status === 'failed')) return body;
+      if (status === 200 && (body.status === 'done' || body.status === 'failed')) return { ...body, files: await allFiles(key, body) };
     } catch {
       // gateway restarting
     }

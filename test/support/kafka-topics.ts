@@ -89,6 +89,19 @@ export async function produceRaw(topic: string, key: string, value: string): Pro
   }
 }
 
+/** Produces many messages on one connection, in the given order (a job's events are keyed by job, so they stay in order). */
+export async function produceMany(topic: string, messages: { key: string; value: string }[]): Promise<void> {
+  const producer = kafka('e2e-many').producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    for (let start = 0; start < messages.length; start += 500) {
+      await producer.send({ topic, messages: messages.slice(start, start + 500) });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
 /** Produces a raw message and says where it landed. */
 export async function produceRawAt(topic: string, key: string, value: string): Promise<{ partition: number; offset: bigint }> {
   const producer = kafka('e2e-raw').producer({ allowAutoTopicCreation: false });

@@ -38,7 +38,7 @@ export async function insertPendingJob(accountId: string, name: string, jobId: s
   try {
     await (await database()).collection('jobs').insertOne({
       _id: jobId as never, accountId, jobName: 'contactactivityexport', name, status: 'pending', totalItems: null, completedItems: 0,
-      createdAt: new Date(), startedAt: null, endedAt: null, request: { exportType: 'csv', name }, files: [],
+      createdAt: new Date(), startedAt: null, endedAt: null, request: { exportType: 'csv', name }, fileCount: 0,
     });
   } catch (error) {
     // Inserted by an earlier attempt whose answer was lost (the fault harness retries while the database restarts).

@@ -67,7 +67,12 @@ export interface JobDocument {
   endedAt: Date | null;
   /** The request as received, with every secret replaced by a redaction marker. */
   request: Record<string, unknown>;
-  files: Omit<JobFileDocument, '_id' | 'jobId' | 'accountId' | 'deliveredAt'>[];
+  /**
+   * How many files were delivered. The files themselves are `job_files` documents (one per file), never embedded
+   * here: a job of thousands of files would rewrite an ever larger document per file and pass 16 MiB. Jobs stored
+   * by earlier versions also carry an embedded `files` array, which nothing reads any more.
+   */
+  fileCount?: number;
   error?: { code: string; message: string };
   notice?: JobNotice;
   /**

@@ -46,7 +46,7 @@ export class ExportsService {
       await this.jobs.insertPending({
         _id: jobId, accountId, jobName: 'contactactivityexport', name: spec.name, status: 'pending',
         totalItems: null, completedItems: 0, createdAt, startedAt: null, endedAt: null,
-        request: redactRequest(dto), files: [],
+        request: redactRequest(dto), fileCount: 0,
         // A kill between this insert and the publish below leaves the job pending; the reconciler publishes it again.
         requested: JSON.parse(JSON.stringify(request)),
       });

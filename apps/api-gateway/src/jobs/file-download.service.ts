@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { contentTypeOf } from '@cae/formats';
-import { JobDocument } from '@cae/mongo';
+import { JobFileDocument } from '@cae/mongo';
 import { ObjectStorage } from '@cae/storage';
 import { GatewayEnv } from '../config/gateway-env';
 import { ApiError } from '../http/api-error';
@@ -15,8 +15,8 @@ export class FileDownloadService {
     private readonly env: GatewayEnv,
   ) {}
 
-  async send(job: JobDocument, fileName: string, response: Response): Promise<void> {
-    const file = job.files.find((candidate) => candidate.name === fileName && candidate.storageKey);
+  /** `file`: the job's file of the asked name, or null when the job has none. */
+  async send(file: JobFileDocument | null, response: Response): Promise<void> {
     if (!file?.storageKey) throw new ApiError(404, 'FILE_NOT_FOUND', 'this job has no such file in internal storage');
     if (file.expired || (file.expiresAt && file.expiresAt <= new Date())) {
       throw new ApiError(410, 'FILE_EXPIRED', `the file expired on ${file.expiresAt?.toISOString() ?? 'its expiry date'}; run the export again`);
@@ -24,7 +24,7 @@ export class FileDownloadService {
     const stored = await this.storage.get(this.env.FILES_BUCKET, file.storageKey);
     if (!stored) throw new ApiError(410, 'FILE_EXPIRED', 'the file is no longer kept; run the export again');
     response.status(200);
-    response.setHeader('Content-Type', contentTypeOf(fileName));
+    response.setHeader('Content-Type', contentTypeOf(file.name));
     response.setHeader('Content-Length', String(stored.bytes));
     response.setHeader('Content-Disposition', `attachment; filename="${file.name}"`);
     response.setHeader('X-Content-SHA256', file.sha256);

@@ -50,6 +50,11 @@ export class JobRepository implements OnModuleInit {
       .toArray();
   }
 
+  /** The file of a job by its name, or null. */
+  fileNamed(accountId: string, jobId: string, name: string): Promise<JobFileDocument | null> {
+    return this.db.collection<JobFileDocument>(Collections.jobFiles).findOne({ jobId, accountId, name });
+  }
+
   findOne(accountId: string, jobId: string): Promise<JobDocument | null> {
     return this.jobs.findOne({ _id: jobId, accountId });
   }

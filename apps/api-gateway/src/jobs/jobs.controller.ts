@@ -6,7 +6,7 @@ import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { ApiError } from '../http/api-error';
 import { FileDownloadService } from './file-download.service';
 import { JobRepository } from './job.repository';
-import { toFileView, toJobView } from './job-view';
+import { JOB_VIEW_FILES, toFileView, toJobView } from './job-view';
 import { decodeCursor, decodeFileCursor, encodeCursor, encodeFileCursor, ListFilesQuery, ListJobsQuery } from './list-jobs.query';
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -35,7 +35,7 @@ export class JobsController {
     const items = page.slice(0, limit);
     const last = items[items.length - 1];
     return {
-      items: items.map((job) => toJobView(job)),
+      items: await Promise.all(items.map(async (job) => toJobView(job, await this.firstFiles(accountId, job._id)))),
       nextCursor: page.length > limit && last ? encodeCursor(last.createdAt, last._id) : null,
     };
   }
@@ -44,7 +44,11 @@ export class JobsController {
   async get(@AccountId() accountId: string, @Param('jobId') jobId: string) {
     const job = JOB_ID.test(jobId) ? await this.jobs.findOne(accountId, jobId) : null;
     if (!job) throw new ApiError(404, 'JOB_NOT_FOUND', `no job ${jobId.slice(0, 64)} in this account`);
-    return toJobView(job);
+    return toJobView(job, await this.firstFiles(accountId, jobId));
+  }
+
+  private firstFiles(accountId: string, jobId: string) {
+    return this.jobs.files(accountId, jobId, -1, JOB_VIEW_FILES);
   }
 
   /**
@@ -78,6 +82,6 @@ export class JobsController {
   ) {
     const job = JOB_ID.test(jobId) ? await this.jobs.findOne(accountId, jobId) : null;
     if (!job) throw new ApiError(404, 'JOB_NOT_FOUND', `no job ${jobId.slice(0, 64)} in this account`);
-    await this.downloads.send(job, fileName, response);
+    await this.downloads.send(await this.jobs.fileNamed(accountId, jobId, fileName), response);
   }
 }

@@ -3,7 +3,6 @@ import { errorMessage } from '@cae/kafka';
 import { Collections, Db, JobFileDocument, MONGO_DB } from '@cae/mongo';
 import { ObjectStorage } from '@cae/storage';
 import { JobsEnv } from '../config/jobs-env';
-import { JobStateRepository } from '../job-state/job-state.repository';
 
 /**
  * Removes files from internal storage once their 30 days are over (FerretDB has no TTL indexes, so a sweeper
@@ -18,7 +17,6 @@ export class FileSweeperService implements OnModuleInit, OnApplicationBootstrap,
   constructor(
     @Inject(MONGO_DB) private readonly db: Db,
     private readonly storage: ObjectStorage,
-    private readonly jobs: JobStateRepository,
     private readonly env: JobsEnv,
   ) {}
 
@@ -50,7 +48,6 @@ export class FileSweeperService implements OnModuleInit, OnApplicationBootstrap,
         for (const file of due) {
           if (file.storageKey) await this.storage.delete(this.env.FILES_BUCKET, file.storageKey);
           await this.files.updateOne({ _id: file._id }, { $set: { expired: true } });
-          await this.jobs.refreshFiles(file.jobId);
           swept += 1;
         }
       }

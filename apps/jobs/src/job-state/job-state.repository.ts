@@ -7,8 +7,8 @@ const ACTIVE = ['pending', 'processing'] as const;
 
 /**
  * The only writer of job state after creation. Every update is a conditional `$set` derived from idempotent
- * facts (one document per delivered file, keyed by chunk), never an increment, so replayed events change nothing
- * and a terminal job (done, failed) never moves again.
+ * facts (one document per delivered file, keyed by chunk), or an increment made only by the write that created such
+ * a fact, so replayed events change nothing and a terminal job (done, failed) never moves again.
  */
 @Injectable()
 export class JobStateRepository implements OnModuleInit {
@@ -38,27 +38,34 @@ export class JobStateRepository implements OnModuleInit {
     if (totalItems !== undefined) await this.jobs.updateOne({ _id: jobId, status: 'processing' }, { $set: { totalItems } });
   }
 
+  /**
+   * Records a delivered file: its own document, written once (a replayed report matches it and changes nothing),
+   * and only then the job's counters, raised by that file alone. The job document stays the same size however
+   * many files a job has. A crash between the two writes leaves the counters one file short until the job ends,
+   * when they are recounted from the file documents.
+   */
   async addFile(jobId: string, accountId: string, file: DeliveredFile, at: Date, retentionDays: number): Promise<void> {
     const expiresAt = file.storageKey ? new Date(at.getTime() + retentionDays * 86_400_000) : undefined;
-    await this.files.updateOne(
+    const written = await this.files.updateOne(
       { _id: `${jobId}:${file.chunkIndex}` },
       {
-        $set: {
+        $setOnInsert: {
           jobId, accountId, chunkIndex: file.chunkIndex, name: file.name, records: file.records, bytes: file.bytes,
-          sha256: file.sha256, storageKey: file.storageKey, location: file.location, expiresAt,
+          sha256: file.sha256, storageKey: file.storageKey, location: file.location, expiresAt, deliveredAt: at,
         },
-        $setOnInsert: { deliveredAt: at },
       },
       { upsert: true },
     );
     await this.jobs.updateOne({ _id: jobId, status: 'pending' }, { $set: { status: 'processing', startedAt: at } });
-    await this.refreshFiles(jobId);
+    if (written.upsertedCount === 1) {
+      await this.jobs.updateOne({ _id: jobId }, { $inc: { fileCount: 1, completedItems: file.records } });
+    }
   }
 
-  /** Marks the job done when every announced file is listed; otherwise fails it as inconsistent. */
+  /** Marks the job done when every announced file is recorded; otherwise fails it as inconsistent. */
   async complete(jobId: string, at: Date, fileCount: number, totalRecords: number): Promise<'done' | 'incomplete'> {
-    const files = await this.refreshFiles(jobId);
-    if (files.length !== fileCount) return 'incomplete';
+    const counted = await this.recount(jobId);
+    if (counted.fileCount !== fileCount) return 'incomplete';
     await this.jobs.updateOne(
       { _id: jobId, status: { $in: [...ACTIVE] } },
       { $set: { status: 'done', endedAt: at, totalItems: totalRecords, completedItems: totalRecords } },
@@ -67,8 +74,10 @@ export class JobStateRepository implements OnModuleInit {
     return 'done';
   }
 
+  /** Fails the job; its counters then say exactly what was delivered before it failed. */
   async fail(jobId: string, at: Date, error: { code: string; message: string }): Promise<void> {
     await this.jobs.updateOne({ _id: jobId, status: { $in: [...ACTIVE] } }, { $set: { status: 'failed', endedAt: at, error } });
+    await this.recount(jobId);
     await this.afterEnd(jobId);
   }
 
@@ -86,20 +95,18 @@ export class JobStateRepository implements OnModuleInit {
     );
   }
 
-  /** Copies the file list and the delivered record count onto the job, derived from the file documents. */
-  async refreshFiles(jobId: string): Promise<JobFileDocument[]> {
-    const files = await this.files.find({ jobId }).sort({ chunkIndex: 1 }).toArray();
-    await this.jobs.updateOne(
-      { _id: jobId },
-      {
-        $set: {
-          files: files.map(({ name, records, bytes, sha256, storageKey, location, expiresAt, expired, chunkIndex }) => ({
-            name, records, bytes, sha256, storageKey, location, expiresAt, expired, chunkIndex,
-          })),
-          completedItems: files.reduce((sum, file) => sum + file.records, 0),
-        },
-      },
-    );
-    return files;
+  /**
+   * Sets the job's counters from its file documents: once per job, at its end (a read of every file of the job,
+   * its records only), so a crash between a file and its increment is made good.
+   */
+  private async recount(jobId: string): Promise<{ fileCount: number; completedItems: number }> {
+    let fileCount = 0;
+    let completedItems = 0;
+    for await (const file of this.files.find({ jobId }, { projection: { records: 1 } })) {
+      fileCount += 1;
+      completedItems += file.records;
+    }
+    await this.jobs.updateOne({ _id: jobId }, { $set: { fileCount, completedItems } });
+    return { fileCount, completedItems };
   }
 }

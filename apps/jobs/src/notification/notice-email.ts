@@ -1,4 +1,9 @@
-import { JobDocument } from '@cae/mongo';
+import { JobDocument, JobFileDocument } from '@cae/mongo';
+
+/** How many files a notice lists by name; a larger job's notice says where the rest is listed. */
+export const NOTICE_FILES = 50;
+
+type NoticeFile = Pick<JobFileDocument, 'name' | 'records' | 'bytes' | 'storageKey' | 'expiresAt'>;
 
 export interface NoticeEmail {
   to: string;
@@ -6,8 +11,13 @@ export interface NoticeEmail {
   text: string;
 }
 
-/** The `confirmEmail` notice: name, id, status, record count, files, and download links for internal files. */
-export function noticeEmail(job: JobDocument, baseUrl: string): NoticeEmail {
+/**
+ * The `confirmEmail` notice: name, id, status, record count, files, and download links for internal files.
+ * `files`: the job's first files in chunk order (NOTICE_FILES at most are listed).
+ */
+export function noticeEmail(job: JobDocument, files: NoticeFile[], baseUrl: string): NoticeEmail {
+  const base = baseUrl.replace(/\/$/, '');
+  const fileCount = Math.max(job.fileCount ?? 0, files.length);
   const to = String(job.request.confirmEmail);
   const outcome = job.status === 'done' ? 'is complete' : 'failed';
   const lines = [
@@ -20,14 +30,15 @@ export function noticeEmail(job: JobDocument, baseUrl: string): NoticeEmail {
     `Ended:    ${job.endedAt?.toISOString() ?? '-'}`,
   ];
   if (job.error) lines.push('', `Error:    ${job.error.code}: ${job.error.message}`);
-  if (job.files.length > 0) {
-    lines.push('', 'Files:');
-    for (const file of job.files) {
-      const link = file.storageKey ? `  ${baseUrl.replace(/\/$/, '')}/v2/jobs/${job._id}/files/${encodeURIComponent(file.name)}` : '';
+  if (files.length > 0) {
+    lines.push('', fileCount > 1 ? `Files (${fileCount}):` : 'Files:');
+    for (const file of files.slice(0, NOTICE_FILES)) {
+      const link = file.storageKey ? `  ${base}/v2/jobs/${job._id}/files/${encodeURIComponent(file.name)}` : '';
       lines.push(`  ${file.name}  (${file.records} records, ${file.bytes} bytes)${link}`);
     }
-    if (job.files.some((file) => file.storageKey && file.expiresAt)) {
-      const expires = job.files.find((file) => file.expiresAt)?.expiresAt?.toISOString();
+    if (fileCount > NOTICE_FILES) lines.push(`  ... and ${fileCount - NOTICE_FILES} more, all listed at ${base}/v2/jobs/${job._id}/files`);
+    if (files.some((file) => file.storageKey && file.expiresAt)) {
+      const expires = files.find((file) => file.expiresAt)?.expiresAt?.toISOString();
       lines.push('', `Download links need your API key and work until ${expires}.`);
     }
   }

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { backoffMs, errorMessage } from '@cae/kafka';
-import { Collections, Db, JobDocument, MONGO_DB } from '@cae/mongo';
+import { Collections, Db, JobDocument, JobFileDocument, MONGO_DB } from '@cae/mongo';
 import { JobsEnv } from '../config/jobs-env';
-import { noticeEmail } from './notice-email';
+import { NOTICE_FILES, noticeEmail } from './notice-email';
 
 const MAX_ATTEMPTS = 10;
 const CLAIM_MS = 60_000;
@@ -69,7 +69,9 @@ export class NotifierService implements OnModuleInit, OnApplicationBootstrap, On
   private async send(job: JobDocument): Promise<void> {
     const attempts = (job.notice?.attempts ?? 0) + 1;
     try {
-      await this.mailer.sendMail(noticeEmail(job, this.env.PUBLIC_BASE_URL));
+      const files = await this.db.collection<JobFileDocument>(Collections.jobFiles)
+        .find({ jobId: job._id }).sort({ chunkIndex: 1 }).limit(NOTICE_FILES).toArray();
+      await this.mailer.sendMail(noticeEmail(job, files, this.env.PUBLIC_BASE_URL));
       await this.jobs.updateOne({ _id: job._id }, { $set: { 'notice.state': 'sent', 'notice.sentAt': new Date(), 'notice.attempts': attempts } });
       this.logger.log({ message: 'notice sent', jobId: job._id, accountId: job.accountId });
     } catch (error) {
