@@ -115,6 +115,8 @@ local_enable=YES
 write_enable=YES
 local_umask=022
 chroot_local_user=YES
+# The user's home is shared by every stack on the machine; each stack's server roots its users in its own folder.
+local_root=$FTP_ROOT
 allow_writeable_chroot=YES
 pasv_enable=YES
 pasv_address=127.0.0.1

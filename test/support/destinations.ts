@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { TEST_STACK_ENV } from './test-stack';
 
 /** Credentials of the customer-side test servers (deploy/local/test-destinations.sh defaults). */
-export const SFTP = { host: '127.0.0.1', port: Number(TEST_STACK_ENV.SFTP_PORT), user: 'caesftp', password: 'sftp-test-pass', root: '/srv/cae-test-sftp' };
-export const FTP = { host: '127.0.0.1', port: Number(TEST_STACK_ENV.FTP_PORT), user: 'caeftp', password: 'ftp-test-pass', root: '/srv/cae-test-ftp' };
+export const SFTP = { host: '127.0.0.1', port: Number(TEST_STACK_ENV.SFTP_PORT), user: 'caesftp', password: 'sftp-test-pass', root: TEST_STACK_ENV.SFTP_ROOT };
+export const FTP = { host: '127.0.0.1', port: Number(TEST_STACK_ENV.FTP_PORT), user: 'caeftp', password: 'ftp-test-pass', root: TEST_STACK_ENV.FTP_ROOT };
 export const S3_KEYS = { accessKeyId: 'customeraccesskey', secretAccessKey: 'customer-secret-key-123' };
 
 /** Files in a folder of the SFTP/FTP server, read from its disk: what a customer would find there. */

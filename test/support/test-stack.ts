@@ -8,12 +8,13 @@ export const ROOT = resolve(__dirname, '..', '..');
 
 /**
  * CAE_PORT_OFFSET moves every port of this stack (and of the destination servers) by that much, so a benchmark
- * can run next to the test or fault stack without a port clash. The SFTP and FTP servers' folders
- * (/srv/cae-test-sftp, /srv/cae-test-ftp) are still shared, and starting the destination servers empties them: do
- * not run two stacks whose suites deliver to SFTP or FTP at once (a fault campaign run was cut short that way).
+ * can run next to the test or fault stack without a port clash. The SFTP and FTP servers' folders move with it
+ * (starting the destination servers empties them: a shared folder once cut a fault campaign short when a
+ * `make test` started beside it).
  */
 const OFFSET = Number(process.env.CAE_PORT_OFFSET ?? 0);
 const port = (base: number) => String(base + OFFSET);
+const folder = (base: string) => (OFFSET ? `${base}-${OFFSET}` : base);
 
 export const TEST_STACK_ENV: Record<string, string> = {
   STACK_NAME: 'test',
@@ -48,6 +49,11 @@ export const TEST_STACK_ENV: Record<string, string> = {
   // Customer-side servers of the delivery tests (deploy/local/test-destinations.sh), all on loopback.
   SFTP_PORT: port(12222),
   FTP_PORT: port(12121),
+  FTP_PASV_MIN: port(31000),
+  FTP_PASV_MAX: port(31009),
+  // Chroot folders must be owned by root all the way up, so they live under /srv, not under the project.
+  SFTP_ROOT: folder('/srv/cae-test-sftp'),
+  FTP_ROOT: folder('/srv/cae-test-ftp'),
   GCS_PORT: port(14443),
   // Only this one loopback address is allowed as a destination host; 127.0.0.2 stays refused, and so does every
   // public address (a request wrongly accepted can still reach nothing off this machine).
