@@ -21,7 +21,7 @@ go_tool() { # name module version [ldflags]
 # FerretDB is embedded in a small module of ours (deploy/local/ferretdb-server, see its main.go for why).
 ferretdb() {
   local src="$ROOT/deploy/local/ferretdb-server"
-  local version; version="$FERRETDB_VERSION+$(cat "$src/main.go" "$src/go.mod" "$src/go.sum" | sha256sum | cut -c1-12)"
+  local version; version="$FERRETDB_VERSION+$(cat "$src"/*.go "$src/go.mod" "$src/go.sum" | sha256sum | cut -c1-12)"
   if installed ferretdb-server "$version" && [ -x "$TOOLS/bin/ferretdb-server" ]; then return; fi
   echo "[install] ferretdb-server (FerretDB $FERRETDB_VERSION)"
   (cd "$src" && GOFLAGS=-buildvcs=false go build -trimpath -o "$TOOLS/bin/ferretdb-server" .)

@@ -3,15 +3,22 @@
 // It embeds github.com/FerretDB/FerretDB/ferretdb rather than building cmd/ferretdb with `go install`: a binary
 // built that way panics at start-up because its build/version/version.txt is only written by FerretDB's own
 // release tooling. Telemetry is disabled by the embedded package.
+//
+// FerretDB itself listens on a private Unix socket; clients connect to -listen-addr, a proxy that runs write
+// commands one at a time, so that each is atomic as in MongoDB (see write_gate.go).
 package main
 
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -29,8 +36,10 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel}))
 
+	socket := filepath.Join(os.TempDir(), fmt.Sprintf("ferretdb-server-%d.sock", os.Getpid()))
+	_ = os.Remove(socket)
 	server, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
+		Listener:  ferretdb.ListenerConfig{Unix: socket},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: *sqliteURL,
@@ -42,9 +51,44 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	stopped := make(chan error, 1)
+	go func() { stopped <- server.Run(ctx) }()
+
+	// Clients are let in once FerretDB answers on its socket (the stack waits for this port to open).
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if conn, err := net.Dial("unix", socket); err == nil {
+			conn.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			logger.Error("FerretDB did not open its socket", "socket", socket)
+			os.Exit(1)
+		}
+	}
+	listener, err := net.Listen("tcp", *listen)
+	if err != nil {
+		logger.Error("cannot listen", "addr", *listen, "error", err)
+		os.Exit(1)
+	}
+	go func() {
+		<-ctx.Done()
+		listener.Close()
+	}()
+
+	gate := newWriteGate()
 	logger.Info("FerretDB listening", "addr", *listen)
-	if err := server.Run(ctx); err != nil && ctx.Err() == nil {
+	go func() {
+		for {
+			client, err := listener.Accept()
+			if err != nil {
+				return
+			}
+			go serve(client, socket, gate, logger)
+		}
+	}()
+	if err := <-stopped; err != nil && ctx.Err() == nil {
 		logger.Error("FerretDB stopped", "error", err)
 		os.Exit(1)
 	}
+	_ = os.Remove(socket)
 }
