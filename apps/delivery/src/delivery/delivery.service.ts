@@ -11,6 +11,7 @@ import { DestinationRegistry } from '../destinations/destination.registry';
 import { DeliveryItem, DeliveryProgressRepository } from './delivery-progress.repository';
 import { DeliveryQueueRepository, QueuedWork } from './delivery-queue.repository';
 import { deliversEachChunkAtOnce } from './upload-timing';
+import { verifiedStagedFile } from './verified-staged-file';
 
 /** Memory an upload may hold besides its stream (S3 buffers its multipart parts); 1 MiB for stream-only uploads. */
 export function uploadMemoryBytes(chunk: Pick<ChunkStagedValue, 'bytes' | 'delivery'>): number {
@@ -104,6 +105,7 @@ export class DeliveryService {
   private async upload(item: DeliveryItem): Promise<DeliveryReceipt | null> {
     const { chunk } = item;
     const secrets = chunk.delivery.kind === 'internal' ? null : await this.secrets.get(chunk.jobId, chunk.accountId);
+    let damaged: Error | undefined;
     try {
       return await this.destinations.for(chunk.delivery.kind).deliver({
         chunk,
@@ -111,12 +113,13 @@ export class DeliveryService {
         open: async () => {
           const staged = await this.storage.get(this.env.STAGING_BUCKET, chunk.stagingKey);
           if (!staged) throw new NonRetriableError('STAGED_FILE_MISSING', `staged file ${chunk.fileName} is missing`);
-          return staged.body;
+          return verifiedStagedFile(chunk, staged.body, (error) => (damaged = error));
         },
       });
     } catch (error) {
       if ((await this.progress.find(chunk.jobId, chunk.chunkIndex))?.delivered) return null;
-      throw error;
+      // Destinations report a broken source as a failed transfer; the reason is the file itself.
+      throw damaged ?? error;
     }
   }
 
