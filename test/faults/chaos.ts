@@ -1,4 +1,7 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../support/test-stack';
 
@@ -32,7 +35,7 @@ export function seeded(seed: number): () => number {
 export class Chaos {
   readonly counts = {
     kills: 0, sigterms: 0, pauses: 0, rebalances: 0, scalings: 0, live_writes: 0, live_deletes: 0,
-    broker_restarts: 0, database_restarts: 0, destination_outages: 0,
+    broker_restarts: 0, database_restarts: 0, destination_outages: 0, disk_fulls: 0,
   };
   /** What was done, in order, with milliseconds since the run started: printed with the run for replays. */
   readonly events: string[] = [];
@@ -126,6 +129,51 @@ export class Chaos {
     await sleep(downMs);
     await this.destinations('start', server);
   }
+}
+
+/**
+ * The writers' chunk folder on a small tmpfs of its own (needs root), so that the campaign can fill it up without
+ * touching the machine's disk. False when it cannot be mounted: the disk-full fault is then left out, and said so.
+ */
+export function mountWriterDisk(dir: string, sizeMiB: number): boolean {
+  unmountWriterDisk(dir);
+  mkdirSync(dir, { recursive: true });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMiB}m,mode=0777`, 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function unmountWriterDisk(dir: string): void {
+  try {
+    execFileSync('umount', [dir], { stdio: 'ignore' });
+  } catch {
+    // not mounted
+  }
+}
+
+/** Fills a file system to the last page (1 MiB writes, then 4 KiB ones); returns what frees it again. */
+export async function fillDisk(dir: string): Promise<() => Promise<void>> {
+  const filler = join(dir, `disk-filler-${process.pid}`);
+  const file = await open(filler, 'w');
+  try {
+    for (const size of [1024 * 1024, 4096]) {
+      const block = Buffer.alloc(size, 1);
+      for (;;) {
+        try {
+          await file.write(block);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOSPC') break;
+          throw error;
+        }
+      }
+    }
+  } finally {
+    await file.close();
+  }
+  return () => rm(filler, { force: true });
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

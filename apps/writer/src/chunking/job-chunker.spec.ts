@@ -38,7 +38,12 @@ function collector() {
 const numbers = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line).n as number);
 
 describe(JobChunker.name, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'chunker-'));
+  // A folder per test: a chunker a test leaves with an open chunk file (a failed batch) must not write into the
+  // next test's file of the same name (seen once as a flaky failure on a busy machine).
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'chunker-'));
+  });
 
   it('cuts chunks at limitRecordsPerFile by record sequence and marks only the last one', async () => {
     const out = output({ limitRecordsPerFile: 4 });
@@ -147,7 +152,7 @@ describe(JobChunker.name, () => {
     // The chunk's local file is /dev/full, which answers every write with ENOSPC as a full disk does.
     symlinkSync('/dev/full', join(full, `${jobId}-0.part`));
     const { staged, stage } = collector();
-    const sut = new JobChunker(jobId, 0, fresh, full, stage);
+    const sut = new JobChunker(jobId, 0, fresh, full, stage, (index) => join(full, `${jobId}-${index}.part`));
     const out = output({ compress });
     const written = (async () => {
       for (const [i, batch] of batches(50_000, 5_000, out).entries()) await sut.accept(batch, String(i));
@@ -192,6 +197,15 @@ describe(JobChunker.name, () => {
       const sut = new JobChunker(jobId, 0, progress, dir, collector().stage);
       await expect(sut.accept(batch(0, [0, 5, 2]), '0')).rejects.toMatchObject({ code: 'REPLAY_DIVERGED' });
     });
+  });
+
+  it('gives every chunk file a name of its own, so a dropped chunker cannot write into its successor\'s file', async () => {
+    const [first, second] = [collector(), collector()];
+    const [batch] = batches(3, 3, output());
+    await new JobChunker(jobId, 0, fresh, dir, first.stage).accept(batch, '0');
+    await new JobChunker(jobId, 0, fresh, dir, second.stage).accept(batch, '0');
+    expect(first.staged[0].path).not.toBe(second.staged[0].path);
+    expect(numbers(second.staged[0].text)).toEqual([0, 1, 2]);
   });
 
   it('drops the late batches of a query replica that lost the job (lower fencing epoch)', async () => {

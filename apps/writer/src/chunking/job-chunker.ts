@@ -1,5 +1,6 @@
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DeliverySpec, OutputSpec, RecordsBatchValue } from '@cae/contracts';
 import { ChunkFile, ChunkFileSummary, chunkFileName, chunkIndexOf, RecordFormatter, recordKeyOf } from '@cae/formats';
 import { NonRetriableError } from '@cae/kafka';
@@ -59,8 +60,13 @@ export class JobChunker {
     readonly jobId: string,
     readonly partition: number,
     progress: WriterProgress,
-    private readonly tmpDir: string,
+    tmpDir: string,
     private readonly stage: StageChunk,
+    /**
+     * Where a chunk's local file goes: unique per opening, so a chunker dropped with its file still open (a failed
+     * batch, a revoked partition taken back) never writes into the file of the chunker that replaces it.
+     */
+    private readonly chunkPath: (index: number) => string = (index) => join(tmpDir, `${jobId}-${index}-${randomBytes(4).toString('hex')}.part`),
   ) {
     this.nextSeq = progress.stagedThroughSeq;
     this.lastKey = progress.stagedThroughKey;
@@ -163,7 +169,7 @@ export class JobChunker {
 
   private async openChunk(batch: RecordsBatchValue, formatter: RecordFormatter, seq: number, offset: string): Promise<OpenChunk> {
     const index = chunkIndexOf(seq, batch.output.limitRecordsPerFile);
-    const file = new ChunkFile(join(this.tmpDir, `${this.jobId}-${index}.part`), batch.output.compress);
+    const file = new ChunkFile(this.chunkPath(index), batch.output.compress);
     await file.append(formatter.header());
     this.open = { index, file, firstSeq: seq, records: 0, startOffset: offset };
     return this.open;
