@@ -1,3 +1,5 @@
+import { JobErrorCode } from '@cae/contracts';
+
 /**
  * Errors are of two kinds, decided once where they are raised:
  * - retriable (network, broker, database or storage briefly away): the message is retried in place with backoff;
@@ -6,7 +8,7 @@
  */
 export class NonRetriableError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: JobErrorCode,
     message: string,
   ) {
     super(message);
@@ -20,7 +22,7 @@ export class NonRetriableError extends Error {
  */
 export class RetriableError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: JobErrorCode,
     message: string,
   ) {
     super(message);

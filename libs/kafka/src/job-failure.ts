@@ -1,5 +1,5 @@
 import { isUUID } from 'class-validator';
-import { Topic } from '@cae/contracts';
+import { JobErrorCode, Topic } from '@cae/contracts';
 import { ContractProducer } from './contract-producer';
 
 /**
@@ -9,7 +9,7 @@ import { ContractProducer } from './contract-producer';
  */
 export async function reportJobFailure(
   producer: ContractProducer,
-  failure: { service: string; jobId: string; accountId?: string; code: string; message: string },
+  failure: { service: string; jobId: string; accountId?: string; code: JobErrorCode; message: string },
   onError: (error: unknown) => void,
 ): Promise<void> {
   // A message keyed by anything but a job id names no job to fail (it was still dead-lettered).

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { Topic } from '@cae/contracts';
+import { JobError, Topic } from '@cae/contracts';
 import { ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage, reportJobFailure } from '@cae/kafka';
 import { DeliveryEnv } from '../config/delivery-env';
 import { DeliveryWorker } from './delivery-worker.service';
@@ -50,7 +50,7 @@ export class ChunksConsumer implements OnApplicationBootstrap, OnApplicationShut
   private async failJob({ key, accountId, error }: RejectedMessage): Promise<void> {
     if (!key) return;
     // A delivery error's message is written for the user; an unreadable message gets a generic one.
-    const failure = 'code' in error
+    const failure: JobError = 'code' in error
       ? { code: error.code, message: error.message.slice(0, 1000) }
       : { code: 'INVALID_CHUNK_MESSAGE', message: `delivering the export files failed: ${error.message.slice(0, 500)}` };
     await reportJobFailure(this.producer, { service: 'delivery', jobId: key, accountId, ...failure }, (publishError) =>

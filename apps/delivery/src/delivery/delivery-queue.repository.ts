@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Collections, Db, MONGO_DB } from '@cae/mongo';
+import type { JobError } from '@cae/contracts';
 
 /**
  * Delivery work waiting to be done: a chunk to deliver, or a job to complete once all its chunks are delivered.
@@ -26,14 +27,14 @@ export interface QueuedWork {
   claims?: number;
   /** Completion entries: the last chunk was staged, so the chunk count is known and deliveries wake the check. */
   lastSeen?: boolean;
-  lastError?: { code: string; message: string };
+  lastError?: JobError;
   dueAt: Date;
   /** The current claim's token; a worker that finds another token there has lost the entry. */
   claim?: string;
   /** Completion checks: bumped by every delivery of the job, so a check that raced with one is run again. */
   wakes?: number;
   /** Set once the job must fail: only the report is left to do (it is retried until sent). */
-  failure?: { code: string; message: string };
+  failure?: JobError;
 }
 
 export const completionId = (jobId: string) => `${jobId}:complete`;

@@ -4,6 +4,7 @@ import { JobEndings } from '@cae/mongo';
 import { DeliveryEnv } from '../config/delivery-env';
 import { DeliveryQueueRepository, QueuedWork } from './delivery-queue.repository';
 import { DeliveryService, ReportNotSentError } from './delivery.service';
+import type { JobError } from '@cae/contracts';
 
 /** How long a completion check that found chunks undelivered waits before it looks again (deliveries wake it sooner). */
 const COMPLETION_RECHECK_MS = 60_000;
@@ -184,7 +185,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     await this.queue.release(work, new Date(Date.now() + backoffMs(attempts, this.env.DELIVERY_RETRY_BASE_MS, this.env.DELIVERY_RETRY_CAP_MS)), { failure: final });
   }
 
-  private async failJob(work: QueuedWork, failure: { code: string; message: string }): Promise<void> {
+  private async failJob(work: QueuedWork, failure: JobError): Promise<void> {
     await reportJobFailure(this.producer, { service: 'delivery', jobId: work.jobId, accountId: work.accountId, ...failure }, (error) =>
       this.logger.error({ message: 'could not report failure', jobId: work.jobId, error: errorMessage(error) }),
     );
@@ -194,7 +195,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 }
 
 /** The job's error once delivery gives up: the destination's own reason when one is known. */
-function finalError(error: unknown, lastSpecific: { code: string; message: string } | undefined, attempts: number): { code: string; message: string } {
+function finalError(error: unknown, lastSpecific: JobError | undefined, attempts: number): JobError {
   if (error instanceof NonRetriableError) return { code: error.code, message: error.message.slice(0, 1000) };
   const specific = lastSpecific ? new RetriableError(lastSpecific.code, lastSpecific.message) : undefined;
   const given = exhausted(error, specific, attempts);

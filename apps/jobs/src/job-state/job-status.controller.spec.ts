@@ -31,8 +31,8 @@ describe(JobStatusController.name, () => {
     expect(jobs.addFile).toHaveBeenCalledWith(jobId, 'acc', expect.objectContaining(file), new Date(base.at), 30);
     await sut.onJobStatus(context({ ...base, type: 'job.completed', fileCount: 1, totalRecords: 3 }));
     expect(jobs.complete).toHaveBeenCalledWith(jobId, new Date(base.at), 1, 3);
-    await sut.onJobStatus(context({ ...base, type: 'job.failed', error: { code: 'X', message: 'why' } }));
-    expect(jobs.fail).toHaveBeenCalledWith(jobId, new Date(base.at), expect.objectContaining({ code: 'X' }));
+    await sut.onJobStatus(context({ ...base, type: 'job.failed', error: { code: 'QUERY_FAILED', message: 'why' } }));
+    expect(jobs.fail).toHaveBeenCalledWith(jobId, new Date(base.at), expect.objectContaining({ code: 'QUERY_FAILED' }));
   });
 
   it('fails a job whose completion does not match its files', async () => {

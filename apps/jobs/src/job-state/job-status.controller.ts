@@ -1,7 +1,7 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { isUUID } from 'class-validator';
-import { InvalidPayloadError, JobStatusValue, Topic, validatePayload } from '@cae/contracts';
+import { InvalidPayloadError, JobError, JobStatusValue, Topic, validatePayload } from '@cae/contracts';
 import { backoffMs, ContractProducer, errorMessage, PRODUCER, reportJobFailure, sleep } from '@cae/kafka';
 import { isDatabaseUnavailable } from '@cae/mongo';
 import { JobsEnv } from '../config/jobs-env';
@@ -91,7 +91,7 @@ export class JobStatusController {
     }
   }
 
-  private async deadLetter(context: KafkaContext, reason: string, failure: { code: string; message: string }): Promise<void> {
+  private async deadLetter(context: KafkaContext, reason: string, failure: JobError): Promise<void> {
     const message = context.getMessage();
     this.logger.error({ message: 'job-status event dead-lettered', reason });
     await this.producer.publish(Topic.DeadLetter, message.key?.toString() ?? 'unknown', {
@@ -110,7 +110,7 @@ export class JobStatusController {
    * An unreadable (or unappliable) event is a lost fact about its job (a file, the count, the end), so the job
    * could never end correctly: it fails now, through a job.failed event like any other, so subscribers hear of it.
    */
-  private async failAffectedJob(jobId: string | undefined, failure: { code: string; message: string }): Promise<void> {
+  private async failAffectedJob(jobId: string | undefined, failure: JobError): Promise<void> {
     if (!jobId || !isUUID(jobId)) return;
     const accountId = await this.jobs.accountOf(jobId);
     if (!accountId) return;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Topic, TopicPayloads } from '@cae/contracts';
+import { JobErrorCode, Topic, TopicPayloads } from '@cae/contracts';
 import { ContractProducer, errorMessage, PRODUCER, reportJobFailure } from '@cae/kafka';
 import { Collections, Db, JobDocument, MONGO_DB } from '@cae/mongo';
 import { JobsEnv } from '../config/jobs-env';
@@ -109,7 +109,7 @@ export class JobReconciler implements OnApplicationBootstrap, OnApplicationShutd
     return (await this.db.collection(Collections.queryCheckpoints).findOne({ _id: jobId as never }, { projection: { _id: 1 } })) !== null;
   }
 
-  private async fail(job: JobDocument, code: string, message: string): Promise<void> {
+  private async fail(job: JobDocument, code: JobErrorCode, message: string): Promise<void> {
     this.logger.warn({ message: 'job failed by the reconciler', jobId: job._id, accountId: job.accountId, code });
     await reportJobFailure(this.producer, { service: 'jobs', jobId: job._id, accountId: job.accountId, code, message }, (error) =>
       this.logger.error({ message: 'could not report failure', jobId: job._id, error: errorMessage(error) }),

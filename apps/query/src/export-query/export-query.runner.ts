@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ObjectId } from 'mongodb';
 import { Collections, Db, JobEndings, MONGO_DB } from '@cae/mongo';
-import { OutputSpec, Topic } from '@cae/contracts';
+import { JobError, OutputSpec, Topic } from '@cae/contracts';
 import { recordKeyOf, toExportRecord } from '@cae/formats';
 import { ContractProducer, PRODUCER } from '@cae/kafka';
 import { QueryEnv } from '../config/query-env';
@@ -131,7 +131,7 @@ export class ExportQueryRunner {
 
   async publishStatus(
     checkpoint: Pick<QueryCheckpoint, 'request'>,
-    event: { type: 'query.started'; totalItems?: number } | { type: 'job.failed'; error: { code: string; message: string } },
+    event: { type: 'query.started'; totalItems?: number } | { type: 'job.failed'; error: JobError },
   ): Promise<void> {
     const { jobId, accountId } = checkpoint.request;
     await this.producer.publish(Topic.JobStatus, jobId, {

@@ -5,6 +5,7 @@ import { QueryEnv } from '../config/query-env';
 import { CheckpointRepository, QueryCheckpoint } from './checkpoint.repository';
 import { ExportQueryRunner } from './export-query.runner';
 import { LeaseKeeper, LeaseLostError, StopRequestedError } from './lease-keeper';
+import { JobError } from '@cae/contracts';
 
 const MAX_ATTEMPTS = 8;
 
@@ -115,7 +116,7 @@ export class QueryScheduler implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async fail(job: QueryCheckpoint, error: unknown): Promise<void> {
-    const failure = error instanceof NonRetriableError
+    const failure: JobError = error instanceof NonRetriableError
       ? { code: error.code, message: error.message }
       : { code: 'QUERY_FAILED', message: 'reading the activities failed repeatedly; please retry the export later' };
     try {

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, MaxLength, Min, ValidateIf, ValidateNested,
 } from 'class-validator';
+import { JOB_ERROR_CODES, JobErrorCode } from './error-codes';
 
 /**
  * Facts about a job, reported by every service and applied by the jobs service (the only writer of job state).
@@ -24,7 +25,7 @@ export class DeliveredFile {
 }
 
 export class JobError {
-  @IsString() @MaxLength(64) code: string;
+  @IsIn(JOB_ERROR_CODES) code: JobErrorCode;
   @IsString() @MaxLength(2000) message: string;
 }
 
