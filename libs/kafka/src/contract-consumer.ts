@@ -5,6 +5,7 @@ import { accountIdOf, decodePayload, InvalidPayloadError, Topic, TopicPayloads }
 import { backoffMs, sleep } from './backoff';
 import { ContractProducer } from './contract-producer';
 import { errorMessage, NonRetriableError, RetriableError } from './errors';
+import { publishDeadLetter } from './dead-letter';
 
 export interface ConsumedMessage<T> {
   partition: number;
@@ -201,14 +202,9 @@ export class ContractConsumer<T extends Topic> {
   private async reject(rejected: RejectedMessage<TopicPayloads[T]>, raw: Buffer | null, isRunning: () => boolean): Promise<void> {
     const reason = errorMessage(rejected.error);
     this.logger.error({ message: 'message dead-lettered', jobId: rejected.key, reason });
-    await this.deadLetters.publish(Topic.DeadLetter, rejected.key ?? 'unknown', {
-      sourceTopic: this.options.topic,
-      partition: rejected.partition,
-      offset: rejected.offset,
-      key: rejected.key ?? undefined,
-      reason: reason.slice(0, 4000),
-      payload: (raw?.toString() ?? '').slice(0, 64 * 1024),
-      at: new Date().toISOString(),
+    await publishDeadLetter(this.deadLetters, {
+      sourceTopic: this.options.topic, partition: rejected.partition, offset: rejected.offset, key: rejected.key,
+      reason, payload: raw?.toString() ?? '',
     });
     for (let attempt = 0; ; attempt++) {
       try {

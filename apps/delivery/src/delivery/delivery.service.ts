@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ChunkStagedValue, DeliveredFile, Topic } from '@cae/contracts';
-import { ContractProducer, NonRetriableError, PRODUCER } from '@cae/kafka';
+import { ChunkStagedValue, DeliveredFile } from '@cae/contracts';
+import { ContractProducer, JobStatusFact, NonRetriableError, PRODUCER, publishJobStatus } from '@cae/kafka';
 import { JobEndings } from '@cae/mongo';
 import { SecretStore } from '@cae/secrets';
 import { ObjectStorage } from '@cae/storage';
@@ -146,14 +146,9 @@ export class DeliveryService {
   }
 
   /** Publishes a status event; ReportNotSentError when the broker is away (retried without using up attempts). */
-  private async report(
-    chunk: Pick<ChunkStagedValue, 'jobId' | 'accountId'>,
-    event: { type: 'file.delivered'; file: DeliveredFile } | { type: 'job.completed'; fileCount: number; totalRecords: number },
-  ): Promise<void> {
+  private async report(chunk: Pick<ChunkStagedValue, 'jobId' | 'accountId'>, event: JobStatusFact): Promise<void> {
     try {
-      await this.producer.publish(Topic.JobStatus, chunk.jobId, {
-        ...event, jobId: chunk.jobId, accountId: chunk.accountId, at: new Date().toISOString(), service: 'delivery',
-      });
+      await publishJobStatus(this.producer, 'delivery', chunk, event);
     } catch (error) {
       throw new ReportNotSentError(`${event.type} of job ${chunk.jobId} not sent: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -2,7 +2,7 @@ import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { isUUID } from 'class-validator';
 import { InvalidPayloadError, JobError, JobStatusValue, Topic, validatePayload } from '@cae/contracts';
-import { backoffMs, ContractProducer, errorMessage, PRODUCER, reportJobFailure, sleep } from '@cae/kafka';
+import { backoffMs, ContractProducer, errorMessage, PRODUCER, publishDeadLetter, reportJobFailure, sleep } from '@cae/kafka';
 import { isDatabaseUnavailable } from '@cae/mongo';
 import { JobsEnv } from '../config/jobs-env';
 import { JobStateRepository } from './job-state.repository';
@@ -94,14 +94,9 @@ export class JobStatusController {
   private async deadLetter(context: KafkaContext, reason: string, failure: JobError): Promise<void> {
     const message = context.getMessage();
     this.logger.error({ message: 'job-status event dead-lettered', reason });
-    await this.producer.publish(Topic.DeadLetter, message.key?.toString() ?? 'unknown', {
-      sourceTopic: Topic.JobStatus,
-      partition: context.getPartition(),
-      offset: message.offset,
-      key: message.key?.toString(),
-      reason: reason.slice(0, 4000),
-      payload: JSON.stringify(message.value ?? null).slice(0, 64 * 1024),
-      at: new Date().toISOString(),
+    await publishDeadLetter(this.producer, {
+      sourceTopic: Topic.JobStatus, partition: context.getPartition(), offset: message.offset, key: message.key?.toString(),
+      reason, payload: JSON.stringify(message.value ?? null),
     });
     await this.failAffectedJob(message.key?.toString(), failure);
   }

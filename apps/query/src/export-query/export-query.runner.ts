@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ObjectId } from 'mongodb';
 import { Collections, Db, JobEndings, MONGO_DB } from '@cae/mongo';
-import { JobError, OutputSpec, Topic } from '@cae/contracts';
+import { OutputSpec, Topic } from '@cae/contracts';
 import { recordKeyOf, toExportRecord } from '@cae/formats';
-import { ContractProducer, PRODUCER } from '@cae/kafka';
+import { ContractProducer, JobStatusFact, PRODUCER, publishJobStatus } from '@cae/kafka';
 import { QueryEnv } from '../config/query-env';
 
 import { EXPORT_SORT, ResumePoint } from './activity-filter';
@@ -131,11 +131,8 @@ export class ExportQueryRunner {
 
   async publishStatus(
     checkpoint: Pick<QueryCheckpoint, 'request'>,
-    event: { type: 'query.started'; totalItems?: number } | { type: 'job.failed'; error: JobError },
+    event: Extract<JobStatusFact, { type: 'query.started' | 'job.failed' }>,
   ): Promise<void> {
-    const { jobId, accountId } = checkpoint.request;
-    await this.producer.publish(Topic.JobStatus, jobId, {
-      ...event, jobId, accountId, at: new Date().toISOString(), service: 'query',
-    });
+    await publishJobStatus(this.producer, 'query', checkpoint.request, event);
   }
 }
