@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { JobEndings } from '@cae/mongo';
-import { ActivityIndexes } from './activity-indexes';
-import { CheckpointRepository } from './checkpoint.repository';
-import { ContactResolver } from './contact-resolver';
-import { ExportQueryRunner } from './export-query.runner';
-import { ExportScopeResolver } from './export-scope';
-import { QueryScheduler } from './query-scheduler.service';
-import { RequestedConsumer } from './requested.consumer';
+import { ActivityIndexes } from './scope/activity-indexes';
+import { CheckpointRepository } from './scheduling/checkpoint.repository';
+import { ContactResolver } from './scope/contact-resolver';
+import { ExportQueryRunner } from './streaming/export-query.runner';
+import { ExportScopeResolver } from './scope/export-scope';
+import { QueryScheduler } from './scheduling/query-scheduler.service';
+import { RequestedConsumer } from './intake/requested.consumer';
 
 @Module({
   providers: [ActivityIndexes, CheckpointRepository, ContactResolver, ExportQueryRunner, ExportScopeResolver, JobEndings, QueryScheduler, RequestedConsumer],

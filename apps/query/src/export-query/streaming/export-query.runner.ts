@@ -4,16 +4,16 @@ import { Collections, Db, JobEndings, MONGO_DB } from '@cae/mongo';
 import { OutputSpec, Topic } from '@cae/contracts';
 import { recordKeyOf, toExportRecord } from '@cae/formats';
 import { ContractProducer, JobStatusFact, PRODUCER, publishJobStatus } from '@cae/kafka';
-import { QueryEnv } from '../config/query-env';
+import { QueryEnv } from '../../config/query-env';
 
-import { EXPORT_SORT, ResumePoint } from './activity-filter';
-import { CheckpointRepository, QueryCheckpoint } from './checkpoint.repository';
+import { EXPORT_SORT, ResumePoint } from '../scope/activity-filter';
+import { CheckpointRepository, QueryCheckpoint } from '../scheduling/checkpoint.repository';
 import { withAllSystemProperties } from './all-properties';
-import { filteredInGroups } from './audience-membership';
-import { ExportScopeResolver } from './export-scope';
+import { filteredInGroups } from '../scope/audience-membership';
+import { ExportScopeResolver } from '../scope/export-scope';
 import { surveyExport, SurveyResult } from './export-survey';
 import { checkFileCount } from './file-count';
-import { LeaseLostError, StopRequestedError, throwIfLeaseLost } from './lease-keeper';
+import { LeaseLostError, StopRequestedError, throwIfLeaseLost } from '../scheduling/lease-keeper';
 import { RecordBatcher } from './record-batcher';
 
 

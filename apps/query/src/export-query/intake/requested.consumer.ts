@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Kafka } from 'kafkajs';
 import { Topic } from '@cae/contracts';
 import { ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage, reportJobFailure } from '@cae/kafka';
-import { CheckpointRepository } from './checkpoint.repository';
-import { QueryScheduler } from './query-scheduler.service';
+import { CheckpointRepository } from '../scheduling/checkpoint.repository';
+import { QueryScheduler } from '../scheduling/query-scheduler.service';
 import { Readiness } from '@cae/service-kit';
 
 /**

@@ -1,8 +1,8 @@
 import { Collection } from 'mongodb';
-import { filteredInGroups } from './audience-membership';
+import { filteredInGroups } from '../scope/audience-membership';
 import { PropertyKeyCollector } from './all-properties';
-import { ExportScope } from './export-scope';
-import { throwIfLeaseLost } from './lease-keeper';
+import { ExportScope } from '../scope/export-scope';
+import { throwIfLeaseLost } from '../scheduling/lease-keeper';
 
 export interface SurveyResult {
   totalItems: number;

@@ -1,9 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { backoffMs, errorMessage, NonRetriableError, sleep } from '@cae/kafka';
 import { JobEndedError } from '@cae/mongo';
-import { QueryEnv } from '../config/query-env';
+import { QueryEnv } from '../../config/query-env';
 import { CheckpointRepository, QueryCheckpoint } from './checkpoint.repository';
-import { ExportQueryRunner } from './export-query.runner';
+import { ExportQueryRunner } from '../streaming/export-query.runner';
 import { LeaseKeeper, LeaseLostError, StopRequestedError } from './lease-keeper';
 import { JobError } from '@cae/contracts';
 
