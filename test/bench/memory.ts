@@ -8,11 +8,10 @@
  * it next to `make e2e` or `make faults`).
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { api, JobView } from '../support/api';
 import { closeDatabase, createAccount, insertActivities, makeActivities } from '../support/fixtures';
 import { ROOT, TEST_STACK_ENV } from '../support/test-stack';
+import { groupRssKib } from './processes';
 
 const args = new Map<string, string>(
   process.argv.slice(2).flatMap((arg, i, all): [string, string][] => (arg.startsWith('--') ? [[arg, all[i + 1]]] : [])),
@@ -27,35 +26,11 @@ function stack(...command: string[]): void {
   execFileSync('bash', command, { cwd: ROOT, env: { ...process.env, ...ENV }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-/** RSS in KiB of every process in the group the stack started for `name` (its restart loop and the process). */
-function groupRssKib(name: string): number {
-  let leader: number;
-  try {
-    leader = Number(readFileSync(join(ENV.STACK_DIR, 'run', `${name}.pid`), 'utf8').trim());
-  } catch {
-    return 0;
-  }
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) !== leader) continue; // process group id
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, 'utf8'));
-      total += rss ? Number(rss[1]) : 0;
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return total;
-}
-
 /** Runs one export while sampling every watched process's RSS; returns the peaks in MiB and the wall time. */
 async function measure(key: string, body: object): Promise<{ peaks: Record<string, number>; seconds: number; job: JobView }> {
   const peaks: Record<string, number> = Object.fromEntries(WATCHED.map((name) => [name, 0]));
   const sample = () => {
-    for (const name of WATCHED) peaks[name] = Math.max(peaks[name], groupRssKib(name) / 1024);
+    for (const name of WATCHED) peaks[name] = Math.max(peaks[name], groupRssKib(ENV.STACK_DIR, name) / 1024);
   };
   const timer = setInterval(sample, 100);
   const started = Date.now();

@@ -1,0 +1,256 @@
+/**
+ * Throughput benchmark (`make bench`): how fast an export goes through the five services, against the fastest
+ * simple way to do the same job on one machine.
+ *
+ * Seeds `--records` activities (default 1,000,000, or RECORDS) for a fresh account into a collection that holds as
+ * many activities of another account, in its own local stack (.data/throughput). Then, alternating, `--rounds`
+ * times (default 2) for each shape:
+ *   - pipeline: the export through the services, from POST to `done`, with the time to the first delivered file,
+ *     CPU seconds and peak RSS of every service and of the database, and the bytes each record takes on the
+ *     records and chunks topics;
+ *   - baseline: one Node process, the same query with the `mongodb` driver (sorted by time, _id), the same columns
+ *     and formatting rules, gzip and chunking included, to local files.
+ * Shapes: csv (one file), csv-gzip-chunked (limitRecordsPerFile = N/10), ndjson (one file).
+ * Prints a table and one final JSON line; the best round of each counts (the machine is shared and noisy).
+ *
+ *   npx ts-node --transpile-only test/bench/throughput.ts [--records 1000000] [--shapes csv,ndjson] [--rounds 2]
+ * Uses the test ports moved by CAE_PORT_OFFSET (set it when another stack runs).
+ */
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { once } from 'node:events';
+import { createGzip } from 'node:zlib';
+import { MongoClient } from 'mongodb';
+import { api, JobView } from '../support/api';
+import { closeDatabase, createAccount, insertActivities, makeActivities } from '../support/fixtures';
+import { ROOT, TEST_STACK_ENV } from '../support/test-stack';
+import { groupCpuSeconds, groupRssKib } from './processes';
+
+const args = new Map<string, string>(
+  process.argv.slice(2).flatMap((arg, i, all): [string, string][] => (arg.startsWith('--') ? [[arg, all[i + 1]]] : [])),
+);
+const RECORDS = Number(args.get('--records') ?? process.env.RECORDS ?? 1_000_000);
+const ROUNDS = Number(args.get('--rounds') ?? 2);
+const SHAPES = (args.get('--shapes') ?? 'csv,csv-gzip-chunked,ndjson').split(',') as Shape[];
+const ENV = { ...TEST_STACK_ENV, STACK_NAME: 'bench', STACK_DIR: `${ROOT}/.data/throughput` };
+const MONGODB_URI = `mongodb://127.0.0.1:${TEST_STACK_ENV.MONGO_PORT}/cordial`;
+const SERVICES = ['api-gateway', 'query', 'writer', 'delivery', 'jobs'] as const;
+const WATCHED = [...SERVICES, 'ferretdb'] as const;
+const TOPICS = { records: 'contactactivityexport.records.v1', chunks: 'contactactivityexport.chunks.v1' };
+
+type Shape = 'csv' | 'csv-gzip-chunked' | 'ndjson';
+interface ShapeSpec { format: 'csv' | 'json'; compress: boolean; limit?: number }
+
+function spec(shape: Shape): ShapeSpec {
+  if (shape === 'csv') return { format: 'csv', compress: false };
+  if (shape === 'csv-gzip-chunked') return { format: 'csv', compress: true, limit: Math.ceil(RECORDS / 10) };
+  if (shape === 'ndjson') return { format: 'json', compress: false };
+  throw new Error(`unknown shape ${shape}`);
+}
+
+function stack(...command: string[]): void {
+  execFileSync('bash', command, { cwd: ROOT, env: { ...process.env, ...ENV }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Bytes in the broker's log folders of a topic (all partitions). */
+function topicBytes(topic: string): number {
+  const data = join(ENV.STACK_DIR, 'kafka', 'data');
+  let total = 0;
+  for (const entry of readdirSync(data)) {
+    if (!entry.startsWith(`${topic}-`)) continue;
+    for (const file of readdirSync(join(data, entry))) {
+      if (file.endsWith('.log')) total += statSync(join(data, entry, file)).size;
+    }
+  }
+  return total;
+}
+
+/** N activities for the benchmark account and N for another one, inserted in slices to bound this process's memory. */
+async function seed(): Promise<{ key: string; accountId: string }> {
+  const account = await createAccount('bench-throughput');
+  const other = await createAccount('bench-other');
+  const started = Date.now();
+  for (let done = 0, slice = 0; done < RECORDS; slice++) {
+    const count = Math.min(10_000, RECORDS - done);
+    await insertActivities(makeActivities(account.accountId, count, 1_000 + slice));
+    await insertActivities(makeActivities(other.accountId, count, 5_000_000 + slice));
+    done += count;
+    if (done % 100_000 === 0 || done === RECORDS) console.log(`seeded ${done} + ${done} activities (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  return account;
+}
+
+interface PipelineRun {
+  seconds: number;
+  firstFileSeconds: number;
+  cpuSeconds: Record<string, number>;
+  peakRssMib: Record<string, number>;
+  topicBytesPerRecord: Record<keyof typeof TOPICS, number>;
+}
+
+/** One export through the services, POST to `done`, with what each process spent on it. */
+async function pipeline(key: string, shape: Shape): Promise<PipelineRun> {
+  const { format, compress, limit } = spec(shape);
+  const peaks: Record<string, number> = Object.fromEntries(WATCHED.map((name) => [name, 0]));
+  const sample = () => {
+    for (const name of WATCHED) peaks[name] = Math.max(peaks[name], groupRssKib(ENV.STACK_DIR, name) / 1024);
+  };
+  const cpuBefore = Object.fromEntries(WATCHED.map((name) => [name, groupCpuSeconds(ENV.STACK_DIR, name)]));
+  const bytesBefore = { records: topicBytes(TOPICS.records), chunks: topicBytes(TOPICS.chunks) };
+  const timer = setInterval(sample, 200);
+  const started = Date.now();
+  let firstFile = 0;
+  try {
+    const body = { name: `bench-${shape}-${Date.now()}`, exportType: format, compress, limitRecordsPerFile: limit };
+    const created = await api<{ jobId: string }>('POST', '/v2/contactactivityexport', { key, body });
+    if (created.status !== 202) throw new Error(`export refused: ${created.status} ${JSON.stringify(created.body)}`);
+    for (;;) {
+      const { status, body: job } = await api<JobView>('GET', `/v2/jobs/${created.body.jobId}`, { key });
+      if (status === 200 && firstFile === 0 && job.fileCount > 0) firstFile = Date.now();
+      if (status === 200 && (job.status === 'done' || job.status === 'failed')) {
+        if (job.status !== 'done' || job.completedItems !== RECORDS) throw new Error(`${shape}: ${job.status} ${job.completedItems} ${JSON.stringify(job.error)}`);
+        break;
+      }
+      await sleep(200);
+    }
+  } finally {
+    clearInterval(timer);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  sample();
+  return {
+    seconds,
+    firstFileSeconds: ((firstFile || Date.now()) - started) / 1000,
+    cpuSeconds: Object.fromEntries(WATCHED.map((name) => [name, groupCpuSeconds(ENV.STACK_DIR, name) - cpuBefore[name]])),
+    peakRssMib: Object.fromEntries(WATCHED.map((name) => [name, Math.round(peaks[name])])),
+    topicBytesPerRecord: {
+      records: (topicBytes(TOPICS.records) - bytesBefore.records) / RECORDS,
+      chunks: (topicBytes(TOPICS.chunks) - bytesBefore.chunks) / RECORDS,
+    },
+  };
+}
+
+const CSV_COLUMNS = ['_id', 'cID', 'email', 'action', 'time', 'bmID', 'mdtID', 'mcID', 'message_name', 'first', 'system_properties', 'properties'];
+const JSON_FIELDS = ['_id', 'cID', 'email', 'action', 'time', 'bmID', 'mdtID', 'mcID', 'message_name', 'first', 'properties', 'system_properties'];
+
+function plain(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (value && typeof value === 'object' && '_bsontype' in value) return String(value);
+  return value;
+}
+
+function csvCell(value: unknown): string {
+  const text = value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(plain(value));
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * The baseline: what one process does with the driver and nothing else. Same query and order, the same columns
+ * (CSV: the default columns, RFC 4180 quoting, CRLF; NDJSON: the exported fields), gzip and chunking included.
+ */
+async function baseline(shape: Shape, accountId: string): Promise<{ seconds: number; cpuSeconds: number; bytes: number }> {
+  const { format, compress, limit } = spec(shape);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
+  const client = await new MongoClient(MONGODB_URI).connect();
+  const cpu = process.cpuUsage();
+  const started = Date.now();
+  let bytes = 0;
+  try {
+    const cursor = client.db().collection('contactactivities').find({ accountId }).sort({ time: 1, _id: 1 }).batchSize(1_000);
+    let out: { sink: Writable; fileStream: Writable; file: string } | null = null;
+    let inFile = 0;
+    let index = 0;
+    let buffer = '';
+    const flush = async () => {
+      if (out && buffer && !out.sink.write(buffer)) await once(out.sink, 'drain');
+      buffer = '';
+    };
+    const close = async () => {
+      await flush();
+      if (!out) return;
+      out.sink.end();
+      await once(out.fileStream, 'close');
+      bytes += statSync(out.file).size;
+      out = null;
+    };
+    for await (const document of cursor) {
+      if (!out) {
+        const file = join(dir, `baseline-${++index}.${format === 'csv' ? 'csv' : 'json'}${compress ? '.gz' : ''}`);
+        const fileStream = createWriteStream(file);
+        const gzip = compress ? createGzip() : null;
+        gzip?.pipe(fileStream);
+        out = { sink: gzip ?? fileStream, fileStream, file };
+        buffer = format === 'csv' ? `${CSV_COLUMNS.join(',')}\r\n` : '';
+        inFile = 0;
+      }
+      if (format === 'csv') {
+        buffer += `${CSV_COLUMNS.map((column) => csvCell(plain(document[column]))).join(',')}\r\n`;
+      } else {
+        const record: Record<string, unknown> = {};
+        for (const field of JSON_FIELDS) if (document[field] !== undefined) record[field] = plain(document[field]);
+        buffer += `${JSON.stringify(record)}\n`;
+      }
+      inFile += 1;
+      if (buffer.length > 64 * 1024) await flush();
+      if (limit && inFile === limit) await close();
+    }
+    await close();
+  } finally {
+    await client.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const used = process.cpuUsage(cpu);
+  return { seconds: (Date.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, bytes };
+}
+
+async function main(): Promise<void> {
+  stack('deploy/local/stack.sh', 'down');
+  rmSync(ENV.STACK_DIR, { recursive: true, force: true });
+  stack('deploy/local/stack.sh', 'up');
+  const best: Record<string, { pipeline: PipelineRun; baseline: { seconds: number; cpuSeconds: number; bytes: number } }> = {};
+  try {
+    const { key, accountId } = await seed();
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const shape of SHAPES) {
+        const ours = await pipeline(key, shape);
+        const theirs = await baseline(shape, accountId);
+        console.log(
+          `round ${round} ${shape.padEnd(16)} pipeline ${ours.seconds.toFixed(1).padStart(7)} s (${(RECORDS / ours.seconds).toFixed(0).padStart(7)} rec/s, first file ${ours.firstFileSeconds.toFixed(1)} s)`
+          + `  baseline ${theirs.seconds.toFixed(1).padStart(7)} s (${(RECORDS / theirs.seconds).toFixed(0).padStart(7)} rec/s)  ratio ${(theirs.seconds / ours.seconds).toFixed(2)}`,
+        );
+        const kept = best[shape];
+        best[shape] = {
+          pipeline: !kept || ours.seconds < kept.pipeline.seconds ? ours : kept.pipeline,
+          baseline: !kept || theirs.seconds < kept.baseline.seconds ? theirs : kept.baseline,
+        };
+      }
+    }
+  } finally {
+    await closeDatabase().catch(() => undefined);
+    stack('deploy/local/stack.sh', 'down');
+  }
+  const perShape = Object.fromEntries(Object.entries(best).map(([shape, { pipeline: ours, baseline: theirs }]) => [shape, {
+    pipeline_rps: Math.round(RECORDS / ours.seconds),
+    baseline_rps: Math.round(RECORDS / theirs.seconds),
+    ratio: Number((theirs.seconds / ours.seconds).toFixed(3)),
+    first_file_s: Number(ours.firstFileSeconds.toFixed(1)),
+    cpu_s_per_million: {
+      ...Object.fromEntries(WATCHED.map((name) => [name === 'ferretdb' ? 'database' : name, Number((ours.cpuSeconds[name] * 1e6 / RECORDS).toFixed(1))])),
+      baseline: Number((theirs.cpuSeconds * 1e6 / RECORDS).toFixed(1)),
+    },
+    max_rss_mib: Object.fromEntries(WATCHED.map((name) => [name === 'ferretdb' ? 'database' : name, ours.peakRssMib[name]])),
+    topic_bytes_per_record: Object.fromEntries(Object.entries(ours.topicBytesPerRecord).map(([topic, value]) => [topic, Number(value.toFixed(1))])),
+  }]));
+  const machine = { cpus: cpus().length, cpu_model: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version };
+  console.log(JSON.stringify({ records: RECORDS, rounds: ROUNDS, machine, shapes: perShape }));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
