@@ -49,7 +49,7 @@ describe('a dead destination of one account does not stall the deliveries of ano
       stuckJobs.push(created.body.jobId);
     }
     // The dead destination's deliveries are under way (hanging) before the other account asks for anything.
-    await until(() => connections > 0, 120_000, 'no delivery attempt reached the dead destination');
+    await until(() => connections > 0, 300_000, 'no delivery attempt reached the dead destination');
 
     const other = await createAccount('healthy');
     await insertActivities(makeActivities(other.accountId, 30, 102));

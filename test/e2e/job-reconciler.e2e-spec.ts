@@ -40,20 +40,20 @@ describe('the job reconciler', () => {
 
   it('re-publishes a pending job that was stored but never published; it then runs to done', async () => {
     const jobId = await insertJob(account.accountId, 'pending', 5 * MINUTE, requested);
-    const job = await waitForJob(account.key, jobId, 120_000);
+    const job = await waitForJob(account.key, jobId);
     expect(job).toMatchObject({ status: 'done', files: [expect.objectContaining({ name: 'reconciled.csv', records: 0 })] });
   });
 
   it('fails a job that could not be queued for an hour with NOT_QUEUED', async () => {
     const jobId = await insertJob(account.accountId, 'pending', 61 * MINUTE);
-    const job = await waitForJob(account.key, jobId, 120_000);
+    const job = await waitForJob(account.key, jobId);
     expect(job.status).toBe('failed');
     expect(job.error?.code).toBe('NOT_QUEUED');
   });
 
   it('fails a processing job that nothing worked on for JOB_STALL_MS with STALLED', async () => {
     const jobId = await insertJob(account.accountId, 'processing', 120 * MINUTE);
-    const job = await waitForJob(account.key, jobId, 120_000);
+    const job = await waitForJob(account.key, jobId);
     expect(job.status).toBe('failed');
     expect(job.error).toMatchObject({ code: 'STALLED' });
   });

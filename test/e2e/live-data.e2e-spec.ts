@@ -42,7 +42,7 @@ describe('exports of data that changes while they run', () => {
     // part already read: sequence numbers alone would skip five records and write the last one, losing one.
     const reread = [first[0], first[1], record(100), first[2], first[3], first[4]];
     await produceRawAt(INTERNAL_TOPICS.records, jobId, batch({ records: reread, final: true, totalRecords: 6 }));
-    const job = await waitForJob(key, jobId, 120_000);
+    const job = await waitForJob(key, jobId);
     expect(job.status).toBe('failed');
     expect(job.error?.code).toBe('REPLAY_DIVERGED');
     expect(job.files).toEqual([]);

@@ -38,7 +38,7 @@ describe('poison messages on every internal topic', () => {
 
   it.each(Object.keys(INTERNAL_TOPICS) as (InternalTopic)[])('%s: the poison is dead-lettered with its reason and fails its job clearly', async (topic) => {
     const { jobId, badField } = poisoned.get(topic)!;
-    const job = await waitForJob(victim.key, jobId, 60_000);
+    const job = await waitForJob(victim.key, jobId);
     expect(job.status).toBe('failed');
     expect(job.error?.code).toBe(POISON_CODE[topic]);
     expect(job.error?.message).not.toMatch(/\bat .*\.(ts|js):\d+/); // words, never a stack trace

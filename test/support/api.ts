@@ -51,7 +51,7 @@ export interface JobView {
 }
 
 /** Polls the job until it is done or failed (never a fixed sleep). */
-export async function waitForJob(key: string, jobId: string, timeoutMs = 90_000): Promise<JobView> {
+export async function waitForJob(key: string, jobId: string, timeoutMs = 300_000): Promise<JobView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { status, body, headers } = await api<JobView>('GET', `/v2/jobs/${jobId}`, { key });
