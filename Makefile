@@ -6,13 +6,14 @@ export NX_NO_CLOUD := true
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 REPORTS := .data/reports
 
-.PHONY: help deps tools build up down status lint unit e2e test faults faults-quick bench bench-memory clean
+.PHONY: help deps tools build up down status lint unit e2e test faults faults-quick bench bench-codec bench-memory clean
 
 help:
 	@echo "make up     install what is missing, start Kafka, FerretDB, versitygw, mailpit and the five services"
 	@echo "make down   stop everything make up started"
 	@echo "make test   lint, unit tests, then end-to-end tests against a separate test stack"
 	@echo "make bench        throughput: pipeline vs one-process baseline (RECORDS=N, default 1000000)"
+	@echo "make bench-codec   what a records batch costs to encode and decode, against JSON alone"
 	@echo "make bench-memory  peak memory of every service, small vs 10x larger export"
 	@echo "make faults fault-injection campaign (kills, broker and database restarts) with exactly-once checks"
 
@@ -74,6 +75,10 @@ faults-quick: tools build
 RECORDS ?= 1000000
 bench: tools build
 	npx ts-node --transpile-only test/bench/throughput.ts --records $(RECORDS) $(BENCH_ARGS)
+
+# Codec micro-benchmark: ms per 500-record batch on the records topic, against JSON.parse / JSON.stringify.
+bench-codec:
+	npx ts-node --transpile-only -r tsconfig-paths/register test/bench/codec.ts $(BENCH_ARGS)
 
 # Memory benchmark: peak RSS of every service for a small and a 10x larger export (prints figures and ratios).
 BENCH_ARGS ?= --small 20000 --large 200000

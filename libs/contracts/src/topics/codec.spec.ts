@@ -1,4 +1,4 @@
-import { accountIdOf, decodePayload, encodePayload, InvalidPayloadError } from './codec';
+import { accountIdOf, decodePayload, encodePayload, InvalidPayloadError, validatePayload } from './codec';
 import { Topic } from './topic';
 
 const jobId = '0b6f7f1e-2a7c-4d6a-9d7e-3f1c2b4a5d6e';
@@ -53,5 +53,35 @@ describe('payload codec', () => {
   it('accepts query.started without a count (the job is claimed, not yet counted)', () => {
     const { totalItems: _count, ...claimed } = status;
     expect(() => encodePayload(Topic.JobStatus, claimed as never)).not.toThrow();
+  });
+
+  describe('records batches: the envelope is validated, the records are only checked to be objects', () => {
+    const batch = (records: unknown) => ({
+      jobId, accountId: 'a', batchSeq: 0, firstSeq: 0, records, final: false,
+      output: { format: 'csv', showHeader: true, showAllProperties: false, compress: false, fileBaseName: 'x' },
+      delivery: { kind: 'internal' },
+    });
+
+    it('hands the parsed records on as they are, without copying each one', () => {
+      const records = [{ _id: '1', properties: { deep: { list: [1, 'x'] } } }, { _id: '2' }];
+      const plain = batch(records);
+      const sut = validatePayload(Topic.Records, plain);
+      expect(sut.records).toBe(records);
+      expect(sut.records[0]).toBe(records[0]);
+    });
+
+    it('still refuses records that are not objects, too many records, and a bad envelope', () => {
+      expect(() => validatePayload(Topic.Records, batch([{ a: 1 }, 'text']))).toThrow(/records/);
+      expect(() => validatePayload(Topic.Records, batch([[1]]))).toThrow(/records/);
+      expect(() => validatePayload(Topic.Records, batch({ a: 1 }))).toThrow(/records/);
+      expect(() => validatePayload(Topic.Records, batch(Array.from({ length: 10_001 }, () => ({}))))).toThrow(/records/);
+      expect(() => validatePayload(Topic.Records, { ...batch([{}]), batchSeq: -1 })).toThrow(/batchSeq/);
+    });
+
+    it('encodes a batch whose records hold dates and nested values as plain JSON', () => {
+      const value = batch([{ time: new Date(0), nested: { a: [1] } }]);
+      const decoded = decodePayload(Topic.Records, encodePayload(Topic.Records, value as never));
+      expect(decoded.records).toEqual([{ time: '1970-01-01T00:00:00.000Z', nested: { a: [1] } }]);
+    });
   });
 });

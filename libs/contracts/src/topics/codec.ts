@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { Topic } from './topic';
-import { PAYLOAD_CLASSES, TopicPayloads } from './topic-payloads';
+import { OPAQUE_FIELDS, PAYLOAD_CLASSES, TopicPayloads } from './topic-payloads';
 
 /** A payload that does not match its topic's contract. Never retriable: it goes to the dead-letter topic. */
 export class InvalidPayloadError extends Error {
@@ -28,16 +28,35 @@ export function validatePayload<T extends Topic>(topic: T, plain: unknown): Topi
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new InvalidPayloadError(topic, ['payload is not a JSON object']);
   }
-  const instance = plainToInstance(PAYLOAD_CLASSES[topic], plain) as TopicPayloads[T];
+  const { envelope, opaque } = splitOpaque(topic, plain as Record<string, unknown>);
+  const instance = Object.assign(plainToInstance(PAYLOAD_CLASSES[topic], envelope) as object, opaque) as TopicPayloads[T];
   const problems = describeValidationErrors(validateSync(instance as object, { forbidUnknownValues: true }));
   if (problems.length > 0) throw new InvalidPayloadError(topic, problems);
   return instance;
 }
 
-/** Validates a payload against its topic's contract and serialises it. Invalid payloads are never produced. */
+/** The payload without its opaque fields (see OPAQUE_FIELDS), and those fields as they are. */
+function splitOpaque(topic: Topic, plain: Record<string, unknown>): { envelope: Record<string, unknown>; opaque: Record<string, unknown> } {
+  const fields: string[] = OPAQUE_FIELDS[topic] ?? [];
+  if (fields.length === 0) return { envelope: plain, opaque: {} };
+  const envelope = { ...plain };
+  const opaque: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (field in envelope) opaque[field] = envelope[field];
+    delete envelope[field];
+  }
+  return { envelope, opaque };
+}
+
+/**
+ * Validates a payload against its topic's contract and serialises it. Invalid payloads are never produced. The
+ * envelope is validated in its wire form (dates as strings, undefined left out); opaque fields (a batch's records,
+ * plain objects) as they are, so a batch is serialised once, not serialised, parsed and copied.
+ */
 export function encodePayload<T extends Topic>(topic: T, value: TopicPayloads[T]): Buffer {
   const json = JSON.stringify(value);
-  validatePayload(topic, JSON.parse(json));
+  const { envelope, opaque } = splitOpaque(topic, value as unknown as Record<string, unknown>);
+  validatePayload(topic, { ...(JSON.parse(JSON.stringify(envelope)) as object), ...opaque });
   return Buffer.from(json);
 }
 

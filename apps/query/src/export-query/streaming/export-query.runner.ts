@@ -11,7 +11,8 @@ import { CheckpointRepository, QueryCheckpoint } from '../scheduling/checkpoint.
 import { withAllSystemProperties } from './all-properties';
 import { filteredInGroups } from '../scope/audience-membership';
 import { ExportScopeResolver } from '../scope/export-scope';
-import { surveyExport, SurveyResult } from './export-survey';
+import { surveyExport, surveyNeedsPass, SurveyResult } from './export-survey';
+import { BackgroundCount, mustHaveCountBefore } from './background-count';
 import { checkFileCount } from './file-count';
 import { LeaseLostError, StopRequestedError, throwIfLeaseLost } from '../scheduling/lease-keeper';
 import { RecordBatcher } from './record-batcher';
@@ -45,23 +46,32 @@ export class ExportQueryRunner {
     const scope = await this.scopes.resolve(request);
     const activities = this.db.collection(Collections.activities);
 
-    let plan: SurveyResult;
-    if (checkpoint.totalItems !== undefined) {
-      plan = { totalItems: checkpoint.totalItems, systemPropertyKeys: checkpoint.systemPropertyKeys };
-    } else {
+    const interrupt = stopping && lease ? AbortSignal.any([lease, stopping]) : (lease ?? stopping);
+    let systemPropertyKeys = checkpoint.systemPropertyKeys;
+    let pendingCount: BackgroundCount | undefined;
+    if (checkpoint.totalItems === undefined) {
       // Processing from the moment a replica works on it, even while a long survey counts the records.
       await this.publishStatus(checkpoint, { type: 'query.started' });
-      // A streaming survey (audience, showAllProperties) stops when the lease is lost or the service stops.
-      const interrupt = stopping && lease ? AbortSignal.any([lease, stopping]) : (lease ?? stopping);
-      plan = await surveyExport(activities, scope, request.output.showAllProperties, interrupt);
-      throwIfLeaseLost(interrupt);
-      checkFileCount(plan.totalItems, request.output.limitRecordsPerFile, this.env.MAX_FILES_PER_JOB);
-      await this.publishStatus(checkpoint, { type: 'query.started', totalItems: plan.totalItems });
-      await this.save(jobId, plan);
-      this.logger.log({ message: 'query started', jobId, accountId, totalItems: plan.totalItems });
+      if (surveyNeedsPass(scope, request.output.showAllProperties)) {
+        // An audience or showAllProperties survey stops when the lease is lost or the service stops.
+        const plan = await surveyExport(activities, scope, request.output.showAllProperties, interrupt);
+        throwIfLeaseLost(interrupt);
+        systemPropertyKeys = plan.systemPropertyKeys;
+        await this.takeCount(checkpoint, plan);
+      } else {
+        pendingCount = new BackgroundCount(activities.countDocuments(scope.activityFilter()));
+      }
     }
     // Fixed once by the survey and kept in the checkpoint: every chunk, even after a resume, has the same columns.
-    const output = withAllSystemProperties(request.output, plan.systemPropertyKeys);
+    const output = withAllSystemProperties(request.output, systemPropertyKeys);
+    const { limitRecordsPerFile } = request.output;
+    /** Waits for the background count where a file could be finished next (see mustHaveCountBefore). */
+    const countBefore = async (firstSeq: number, records: number, final: boolean) => {
+      if (!pendingCount || !(pendingCount.ready || mustHaveCountBefore(firstSeq, records, limitRecordsPerFile, final))) return;
+      const totalItems = await pendingCount.value(interrupt);
+      pendingCount = undefined;
+      await this.takeCount(checkpoint, { totalItems });
+    };
 
     const after = checkpoint.lastTime && checkpoint.lastId ? { time: checkpoint.lastTime, id: checkpoint.lastId } : undefined;
     const cursor = activities.find(scope.activityFilter(after)).sort(EXPORT_SORT).batchSize(1_000);
@@ -79,6 +89,7 @@ export class ExportQueryRunner {
         throwIfLeaseLost(lease);
         const batch = batcher.add(toExportRecord(document), { time: document.time as Date, id: document._id as ObjectId });
         if (!batch) continue;
+        await countBefore(nextSeq, batch.records.length, false);
         await this.publishBatch(checkpoint, output, { batchSeq: nextBatchSeq, firstSeq: nextSeq, after: previous }, batch.records, false);
         nextSeq += batch.records.length;
         nextBatchSeq += 1;
@@ -95,9 +106,19 @@ export class ExportQueryRunner {
     }
     throwIfLeaseLost(lease);
     const rest = batcher.take().records;
+    await countBefore(nextSeq, rest.length, true);
     await this.publishBatch(checkpoint, output, { batchSeq: nextBatchSeq, firstSeq: nextSeq, after: previous }, rest, true, nextSeq + rest.length);
     await this.checkpoints.finish(jobId, this.env.INSTANCE_ID, 'done');
     this.logger.log({ message: 'query finished', jobId, accountId, records: nextSeq + rest.length });
+  }
+
+  /** Checks and records the export's count: the job's totalItems, and TOO_MANY_FILES before any file is made. */
+  private async takeCount(checkpoint: QueryCheckpoint, plan: SurveyResult): Promise<void> {
+    const { jobId, accountId, output } = checkpoint.request;
+    checkFileCount(plan.totalItems, output.limitRecordsPerFile, this.env.MAX_FILES_PER_JOB);
+    await this.publishStatus(checkpoint, { type: 'query.started', totalItems: plan.totalItems });
+    await this.save(jobId, plan);
+    this.logger.log({ message: 'records counted', jobId, accountId, totalItems: plan.totalItems });
   }
 
   /** Saves progress after a batch; stops (JobEndedError) once the job ended elsewhere, e.g. its delivery failed. */

@@ -10,13 +10,19 @@ export interface SurveyResult {
   systemPropertyKeys?: string[];
 }
 
+/** True when counting needs a pass over the records (an audience filter, or `showAllProperties`' keys). */
+export function surveyNeedsPass(scope: ExportScope, wantKeys: boolean): boolean {
+  return Boolean(scope.audience) || wantKeys;
+}
+
 /**
- * Counts the records an export will contain before it starts. A plain count when the database can answer it;
- * otherwise (audience, or `showAllProperties` needing the property keys) one streaming pass over the matching
- * activities, reading only `cID` and `system_properties`, in bounded memory.
+ * Counts the records an export will contain before it starts. A plain count when the database can answer it
+ * (the runner takes that one beside the read, see BackgroundCount); otherwise (audience, or `showAllProperties`
+ * needing the property keys) one streaming pass over the matching activities, reading only `cID` and
+ * `system_properties`, in bounded memory.
  */
 export async function surveyExport(activities: Collection, scope: ExportScope, wantKeys: boolean, lease?: AbortSignal): Promise<SurveyResult> {
-  if (!scope.audience && !wantKeys) return { totalItems: await activities.countDocuments(scope.activityFilter()) };
+  if (!surveyNeedsPass(scope, wantKeys)) return { totalItems: await activities.countDocuments(scope.activityFilter()) };
   const cursor = activities.find(scope.activityFilter(), { projection: { cID: 1, system_properties: 1 } }).batchSize(1_000);
   const closeOnLoss = () => void cursor.close().catch(() => undefined);
   lease?.addEventListener('abort', closeOnLoss);
