@@ -78,7 +78,7 @@ bench: tools build
 
 # Codec micro-benchmark: ms per 500-record batch on the records topic, against JSON.parse / JSON.stringify.
 bench-codec:
-	npx ts-node --transpile-only -r tsconfig-paths/register test/bench/codec.ts $(BENCH_ARGS)
+	npx ts-node --transpile-only libs/contracts/bench/codec.bench.ts $(BENCH_ARGS)
 
 # Memory benchmark: peak RSS of every service for a small and a 10x larger export (prints figures and ratios).
 BENCH_ARGS ?= --small 20000 --large 200000

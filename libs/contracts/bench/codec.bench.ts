@@ -2,16 +2,22 @@
  * Codec micro-benchmark (`make bench-codec`): what a 500-record batch costs to produce and to consume on the
  * records topic, against the JSON work alone. Prints ms per batch and ratios from one run (the machine is noisy).
  *
- *   npx ts-node --transpile-only test/bench/codec.ts [--batches 400]
+ *   npx ts-node --transpile-only libs/contracts/bench/codec.bench.ts [--batches 400]
  */
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { decodePayload, encodePayload, RecordsBatchValue, Topic } from '@cae/contracts';
-import { toExportRecord } from '@cae/formats';
-import { makeActivities } from '../support/fixtures';
+import { decodePayload, encodePayload, RecordsBatchValue, Topic } from '../src';
 
 const BATCHES = process.argv.includes('--batches') ? Number(process.argv[process.argv.indexOf('--batches') + 1]) : 400;
-const records = makeActivities('bench', 500, 7).map((activity) => toExportRecord(activity as unknown as Record<string, unknown>));
+// Records as the query service makes them (toExportRecord): ids and dates as strings, nested custom properties.
+const records = Array.from({ length: 500 }, (_, i) => ({
+  _id: (0x65a0_0000 + i).toString(16).padStart(24, '0'), cID: `cid-${i % 50}`, email: `person${i % 50}@example.com`,
+  action: i % 4 === 0 ? 'purchase' : 'open', time: new Date(Date.UTC(2019, 2, 20) + i * 61_000).toISOString(),
+  ...(i % 4 === 0
+    ? { properties: { sku: `SKU-${i}`, price: i / 7, nested: { deep: [1, 'a "quoted", comma'] } } }
+    : { bmID: 'bm-1', mcID: `mc-${i}`, message_name: 'Spring sale, "last" day', first: i % 2 === 0 }),
+  system_properties: { ua: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36', link: `https://example.com/p/${i}` },
+}));
 const batch = {
   jobId: '0b6f7f1e-2a7c-4d6a-9d7e-3f1c2b4a5d6e', accountId: 'bench', batchSeq: 0, firstSeq: 0, records, final: false,
   output: { format: 'csv', showHeader: true, showAllProperties: false, compress: false, fileBaseName: 'bench' },
