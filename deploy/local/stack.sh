@@ -189,14 +189,15 @@ export SERVICE_HEAP_MIB
 
 # Each service runs under a restart loop, as a Kubernetes Deployment would restart a crashed pod: a service that
 # exits (e.g. the database was away while it started) comes back by itself. Stopping or killing the process group
-# ends the loop too.
+# ends the loop too. SERVICE_CPU_PROFILE_DIR (benchmarks) makes each service write a V8 CPU profile there on exit.
 start_service() {
   local name=$1 base=${1%%.*}
   [ -f "$ROOT/dist/apps/$base/src/main.js" ] || die "dist/apps/$base is missing: run 'npm run build' first"
   ( cd "$ROOT" && PORT="$(service_port "$name")" start "$name" bash -c '
       trap "kill -TERM \$child 2>/dev/null; wait \$child; exit 0" TERM INT
       while :; do
-        node --enable-source-maps --max-old-space-size="$SERVICE_HEAP_MIB" -r ./dist/tools/runtime/register-aliases.js "dist/apps/$0/src/main.js" & child=$!
+        node --enable-source-maps --max-old-space-size="$SERVICE_HEAP_MIB" \
+          ${SERVICE_CPU_PROFILE_DIR:+--cpu-prof --cpu-prof-dir="$SERVICE_CPU_PROFILE_DIR/$0"} -r ./dist/tools/runtime/register-aliases.js "dist/apps/$0/src/main.js" & child=$!
         wait $child; code=$?
         echo "{\"level\":\"warn\",\"message\":\"$0 exited with status $code; restarting in 2 s\"}"
         sleep 2

@@ -5,8 +5,10 @@ const ACTIVITY_INDEXES = [
   { key: { accountId: 1, time: 1, _id: 1 }, name: 'export_order' },
   { key: { accountId: 1, action: 1, time: 1, _id: 1 }, name: 'by_action' },
   { key: { accountId: 1, cID: 1, time: 1, _id: 1 }, name: 'by_contact' },
-  { key: { accountId: 1, bmID: 1, time: 1 }, name: 'by_batch_message' },
-  { key: { accountId: 1, mdtID: 1, time: 1 }, name: 'by_automation_message' },
+  // With _id, so that a message's records come out of the index already in export order (time, _id), also for
+  // the resume query; the first versions (by_batch_message, by_automation_message) lacked it and made MongoDB sort.
+  { key: { accountId: 1, bmID: 1, time: 1, _id: 1 }, name: 'by_batch_message_in_order' },
+  { key: { accountId: 1, mdtID: 1, time: 1, _id: 1 }, name: 'by_automation_message_in_order' },
 ] as const;
 
 /**
