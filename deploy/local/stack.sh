@@ -148,6 +148,10 @@ service_env() {
   export MONGODB_URI="mongodb://127.0.0.1:$MONGO_PORT/cordial"
   export S3_ENDPOINT="http://127.0.0.1:$S3_PORT" S3_ACCESS_KEY_ID S3_SECRET_ACCESS_KEY
   export WRITER_TMP_DIR="$STACK_DIR/writer-tmp"
+  # FerretDB 1.x sorts a whole result in its own memory (GiBs for a large export): the query service sorts instead,
+  # in bounded memory with sorted runs on disk, and the database only streams (see docs/performance.md).
+  export QUERY_SORT="${QUERY_SORT:-service}" QUERY_SORT_DIR="$STACK_DIR/query-sort"
+  mkdir -p "$QUERY_SORT_DIR"
   export SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" PUBLIC_BASE_URL="http://127.0.0.1:$PORT"
   # Seals destination credentials at rest: one random key per stack, kept beside its data.
   if [ -z "${CREDENTIALS_KEY:-}" ]; then

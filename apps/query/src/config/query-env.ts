@@ -1,4 +1,5 @@
-import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { tmpdir } from 'node:os';
+import { IsIn, IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import { CommonEnv, processIdentity } from '@cae/config';
 
 export class QueryEnv extends CommonEnv {
@@ -18,4 +19,15 @@ export class QueryEnv extends CommonEnv {
   @IsInt() @Min(5_000) QUERY_LEASE_MS: number = 30_000;
   /** Files one job may make (records / limitRecordsPerFile); a larger export fails TOO_MANY_FILES once counted. */
   @IsInt() @Min(1) @Max(1_000_000) MAX_FILES_PER_JOB: number = 10_000;
+  /**
+   * Who puts the records in export order (time, _id). `database`: the query asks for it (MongoDB walks its
+   * export_order index). `service`: the database streams them unsorted and the query service sorts them itself in
+   * bounded memory, spilling sorted runs to QUERY_SORT_DIR: for FerretDB 1.x, which would sort a whole export in
+   * its own memory (the local stack sets this).
+   */
+  @IsIn(['database', 'service']) QUERY_SORT: 'database' | 'service' = 'database';
+  /** With QUERY_SORT=service: BSON bytes of records held in memory before a sorted run is written to disk. */
+  @IsInt() @Min(1) @Max(1024) QUERY_SORT_RUN_MIB: number = 32;
+  /** With QUERY_SORT=service: where the sorted runs go (removed when each export's read ends). */
+  @IsString() @MinLength(1) QUERY_SORT_DIR: string = tmpdir();
 }

@@ -13,6 +13,7 @@ import { filteredInGroups } from '../scope/audience-membership';
 import { ExportScopeResolver } from '../scope/export-scope';
 import { surveyExport, surveyNeedsPass, SurveyResult } from './export-survey';
 import { BackgroundCount, mustHaveCountBefore } from './background-count';
+import { sortedInExportOrder } from './export-order-sort';
 import { checkFileCount } from './file-count';
 import { LeaseLostError, StopRequestedError, throwIfLeaseLost } from '../scheduling/lease-keeper';
 import { RecordBatcher } from './record-batcher';
@@ -74,19 +75,26 @@ export class ExportQueryRunner {
     };
 
     const after = checkpoint.lastTime && checkpoint.lastId ? { time: checkpoint.lastTime, id: checkpoint.lastId } : undefined;
-    const cursor = activities.find(scope.activityFilter(after)).sort(EXPORT_SORT).batchSize(1_000);
-    // A lost lease closes the cursor, which ends a read that is waiting on the database.
-    const closeOnLoss = () => void cursor.close().catch(() => undefined);
-    lease?.addEventListener('abort', closeOnLoss);
+    const sortHere = this.env.QUERY_SORT === 'service';
+    const cursor = activities.find(scope.activityFilter(after)).batchSize(1_000);
+    if (!sortHere) cursor.sort(EXPORT_SORT);
+    // A lost lease or a stop request closes the cursor, which ends a read that is waiting on the database (a sort of
+    // the whole export, in the database or here, can take minutes before the first record).
+    const closeCursor = () => void cursor.close().catch(() => undefined);
+    interrupt?.addEventListener('abort', closeCursor);
+    const ordered = sortHere
+      ? sortedInExportOrder(cursor, { dir: this.env.QUERY_SORT_DIR, runBytes: this.env.QUERY_SORT_RUN_MIB * 1024 * 1024 })
+      : cursor;
     const audience = scope.audience;
-    const matching = filteredInGroups(cursor, audience ? (group) => audience.keep(group) : null);
+    const matching = filteredInGroups(ordered, audience ? (group) => audience.keep(group) : null);
     const batcher = new RecordBatcher<ResumePoint>(this.env.QUERY_BATCH_RECORDS, this.env.QUERY_BATCH_BYTES);
     let { nextSeq, nextBatchSeq } = checkpoint;
     // The continuity key of each batch: the record before its first one, as the writer should have it last.
     let previous = after && recordKeyOf(toExportRecord({ time: after.time, _id: after.id }));
     try {
       for await (const document of matching) {
-        throwIfLeaseLost(lease);
+        // Also what keeps a read cut short by a closed cursor (it may end as if complete) from being published.
+        throwIfLeaseLost(interrupt);
         const batch = batcher.add(toExportRecord(document), { time: document.time as Date, id: document._id as ObjectId });
         if (!batch) continue;
         await countBefore(nextSeq, batch.records.length, false);
@@ -98,13 +106,13 @@ export class ExportQueryRunner {
         if (stopping?.aborted) throw new StopRequestedError(`stopping after record ${nextSeq}`);
       }
     } catch (error) {
-      throwIfLeaseLost(lease); // the cursor was closed under the read because the lease was lost
+      throwIfLeaseLost(interrupt); // the cursor was closed under the read: lease lost or stopping
       throw error;
     } finally {
-      lease?.removeEventListener('abort', closeOnLoss);
+      interrupt?.removeEventListener('abort', closeCursor);
       await cursor.close();
     }
-    throwIfLeaseLost(lease);
+    throwIfLeaseLost(interrupt);
     const rest = batcher.take().records;
     await countBefore(nextSeq, rest.length, true);
     await this.publishBatch(checkpoint, output, { batchSeq: nextBatchSeq, firstSeq: nextSeq, after: previous }, rest, true, nextSeq + rest.length);

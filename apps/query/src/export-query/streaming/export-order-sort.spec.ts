@@ -1,0 +1,90 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Document, ObjectId } from 'mongodb';
+import { compareSortValues, sortedInExportOrder } from './export-order-sort';
+
+function activities(count: number, seed = 1): Document[] {
+  let state = seed;
+  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return Array.from({ length: count }, (_, i) => ({
+    _id: new ObjectId(),
+    // Many equal times, so the _id tie-break matters; some big payloads, so runs differ in length.
+    time: new Date(Date.UTC(2019, 2, 20) + Math.floor(random() * 50) * 1000),
+    n: i,
+    payload: i % 97 === 0 ? 'x'.repeat(5_000) : `p${i}`,
+    nested: { list: [1, 'two', { three: 3 }], when: new Date(i) },
+  }));
+}
+
+function exportOrder(documents: Document[]): Document[] {
+  return [...documents].sort((a, b) => (a.time as Date).getTime() - (b.time as Date).getTime() || a._id.toHexString().localeCompare(b._id.toHexString()));
+}
+
+async function* from<T>(items: T[], failAfter?: number): AsyncGenerator<T> {
+  for (const [i, item] of items.entries()) {
+    if (i === failAfter) throw new Error('cursor died');
+    yield item;
+  }
+}
+
+async function collect(source: AsyncIterable<Document>): Promise<Document[]> {
+  const out: Document[] = [];
+  for await (const document of source) out.push(document);
+  return out;
+}
+
+describe('sortedInExportOrder', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sort-spec-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('sorts in memory when everything fits in one run, and writes no file', async () => {
+    const input = activities(500);
+    const output = await collect(sortedInExportOrder(from(input), { dir, runBytes: 64 * 1024 * 1024 }));
+    expect(output).toEqual(exportOrder(input));
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('merges many run files into the export order, with every value and type intact', async () => {
+    const input = activities(5_000, 7);
+    const seen: string[][] = [];
+    const output: Document[] = [];
+    for await (const document of sortedInExportOrder(from(input), { dir, runBytes: 20 * 1024 })) {
+      if (output.length === 0) seen.push(readdirSync(dir).flatMap((sub) => readdirSync(join(dir, sub))));
+      output.push(document);
+    }
+    expect(seen[0].length).toBeGreaterThan(20);
+    expect(output).toEqual(exportOrder(input));
+    expect(output[0]._id).toBeInstanceOf(ObjectId);
+    expect(output[0].nested.when).toBeInstanceOf(Date);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('removes its files when the reader stops early (lease lost, service stopping)', async () => {
+    for await (const _document of sortedInExportOrder(from(activities(3_000)), { dir, runBytes: 16 * 1024 })) {
+      expect(readdirSync(dir)).toHaveLength(1);
+      break;
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('passes a failing source on and removes its files', async () => {
+    await expect(collect(sortedInExportOrder(from(activities(3_000), 2_500), { dir, runBytes: 16 * 1024 }))).rejects.toThrow('cursor died');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('compareSortValues (MongoDB order across types)', () => {
+  it('orders null/missing < numbers < strings < objects < ObjectId < booleans < dates', () => {
+    const ordered = [null, -1, 2.5, '', 'a', { a: 1 }, new ObjectId('000000000000000000000000'), false, true, new Date(0)];
+    const shuffled = [...ordered].reverse();
+    expect(shuffled.sort(compareSortValues)).toEqual(ordered);
+    expect(compareSortValues(undefined, null)).toBe(0);
+  });
+
+  it('compares strings by their UTF-8 bytes, like MongoDB, not by UTF-16 units', () => {
+    // U+FF5E (3 UTF-8 bytes, EF BD 9E) comes before U+1F600 (4 bytes, F0 ...) in UTF-8 but after it in UTF-16.
+    expect(compareSortValues('\uFF5E', '\u{1F600}')).toBeLessThan(0);
+  });
+});

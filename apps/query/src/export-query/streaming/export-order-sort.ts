@@ -1,0 +1,185 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BSON, Document, ObjectId } from 'mongodb';
+
+const { deserialize, serialize } = BSON;
+
+/**
+ * Sorts an export's documents into the export order (time, then _id) in the query service, in bounded memory, for
+ * a database that cannot: FerretDB 1.x sorts a whole result in its own memory (about 5 KiB per record: 1.1 GiB for
+ * 200,000 records), so a large export on the embedded database would need more memory than the machine has. With
+ * this, the database streams the matching documents unsorted and holds none of them.
+ *
+ * A classic external merge sort: documents are kept as BSON (exact types, no re-encoding) in runs of about
+ * `runBytes`; a full run is sorted and written to a file under `dir`; at the end the runs are merged. An export
+ * that fits in one run never touches the disk. The files are removed when the iteration ends, however it ends.
+ * Memory: one run, plus a read buffer per run file while merging.
+ */
+export interface ExportOrderSortOptions {
+  /** Parent folder of the run files (a private sub-folder is made per sort). */
+  dir: string;
+  /** BSON bytes kept in memory before a run is written out. */
+  runBytes: number;
+}
+
+interface Entry {
+  time: unknown;
+  id: unknown;
+  bson: Buffer;
+}
+
+export async function* sortedInExportOrder(source: AsyncIterable<Document>, options: ExportOrderSortOptions): AsyncGenerator<Document> {
+  let run: Entry[] = [];
+  let runBytes = 0;
+  let folder: string | undefined;
+  const runFiles: string[] = [];
+  try {
+    for await (const document of source) {
+      const bson = Buffer.from(serialize(document));
+      run.push({ time: document.time, id: document._id, bson });
+      runBytes += bson.length;
+      if (runBytes < options.runBytes) continue;
+      folder ??= await mkdtemp(join(options.dir, 'export-sort-'));
+      runFiles.push(await writeRun(run, join(folder, `run-${runFiles.length}.bson`)));
+      run = [];
+      runBytes = 0;
+    }
+    run.sort(compareEntries);
+    if (runFiles.length === 0) {
+      for (const entry of run) yield deserialize(entry.bson);
+      return;
+    }
+    if (run.length > 0) runFiles.push(await writeRun(run, join(folder as string, `run-${runFiles.length}.bson`)));
+    run = [];
+    yield* mergeRuns(runFiles);
+  } finally {
+    if (folder) await rm(folder, { recursive: true, force: true });
+  }
+}
+
+async function writeRun(run: Entry[], path: string): Promise<string> {
+  run.sort(compareEntries);
+  await writeFile(path, Buffer.concat(run.map((entry) => entry.bson)));
+  return path;
+}
+
+/** Merges sorted run files: a binary heap of one current document per run. */
+async function* mergeRuns(paths: string[]): AsyncGenerator<Document> {
+  const readers = paths.map((path) => bsonDocuments(path));
+  const heap: { entry: Entry; document: Document; reader: AsyncGenerator<Buffer> }[] = [];
+  const push = (item: (typeof heap)[number]) => {
+    heap.push(item);
+    for (let i = heap.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (compareEntries(heap[parent].entry, heap[i].entry) <= 0) break;
+      [heap[parent], heap[i]] = [heap[i], heap[parent]];
+      i = parent;
+    }
+  };
+  const popTop = () => {
+    const top = heap[0];
+    const last = heap.pop() as (typeof heap)[number];
+    if (heap.length > 0) {
+      heap[0] = last;
+      for (let i = 0; ; ) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < heap.length && compareEntries(heap[left].entry, heap[smallest].entry) < 0) smallest = left;
+        if (right < heap.length && compareEntries(heap[right].entry, heap[smallest].entry) < 0) smallest = right;
+        if (smallest === i) break;
+        [heap[smallest], heap[i]] = [heap[i], heap[smallest]];
+        i = smallest;
+      }
+    }
+    return top;
+  };
+  const advance = async (reader: AsyncGenerator<Buffer>) => {
+    const next = await reader.next();
+    if (next.done) return;
+    const document = deserialize(next.value);
+    push({ entry: { time: document.time, id: document._id, bson: next.value }, document, reader });
+  };
+  try {
+    for (const reader of readers) await advance(reader);
+    while (heap.length > 0) {
+      const { document, reader } = popTop();
+      yield document;
+      await advance(reader);
+    }
+  } finally {
+    await Promise.all(readers.map((reader) => reader.return(undefined)));
+  }
+}
+
+/** The BSON documents of a run file, one at a time (each starts with its own int32 length). */
+async function* bsonDocuments(path: string): AsyncGenerator<Buffer> {
+  let pending: Buffer = Buffer.alloc(0);
+  const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      let offset = 0;
+      while (pending.length - offset >= 4) {
+        const size = pending.readInt32LE(offset);
+        if (pending.length - offset < size) break;
+        yield pending.subarray(offset, offset + size);
+        offset += size;
+      }
+      pending = pending.subarray(offset);
+    }
+    if (pending.length > 0) throw new Error(`run file ${path} ends inside a document`);
+  } finally {
+    stream.destroy();
+  }
+}
+
+function compareEntries(a: Entry, b: Entry): number {
+  return compareSortValues(a.time, b.time) || compareSortValues(a.id, b.id);
+}
+
+/**
+ * MongoDB's order of values of different types (sort and comparison): null and missing, numbers, strings, objects,
+ * arrays, binary, ObjectId, booleans, dates, then the rest. Arrays sort by type only here (MongoDB would take their
+ * smallest element); activities carry a single date and id.
+ */
+function typeRank(value: unknown): number {
+  if (value === undefined || value === null) return 1;
+  if (typeof value === 'number' || typeof value === 'bigint') return 2;
+  if (typeof value === 'string') return 3;
+  if (value instanceof ObjectId) return 7;
+  if (typeof value === 'boolean') return 8;
+  if (value instanceof Date) return 9;
+  if (Array.isArray(value)) return 5;
+  if (Buffer.isBuffer(value) || (value as { _bsontype?: string })._bsontype === 'Binary') return 6;
+  if ((value as { _bsontype?: string })._bsontype) return 10;
+  return 4;
+}
+
+export function compareSortValues(a: unknown, b: unknown): number {
+  const rankA = typeRank(a);
+  const rankB = typeRank(b);
+  if (rankA !== rankB) return rankA - rankB;
+  switch (rankA) {
+    case 1:
+      return 0;
+    case 2:
+      return Number(a) - Number(b) || 0;
+    case 3:
+      return a === b ? 0 : Buffer.compare(Buffer.from(a as string), Buffer.from(b as string)); // UTF-8 bytes, as MongoDB
+    case 7:
+      return Buffer.compare((a as ObjectId).id, (b as ObjectId).id);
+    case 8:
+      return Number(a) - Number(b);
+    case 9:
+      return (a as Date).getTime() - (b as Date).getTime() || 0;
+    default:
+      // Same rank of a kind an activity's time or _id never has: a stable, if not MongoDB's, order.
+      return compareText(JSON.stringify(a), JSON.stringify(b));
+  }
+}
+
+function compareText(a: string, b: string): number {
+  return a === b ? 0 : a < b ? -1 : 1;
+}
