@@ -116,9 +116,12 @@ PROPS
     -cp "$libs" kafka.Kafka "$dir/server.properties"
 }
 
+# FerretDB decodes every document it reads into short-lived objects: with Go's default GOGC=100 a fifth of its CPU
+# went to the garbage collector in a profile of a scan; GOGC=400 made a 200,000-document scan 12% faster. The soft
+# GOMEMLIMIT makes the collector work harder again before the heap reaches 1 GiB.
 start_ferretdb() {
   mkdir -p "$STACK_DIR/ferretdb/sqlite"
-  start ferretdb "$TOOLS/bin/ferretdb-server" -sqlite-url="file:$STACK_DIR/ferretdb/sqlite/" \
+  GOGC="${FERRETDB_GOGC:-400}" GOMEMLIMIT="${FERRETDB_GOMEMLIMIT:-1GiB}" start ferretdb "$TOOLS/bin/ferretdb-server" -sqlite-url="file:$STACK_DIR/ferretdb/sqlite/" \
     -listen-addr="127.0.0.1:$MONGO_PORT" -log-level=warn
 }
 

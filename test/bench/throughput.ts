@@ -14,10 +14,12 @@
  * Prints a table and one final JSON line; the best round of each counts (the machine is shared and noisy).
  *
  *   npx ts-node --transpile-only test/bench/throughput.ts [--records 1000000] [--shapes csv,ndjson] [--rounds 2]
- * Uses the test ports moved by CAE_PORT_OFFSET (set it when another stack runs).
+ * Uses the test ports moved by CAE_PORT_OFFSET (set it when another stack runs). `--reuse-data` keeps the stack's
+ * database from an earlier run of the same `--records` (seeding a 2,000,000-document collection into the embedded
+ * database takes about half an hour); the services are restarted, so they run the code built now.
  */
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -34,6 +36,7 @@ const args = new Map<string, string>(
 );
 const RECORDS = Number(args.get('--records') ?? process.env.RECORDS ?? 1_000_000);
 const ROUNDS = Number(args.get('--rounds') ?? 2);
+const REUSE_DATA = process.argv.includes('--reuse-data');
 const SHAPES = (args.get('--shapes') ?? 'csv,csv-gzip-chunked,ndjson').split(',') as Shape[];
 const ENV = { ...TEST_STACK_ENV, STACK_NAME: 'bench', STACK_DIR: `${ROOT}/.data/throughput` };
 const MONGODB_URI = `mongodb://127.0.0.1:${TEST_STACK_ENV.MONGO_PORT}/cordial`;
@@ -208,13 +211,24 @@ async function baseline(shape: Shape, accountId: string): Promise<{ seconds: num
   return { seconds: (Date.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, bytes };
 }
 
+/** The seeded account of an earlier run with as many records, if asked to reuse it and there is one. */
+function seededBefore(): { key: string; accountId: string } | undefined {
+  const marker = join(ENV.STACK_DIR, 'bench-seed.json');
+  if (!REUSE_DATA || !existsSync(marker)) return undefined;
+  const seeded = JSON.parse(readFileSync(marker, 'utf8')) as { records: number; key: string; accountId: string };
+  return seeded.records === RECORDS ? seeded : undefined;
+}
+
 async function main(): Promise<void> {
   stack('deploy/local/stack.sh', 'down');
-  rmSync(ENV.STACK_DIR, { recursive: true, force: true });
+  const reused = seededBefore();
+  if (!reused) rmSync(ENV.STACK_DIR, { recursive: true, force: true });
   stack('deploy/local/stack.sh', 'up');
   const best: Record<string, { pipeline: PipelineRun; baseline: { seconds: number; cpuSeconds: number; bytes: number } }> = {};
   try {
-    const { key, accountId } = await seed();
+    const { key, accountId } = reused ?? await seed();
+    if (!reused) writeFileSync(join(ENV.STACK_DIR, 'bench-seed.json'), JSON.stringify({ records: RECORDS, key, accountId }));
+    if (reused) console.log(`reusing the ${RECORDS} + ${RECORDS} activities seeded before`);
     for (let round = 1; round <= ROUNDS; round++) {
       for (const shape of SHAPES) {
         const ours = await pipeline(key, shape);
