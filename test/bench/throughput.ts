@@ -37,6 +37,9 @@ const args = new Map<string, string>(
 const RECORDS = Number(args.get('--records') ?? process.env.RECORDS ?? 1_000_000);
 const ROUNDS = Number(args.get('--rounds') ?? 2);
 const REUSE_DATA = process.argv.includes('--reuse-data');
+// The baseline asks the database to sort, as a one-process script would; on FerretDB that holds the whole export in
+// the database's memory (10 GiB and not done after 18 minutes at 1,000,000 records): `--skip-baseline` leaves it out.
+const SKIP_BASELINE = process.argv.includes('--skip-baseline');
 const SHAPES = (args.get('--shapes') ?? 'csv,csv-gzip-chunked,ndjson').split(',') as Shape[];
 const ENV = { ...TEST_STACK_ENV, STACK_NAME: 'bench', STACK_DIR: `${ROOT}/.data/throughput` };
 const MONGODB_URI = `mongodb://127.0.0.1:${TEST_STACK_ENV.MONGO_PORT}/cordial`;
@@ -232,7 +235,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const shape of SHAPES) {
         const ours = await pipeline(key, shape);
-        const theirs = await baseline(shape, accountId);
+        const theirs = SKIP_BASELINE ? { seconds: Number.NaN, cpuSeconds: Number.NaN, bytes: 0 } : await baseline(shape, accountId);
         console.log(
           `round ${round} ${shape.padEnd(16)} pipeline ${ours.seconds.toFixed(1).padStart(7)} s (${(RECORDS / ours.seconds).toFixed(0).padStart(7)} rec/s, first file ${ours.firstFileSeconds.toFixed(1)} s)`
           + `  baseline ${theirs.seconds.toFixed(1).padStart(7)} s (${(RECORDS / theirs.seconds).toFixed(0).padStart(7)} rec/s)  ratio ${(theirs.seconds / ours.seconds).toFixed(2)}`,
@@ -240,7 +243,7 @@ async function main(): Promise<void> {
         const kept = best[shape];
         best[shape] = {
           pipeline: !kept || ours.seconds < kept.pipeline.seconds ? ours : kept.pipeline,
-          baseline: !kept || theirs.seconds < kept.baseline.seconds ? theirs : kept.baseline,
+          baseline: !kept || !(theirs.seconds >= kept.baseline.seconds) ? theirs : kept.baseline,
         };
       }
     }
