@@ -27,7 +27,7 @@ export class QueryEnv extends CommonEnv {
    */
   @IsIn(['database', 'service']) QUERY_SORT: 'database' | 'service' = 'database';
   /** With QUERY_SORT=service: BSON bytes of records held in memory before a sorted run is written to disk. */
-  @IsInt() @Min(1) @Max(1024) QUERY_SORT_RUN_MIB: number = 32;
+  @IsInt() @Min(1) @Max(1024) QUERY_SORT_RUN_MIB: number = 16;
   /** With QUERY_SORT=service: where the sorted runs go (removed when each export's read ends). */
   @IsString() @MinLength(1) QUERY_SORT_DIR: string = tmpdir();
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BSON, Document, ObjectId } from 'mongodb';
 
@@ -58,9 +58,20 @@ export async function* sortedInExportOrder(source: AsyncIterable<Document>, opti
   }
 }
 
+/** Writes a run sorted, straight from the documents' buffers (no second copy of the run in memory). */
 async function writeRun(run: Entry[], path: string): Promise<string> {
   run.sort(compareEntries);
-  await writeFile(path, Buffer.concat(run.map((entry) => entry.bson)));
+  const file = await open(path, 'wx');
+  try {
+    for (let start = 0; start < run.length; start += 512) {
+      const buffers = run.slice(start, start + 512).map((entry) => entry.bson);
+      const expected = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
+      const { bytesWritten } = await file.writev(buffers);
+      if (bytesWritten !== expected) throw new Error(`short write to ${path}: ${bytesWritten} of ${expected} bytes`);
+    }
+  } finally {
+    await file.close();
+  }
   return path;
 }
 
