@@ -22,12 +22,13 @@ export class QueryEnv extends CommonEnv {
   /**
    * Who puts the records in export order (time, _id). `database`: the query asks for it (MongoDB walks its
    * export_order index). `service`: the database streams them unsorted and the query service sorts them itself in
-   * bounded memory, spilling sorted runs to QUERY_SORT_DIR: for FerretDB 1.x, which would sort a whole export in
-   * its own memory (the local stack sets this).
+   * bounded memory, spilling sorted runs to QUERY_SORT_DIR, and counts with the streaming `count` command: for
+   * FerretDB 1.x, which would sort (or, for countDocuments, aggregate) a whole export in its own memory (the local
+   * stacks set this).
    */
   @IsIn(['database', 'service']) QUERY_SORT: 'database' | 'service' = 'database';
   /** With QUERY_SORT=service: BSON bytes of records held in memory before a sorted run is written to disk. */
   @IsInt() @Min(1) @Max(1024) QUERY_SORT_RUN_MIB: number = 16;
-  /** With QUERY_SORT=service: where the sorted runs go (removed when each export's read ends). */
+  /** With QUERY_SORT=service: runs go to `<this>/cae-query-sort/p<pid>-<random>/` (removed when a read ends). */
   @IsString() @MinLength(1) QUERY_SORT_DIR: string = tmpdir();
 }

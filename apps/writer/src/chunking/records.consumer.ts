@@ -9,9 +9,8 @@ import { WriterEnv } from '../config/writer-env';
 import { JobEndedError } from '@cae/mongo';
 import { ChunkStager } from './chunk-stager.service';
 import { JobChunker, RecordGapError } from './job-chunker';
-import { claimWorkDir } from './work-dir';
 import { WriterProgressRepository } from './writer-progress.repository';
-import { Readiness } from '@cae/service-kit';
+import { claimWorkDir, Readiness } from '@cae/service-kit';
 
 /** Finished jobs remembered to drop late duplicates without a database read. */
 const DONE_JOBS_KEPT = 1_000;

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { claimWorkDir } from '@cae/service-kit';
 import { ObjectId } from 'mongodb';
 import { Collections, Db, JobEndings, MONGO_DB } from '@cae/mongo';
 import { OutputSpec, Topic } from '@cae/contracts';
@@ -11,7 +13,7 @@ import { CheckpointRepository, QueryCheckpoint } from '../scheduling/checkpoint.
 import { withAllSystemProperties } from './all-properties';
 import { filteredInGroups } from '../scope/audience-membership';
 import { ExportScopeResolver } from '../scope/export-scope';
-import { surveyExport, surveyNeedsPass, SurveyResult } from './export-survey';
+import { countMatching, surveyExport, surveyNeedsPass, SurveyResult } from './export-survey';
 import { BackgroundCount, mustHaveCountBefore } from './background-count';
 import { sortedInExportOrder } from './export-order-sort';
 import { checkFileCount } from './file-count';
@@ -26,6 +28,7 @@ import { RecordBatcher } from './record-batcher';
 @Injectable()
 export class ExportQueryRunner {
   private readonly logger = new Logger(ExportQueryRunner.name);
+  private sortDirClaim?: Promise<string>;
 
   constructor(
     @Inject(MONGO_DB) private readonly db: Db,
@@ -60,7 +63,7 @@ export class ExportQueryRunner {
         systemPropertyKeys = plan.systemPropertyKeys;
         await this.takeCount(checkpoint, plan);
       } else {
-        pendingCount = new BackgroundCount(activities.countDocuments(scope.activityFilter()));
+        pendingCount = new BackgroundCount(countMatching(this.db, activities, scope.activityFilter(), this.env.QUERY_SORT === 'service'));
       }
     }
     // Fixed once by the survey and kept in the checkpoint: every chunk, even after a resume, has the same columns.
@@ -83,7 +86,7 @@ export class ExportQueryRunner {
     const closeCursor = () => void cursor.close().catch(() => undefined);
     interrupt?.addEventListener('abort', closeCursor);
     const ordered = sortHere
-      ? sortedInExportOrder(cursor, { dir: this.env.QUERY_SORT_DIR, runBytes: this.env.QUERY_SORT_RUN_MIB * 1024 * 1024 })
+      ? sortedInExportOrder(cursor, { dir: await this.sortDir(), runBytes: this.env.QUERY_SORT_RUN_MIB * 1024 * 1024 })
       : cursor;
     const audience = scope.audience;
     const matching = filteredInGroups(ordered, audience ? (group) => audience.keep(group) : null);
@@ -118,6 +121,15 @@ export class ExportQueryRunner {
     await this.publishBatch(checkpoint, output, { batchSeq: nextBatchSeq, firstSeq: nextSeq, after: previous }, rest, true, nextSeq + rest.length);
     await this.checkpoints.finish(jobId, this.env.INSTANCE_ID, 'done');
     this.logger.log({ message: 'query finished', jobId, accountId, records: nextSeq + rest.length });
+  }
+
+  /**
+   * This process's folder for sorted runs, claimed once (see claimWorkDir): the runs of a killed process, which
+   * could not remove them, are removed by the next process that sorts.
+   */
+  private sortDir(): Promise<string> {
+    this.sortDirClaim ??= claimWorkDir(join(this.env.QUERY_SORT_DIR, 'cae-query-sort'));
+    return this.sortDirClaim;
   }
 
   /** Checks and records the export's count: the job's totalItems, and TOO_MANY_FILES before any file is made. */

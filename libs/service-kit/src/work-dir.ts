@@ -13,9 +13,11 @@ function alive(pid: number): boolean {
 }
 
 /**
- * This process's own folder for chunk files under WRITER_TMP_DIR (`p<pid>-<random>`), so that several writers on
- * one host (or sharing one volume) never delete each other's open chunks. Folders of processes that are gone, and
- * anything else left in the root by an older layout, are removed: their chunks are rebuilt from Kafka anyway.
+ * This process's own scratch folder under `root` (`p<pid>-<random>`): the writer's chunk files, the query service's
+ * sorted runs. Several processes on one host (or sharing one volume) never delete each other's files. Folders of
+ * processes that are gone (killed, so they could not clean up), and anything else left in the root by an older
+ * layout, are removed: what they held is rebuilt from Kafka or the database anyway. `root` must be a folder of
+ * its own, never a shared one such as /tmp itself.
  */
 export async function claimWorkDir(root: string): Promise<string> {
   await mkdir(root, { recursive: true });
