@@ -18,7 +18,7 @@
  * database from an earlier run of the same `--records` (seeding a 2,000,000-document collection into the embedded
  * database takes about half an hour); the services are restarted, so they run the code built now.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -222,10 +222,36 @@ function seededBefore(): { key: string; accountId: string } | undefined {
   return seeded.records === RECORDS ? seeded : undefined;
 }
 
+/**
+ * Ends the exports an interrupted earlier run left running, before the services start: they would resume (a stopped
+ * stack keeps its queued work) and read beside the measured export. Runs the stack's database alone for this.
+ */
+async function endInterruptedExports(): Promise<void> {
+  const database = spawn(join(ROOT, '.tools/bin/ferretdb-server'), [
+    `-sqlite-url=file:${ENV.STACK_DIR}/ferretdb/sqlite/`, `-listen-addr=127.0.0.1:${TEST_STACK_ENV.MONGO_PORT}`,
+  ], { stdio: 'ignore' });
+  try {
+    const client = await MongoClient.connect(MONGODB_URI, { serverSelectionTimeoutMS: 60_000 });
+    try {
+      const db = client.db();
+      const ended = { status: 'failed', endedAt: new Date(), error: { code: 'STALLED', message: 'benchmark run interrupted' } };
+      const jobs = await db.collection('jobs').updateMany({ status: { $in: ['pending', 'processing'] } }, { $set: ended });
+      await db.collection('query_checkpoints').updateMany({ state: { $in: ['queued', 'running'] } }, { $set: { state: 'failed' } });
+      if (jobs.modifiedCount > 0) console.log(`ended ${jobs.modifiedCount} export(s) left running by an interrupted run`);
+    } finally {
+      await client.close();
+    }
+  } finally {
+    database.kill('SIGTERM');
+    await once(database, 'exit');
+  }
+}
+
 async function main(): Promise<void> {
   stack('deploy/local/stack.sh', 'down');
   const reused = seededBefore();
   if (!reused) rmSync(ENV.STACK_DIR, { recursive: true, force: true });
+  if (reused) await endInterruptedExports();
   stack('deploy/local/stack.sh', 'up');
   const best: Record<string, { pipeline: PipelineRun; baseline: { seconds: number; cpuSeconds: number; bytes: number } }> = {};
   try {
