@@ -36,6 +36,7 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel}))
 
+	removeStaleSockets(logger)
 	socket := filepath.Join(os.TempDir(), fmt.Sprintf("ferretdb-server-%d.sock", os.Getpid()))
 	_ = os.Remove(socket)
 	server, err := ferretdb.New(&ferretdb.Config{
@@ -91,4 +92,21 @@ func main() {
 		os.Exit(1)
 	}
 	_ = os.Remove(socket)
+}
+
+// removeStaleSockets removes the private sockets of ferretdb-server processes that are gone: a killed process
+// (the fault campaign kills the database on purpose) cannot remove its own, and they piled up in the temp folder.
+func removeStaleSockets(logger *slog.Logger) {
+	paths, _ := filepath.Glob(filepath.Join(os.TempDir(), "ferretdb-server-*.sock"))
+	for _, path := range paths {
+		var pid int
+		if _, err := fmt.Sscanf(filepath.Base(path), "ferretdb-server-%d.sock", &pid); err != nil || pid <= 0 {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); err == syscall.ESRCH {
+			if os.Remove(path) == nil {
+				logger.Info("removed the socket of a stopped ferretdb-server", "socket", path)
+			}
+		}
+	}
 }
