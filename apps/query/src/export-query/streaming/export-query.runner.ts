@@ -51,6 +51,8 @@ export class ExportQueryRunner {
     const activities = this.db.collection(Collections.activities);
 
     const interrupt = stopping && lease ? AbortSignal.any([lease, stopping]) : (lease ?? stopping);
+    // QUERY_SORT=service marks a database (FerretDB 1.x) that must neither sort nor aggregate a whole export.
+    const sortHere = this.env.QUERY_SORT === 'service';
     let systemPropertyKeys = checkpoint.systemPropertyKeys;
     let pendingCount: BackgroundCount | undefined;
     if (checkpoint.totalItems === undefined) {
@@ -63,7 +65,7 @@ export class ExportQueryRunner {
         systemPropertyKeys = plan.systemPropertyKeys;
         await this.takeCount(checkpoint, plan);
       } else {
-        pendingCount = new BackgroundCount(countMatching(this.db, activities, scope.activityFilter(), this.env.QUERY_SORT === 'service'));
+        pendingCount = new BackgroundCount(countMatching(this.db, activities, scope.activityFilter(), sortHere));
       }
     }
     // Fixed once by the survey and kept in the checkpoint: every chunk, even after a resume, has the same columns.
@@ -78,7 +80,6 @@ export class ExportQueryRunner {
     };
 
     const after = checkpoint.lastTime && checkpoint.lastId ? { time: checkpoint.lastTime, id: checkpoint.lastId } : undefined;
-    const sortHere = this.env.QUERY_SORT === 'service';
     const cursor = activities.find(scope.activityFilter(after)).batchSize(1_000);
     if (!sortHere) cursor.sort(EXPORT_SORT);
     // A lost lease or a stop request closes the cursor, which ends a read that is waiting on the database (a sort of
