@@ -22,9 +22,9 @@ export class QueryEnv extends CommonEnv {
   /**
    * Who puts the records in export order (time, _id). `database`: the query asks for it (MongoDB walks its
    * export_order index). `service`: the database streams them unsorted and the query service sorts them itself in
-   * bounded memory, spilling sorted runs to QUERY_SORT_DIR, and counts with the streaming `count` command: for
-   * FerretDB 1.x, which would sort (or, for countDocuments, aggregate) a whole export in its own memory (the local
-   * stacks set this).
+   * bounded memory, spilling sorted runs to QUERY_SORT_DIR, and counts the records on their way into the sort (one
+   * read of the database per export): for FerretDB 1.x, which would sort (or, for a count, aggregate) a whole export
+   * in its own memory and scans the collection for every read (the local stacks set this).
    */
   @IsIn(['database', 'service']) QUERY_SORT: 'database' | 'service' = 'database';
   /** With QUERY_SORT=service: BSON bytes of records held in memory before a sorted run is written to disk. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { claimWorkDir } from '@cae/service-kit';
-import { ObjectId } from 'mongodb';
+import { Document, ObjectId } from 'mongodb';
 import { Collections, Db, JobEndings, MONGO_DB } from '@cae/mongo';
 import { OutputSpec, Topic } from '@cae/contracts';
 import { recordKeyOf, toExportRecord } from '@cae/formats';
@@ -13,7 +13,8 @@ import { CheckpointRepository, QueryCheckpoint } from '../scheduling/checkpoint.
 import { withAllSystemProperties } from './all-properties';
 import { filteredInGroups } from '../scope/audience-membership';
 import { ExportScopeResolver } from '../scope/export-scope';
-import { countMatching, surveyExport, surveyNeedsPass, SurveyResult } from './export-survey';
+import { surveyExport, surveyNeedsPass, SurveyResult } from './export-survey';
+import { InputSurvey } from './input-survey';
 import { BackgroundCount, mustHaveCountBefore } from './background-count';
 import { sortedInExportOrder } from './export-order-sort';
 import { checkFileCount } from './file-count';
@@ -53,24 +54,38 @@ export class ExportQueryRunner {
     const interrupt = stopping && lease ? AbortSignal.any([lease, stopping]) : (lease ?? stopping);
     // QUERY_SORT=service marks a database (FerretDB 1.x) that must neither sort nor aggregate a whole export.
     const sortHere = this.env.QUERY_SORT === 'service';
+    const audience = scope.audience;
+    const keep = audience ? (group: Document[]) => audience.keep(group) : null;
     let systemPropertyKeys = checkpoint.systemPropertyKeys;
     let pendingCount: BackgroundCount | undefined;
+    let inputSurvey: InputSurvey | undefined;
     if (checkpoint.totalItems === undefined) {
       // Processing from the moment a replica works on it, even while a long survey counts the records.
       await this.publishStatus(checkpoint, { type: 'query.started' });
-      if (surveyNeedsPass(scope, request.output.showAllProperties)) {
+      if (sortHere) {
+        // Surveyed on the way into the sort (see InputSurvey): the database is read once.
+        inputSurvey = new InputSurvey(request.output.showAllProperties === true);
+      } else if (surveyNeedsPass(scope, request.output.showAllProperties)) {
         // An audience or showAllProperties survey stops when the lease is lost or the service stops.
         const plan = await surveyExport(activities, scope, request.output.showAllProperties, interrupt);
         throwIfLeaseLost(interrupt);
         systemPropertyKeys = plan.systemPropertyKeys;
         await this.takeCount(checkpoint, plan);
       } else {
-        pendingCount = new BackgroundCount(countMatching(this.db, activities, scope.activityFilter(), sortHere));
+        pendingCount = new BackgroundCount(activities.countDocuments(scope.activityFilter()));
       }
     }
     // Fixed once by the survey and kept in the checkpoint: every chunk, even after a resume, has the same columns.
-    const output = withAllSystemProperties(request.output, systemPropertyKeys);
+    let output = withAllSystemProperties(request.output, systemPropertyKeys);
     const { limitRecordsPerFile } = request.output;
+    /** Takes the input survey once it is final: at the sort's first record, so TOO_MANY_FILES comes before any batch. */
+    const takeInputSurvey = async () => {
+      if (!inputSurvey) return;
+      const plan = inputSurvey.result(checkpoint.nextSeq);
+      inputSurvey = undefined;
+      output = withAllSystemProperties(request.output, plan.systemPropertyKeys);
+      await this.takeCount(checkpoint, plan);
+    };
     /** Waits for the background count where a file could be finished next (see mustHaveCountBefore). */
     const countBefore = async (firstSeq: number, records: number, final: boolean) => {
       if (!pendingCount || !(pendingCount.ready || mustHaveCountBefore(firstSeq, records, limitRecordsPerFile, final))) return;
@@ -86,11 +101,12 @@ export class ExportQueryRunner {
     // the whole export, in the database or here, can take minutes before the first record).
     const closeCursor = () => void cursor.close().catch(() => undefined);
     interrupt?.addEventListener('abort', closeCursor);
-    const ordered = sortHere
-      ? sortedInExportOrder(cursor, { dir: await this.sortDir(), runBytes: this.env.QUERY_SORT_RUN_MIB * 1024 * 1024 })
-      : cursor;
-    const audience = scope.audience;
-    const matching = filteredInGroups(ordered, audience ? (group) => audience.keep(group) : null);
+    // The audience is applied to documents as they come, in whatever order: here before the service sort, so that
+    // the input survey counts members only.
+    const members = filteredInGroups(cursor, keep);
+    const matching = sortHere
+      ? sortedInExportOrder(inputSurvey?.counted(members) ?? members, { dir: await this.sortDir(), runBytes: this.env.QUERY_SORT_RUN_MIB * 1024 * 1024 })
+      : members;
     const batcher = new RecordBatcher<ResumePoint>(this.env.QUERY_BATCH_RECORDS, this.env.QUERY_BATCH_BYTES);
     let { nextSeq, nextBatchSeq } = checkpoint;
     // The continuity key of each batch: the record before its first one, as the writer should have it last.
@@ -99,6 +115,7 @@ export class ExportQueryRunner {
       for await (const document of matching) {
         // Also what keeps a read cut short by a closed cursor (it may end as if complete) from being published.
         throwIfLeaseLost(interrupt);
+        await takeInputSurvey();
         const batch = batcher.add(toExportRecord(document), { time: document.time as Date, id: document._id as ObjectId });
         if (!batch) continue;
         await countBefore(nextSeq, batch.records.length, false);
@@ -118,6 +135,7 @@ export class ExportQueryRunner {
     }
     throwIfLeaseLost(interrupt);
     const rest = batcher.take().records;
+    await takeInputSurvey(); // an export with no record
     await countBefore(nextSeq, rest.length, true);
     await this.publishBatch(checkpoint, output, { batchSeq: nextBatchSeq, firstSeq: nextSeq, after: previous }, rest, true, nextSeq + rest.length);
     await this.checkpoints.finish(jobId, this.env.INSTANCE_ID, 'done');

@@ -1,4 +1,4 @@
-import { Collection, Db, Document } from 'mongodb';
+import { Collection } from 'mongodb';
 import { filteredInGroups } from '../scope/audience-membership';
 import { PropertyKeyCollector } from './all-properties';
 import { ExportScope } from '../scope/export-scope';
@@ -10,19 +10,6 @@ export interface SurveyResult {
   systemPropertyKeys?: string[];
 }
 
-/**
- * How many activities match a filter. With `streaming` (QUERY_SORT=service, i.e. FerretDB 1.x) the `count` command,
- * which FerretDB answers while reading; its `countDocuments` is an aggregation that holds every matching document
- * in memory (880 MiB of database RSS for 100,000 records, and a garbage-collection spiral at 1,000,000). Otherwise
- * `countDocuments`, exact on a sharded MongoDB too.
- */
-export async function countMatching(db: Db, activities: Collection, filter: Document, streaming: boolean): Promise<number> {
-  if (!streaming) return activities.countDocuments(filter);
-  const reply = await db.command({ count: activities.collectionName, query: filter });
-  if (typeof reply.n !== 'number') throw new Error(`count of ${activities.collectionName} answered without a number`);
-  return reply.n;
-}
-
 /** True when counting needs a pass over the records (an audience filter, or `showAllProperties`' keys). */
 export function surveyNeedsPass(scope: ExportScope, wantKeys: boolean): boolean {
   return Boolean(scope.audience) || wantKeys;
@@ -31,7 +18,8 @@ export function surveyNeedsPass(scope: ExportScope, wantKeys: boolean): boolean 
 /**
  * Counts the records of an export that needs a pass over them (an audience, or `showAllProperties` needing the
  * property keys): one streaming pass over the matching activities, reading only `cID` and `system_properties`, in
- * bounded memory. A plain count is taken with countMatching, beside the read (see BackgroundCount).
+ * bounded memory. A plain count is taken beside the read (see BackgroundCount). When the query service sorts
+ * (QUERY_SORT=service), neither is used: the records are surveyed on their way into the sort (see InputSurvey).
  */
 export async function surveyExport(activities: Collection, scope: ExportScope, wantKeys: boolean, lease?: AbortSignal): Promise<SurveyResult> {
   const cursor = activities.find(scope.activityFilter(), { projection: { cID: 1, system_properties: 1 } }).batchSize(1_000);
