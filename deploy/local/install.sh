@@ -18,13 +18,24 @@ go_tool() { # name module version [ldflags]
   stamp "$name" "$version"
 }
 
-# FerretDB is embedded in a small module of ours (deploy/local/ferretdb-server, see its main.go for why).
+# FerretDB is embedded in a small module of ours (deploy/local/ferretdb-server, see its main.go for why), built
+# against a patched copy of FerretDB (the patches and why: deploy/local/ferretdb-server/patches/).
 ferretdb() {
   local src="$ROOT/deploy/local/ferretdb-server"
-  local version; version="$FERRETDB_VERSION+$(cat "$src"/*.go "$src/go.mod" "$src/go.sum" | sha256sum | cut -c1-12)"
+  local version; version="$FERRETDB_VERSION+$(cat "$src"/*.go "$src/go.mod" "$src/go.sum" "$src"/patches/*.patch | sha256sum | cut -c1-12)"
   if installed ferretdb-server "$version" && [ -x "$TOOLS/bin/ferretdb-server" ]; then return; fi
-  echo "[install] ferretdb-server (FerretDB $FERRETDB_VERSION)"
-  (cd "$src" && GOFLAGS=-buildvcs=false go build -trimpath -o "$TOOLS/bin/ferretdb-server" .)
+  echo "[install] ferretdb-server (FerretDB $FERRETDB_VERSION, patched)"
+  local build="$TOOLS/src/ferretdb-server" module
+  rm -rf "$build" && mkdir -p "$build"
+  (cd "$src" && go mod download github.com/FerretDB/FerretDB)
+  module="$(cd "$src" && go list -m -f '{{.Dir}}' github.com/FerretDB/FerretDB)"
+  cp -r "$module" "$build/ferretdb" && chmod -R u+w "$build/ferretdb"
+  # A repository of its own, so the patches apply relative to it (not to ours) and a later change can be diffed.
+  git -C "$build/ferretdb" init -q
+  for patch in "$src"/patches/*.patch; do git -C "$build/ferretdb" apply "$patch"; done
+  cp "$src/go.mod" "$src/go.sum" "$build/"
+  echo "replace github.com/FerretDB/FerretDB => $build/ferretdb" >> "$build/go.mod"
+  (cd "$src" && GOFLAGS=-buildvcs=false go build -modfile="$build/go.mod" -trimpath -o "$TOOLS/bin/ferretdb-server" .)
   stamp ferretdb-server "$version"
 }
 

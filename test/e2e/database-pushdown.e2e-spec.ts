@@ -1,0 +1,72 @@
+import { Document, MongoClient } from 'mongodb';
+import { MONGODB_URI } from '../support/test-stack';
+
+/**
+ * The embedded database is FerretDB built with our patch (deploy/local/ferretdb-server/patches): string
+ * equalities at the top of a filter, or inside its top-level $and, are evaluated by SQLite on the stored JSON
+ * before FerretDB decodes a document. A pre-filter that dropped a match would lose records from exports silently,
+ * so every query here must answer exactly what MongoDB answers (the expected ids are MongoDB's semantics: an array
+ * matches when it holds the string as an element; types and case never mix).
+ */
+describe('the embedded database answers pushed-down equalities as MongoDB does', () => {
+  let client: MongoClient;
+  const probe = () => client.db().collection<Document>('pushdown_probe');
+  const ids = async (filter: Document) => (await probe().find(filter).sort({ _id: 1 }).toArray()).map((document) => document._id);
+
+  beforeAll(async () => {
+    client = await new MongoClient(MONGODB_URI).connect();
+    await probe().deleteMany({});
+    await probe().insertMany([
+      { _id: 1, acct: 'a', k: 'x' },
+      { _id: 2, acct: 'b', k: 'x' },
+      { _id: 3, acct: ['c', 'a'] },
+      { _id: 4, acct: ['b'] },
+      { _id: 5 },
+      { _id: 6, acct: null },
+      { _id: 7, acct: 7 },
+      { _id: 8, acct: { a: 'a' } },
+      { _id: 9, acct: 'A' },
+      { _id: 10, acct: 'a b' },
+      { _id: 11, acct: 'é' },
+      { _id: 12, acct: 'a"q\\' },
+      { _id: 13, acct: [{ a: 'a' }, 'b'] },
+      { _id: 14, acct: 'a', k: 'y' },
+      { _id: 15, acct: '<a&>' },
+    ] as Document[]);
+  });
+  afterAll(async () => {
+    await probe().deleteMany({}).catch(() => undefined);
+    await client.close();
+  });
+
+  it.each([
+    [{ acct: 'a' }, [1, 3, 14]],
+    [{ acct: 'b' }, [2, 4, 13]],
+    [{ acct: 'A' }, [9]],
+    [{ acct: 'a b' }, [10]],
+    [{ acct: 'é' }, [11]],
+    [{ acct: 'a"q\\' }, [12]],
+    [{ acct: '<a&>' }, [15]],
+    [{ acct: 'a', k: 'y' }, [14]],
+    [{ $and: [{ acct: 'a' }, { k: 'x' }] }, [1]],
+    [{ $and: [{ acct: 'a' }, { $or: [{ k: 'y' }, { k: { $exists: false } }] }] }, [3, 14]],
+    [{ $or: [{ acct: 'b' }, { k: 'y' }] }, [2, 4, 13, 14]],
+    [{ acct: 'zzz' }, []],
+    [{ 'acct.a': 'a' }, [8, 13]],
+  ])('find %j', async (filter, expected) => {
+    expect(await ids(filter)).toEqual(expected);
+    expect((await client.db().command({ count: 'pushdown_probe', query: filter })).n).toBe(expected.length);
+    expect(await probe().countDocuments(filter)).toBe(expected.length);
+  });
+
+  it('updates and deletes exactly the matching documents', async () => {
+    const updated = await probe().updateMany({ acct: 'b' }, { $set: { seen: true } });
+    expect(updated.modifiedCount).toBe(3);
+    expect(await ids({ seen: true })).toEqual([2, 4, 13]);
+    const upserted = await probe().updateOne({ acct: 'new', k: 'x' }, { $set: { made: true } }, { upsert: true });
+    expect(upserted.upsertedCount).toBe(1);
+    const deleted = await probe().deleteMany({ $and: [{ acct: 'a' }, { k: 'y' }] });
+    expect(deleted.deletedCount).toBe(1);
+    expect(await ids({ acct: 'a' })).toEqual([1, 3]);
+  });
+});
