@@ -10,7 +10,9 @@
  *     records and chunks topics;
  *   - baseline: one Node process, the same query with the `mongodb` driver (sorted by time, _id), the same columns
  *     and formatting rules, gzip and chunking included, to local files.
- * Shapes: csv (one file), csv-gzip-chunked (limitRecordsPerFile = N/10), ndjson (one file).
+ * Shapes: csv (one file), csv-gzip-chunked (limitRecordsPerFile = N/10), ndjson (one file), and stages: the writer
+ * and delivery alone (CSV, one file) from a records topic filled beforehand, against one process formatting the
+ * same batches (see stages.ts); its ratio is `stages_ratio`.
  * Prints a table and one final JSON line; the best round of each counts (the machine is shared and noisy).
  *
  *   npx ts-node --transpile-only test/bench/throughput.ts [--records 1000000] [--shapes csv,ndjson] [--rounds 2]
@@ -30,6 +32,7 @@ import { api, JobView } from '../support/api';
 import { closeDatabase, createAccount, insertActivities, makeActivities } from '../support/fixtures';
 import { ROOT, TEST_STACK_ENV } from '../support/test-stack';
 import { groupCpuSeconds, groupRssKib } from './processes';
+import { runStages, StagesRun } from './stages';
 
 const args = new Map<string, string>(
   process.argv.slice(2).flatMap((arg, i, all): [string, string][] => (arg.startsWith('--') ? [[arg, all[i + 1]]] : [])),
@@ -40,7 +43,7 @@ const REUSE_DATA = process.argv.includes('--reuse-data');
 // The baseline asks the database to sort, as a one-process script would; on FerretDB that holds the whole export in
 // the database's memory (10 GiB and not done after 18 minutes at 1,000,000 records): `--skip-baseline` leaves it out.
 const SKIP_BASELINE = process.argv.includes('--skip-baseline');
-const SHAPES = (args.get('--shapes') ?? 'csv,csv-gzip-chunked,ndjson').split(',') as Shape[];
+const SHAPES = (args.get('--shapes') ?? 'csv,csv-gzip-chunked,ndjson,stages').split(',') as (Shape | 'stages')[];
 const ENV = { ...TEST_STACK_ENV, STACK_NAME: 'bench', STACK_DIR: `${ROOT}/.data/throughput` };
 const MONGODB_URI = `mongodb://127.0.0.1:${TEST_STACK_ENV.MONGO_PORT}/cordial`;
 const SERVICES = ['api-gateway', 'query', 'writer', 'delivery', 'jobs'] as const;
@@ -253,6 +256,7 @@ async function main(): Promise<void> {
   if (!reused) rmSync(ENV.STACK_DIR, { recursive: true, force: true });
   if (reused) await endInterruptedExports();
   stack('deploy/local/stack.sh', 'up');
+  let bestStages: StagesRun | undefined;
   const best: Record<string, { pipeline: PipelineRun; baseline: { seconds: number; cpuSeconds: number; bytes: number } }> = {};
   try {
     const { key, accountId } = reused ?? await seed();
@@ -260,6 +264,15 @@ async function main(): Promise<void> {
     if (reused) console.log(`reusing the ${RECORDS} + ${RECORDS} activities seeded before`);
     for (let round = 1; round <= ROUNDS; round++) {
       for (const shape of SHAPES) {
+        if (shape === 'stages') {
+          const run = await runStages({ key, records: RECORDS, body: { name: `bench-stages-${Date.now()}`, exportType: 'csv' }, brokers: `127.0.0.1:${TEST_STACK_ENV.KAFKA_PORT}`, stack });
+          console.log(
+            `round ${round} stages           writer+delivery ${run.seconds.toFixed(1).padStart(7)} s (${(RECORDS / run.seconds).toFixed(0).padStart(7)} rec/s; writer start ${run.writerStartSeconds.toFixed(1)} s, topic filled in ${run.fillSeconds.toFixed(1)} s)`
+            + `  one process ${run.baselineSeconds.toFixed(1).padStart(7)} s (${(RECORDS / run.baselineSeconds).toFixed(0).padStart(7)} rec/s)  ratio ${(run.baselineSeconds / run.seconds).toFixed(2)}`,
+          );
+          if (!bestStages || run.seconds < bestStages.seconds) bestStages = { ...run, baselineSeconds: Math.min(run.baselineSeconds, bestStages?.baselineSeconds ?? Infinity) };
+          continue;
+        }
         const ours = await pipeline(key, shape);
         const theirs = SKIP_BASELINE ? { seconds: Number.NaN, cpuSeconds: Number.NaN, bytes: 0 } : await baseline(shape, accountId);
         console.log(
@@ -290,7 +303,12 @@ async function main(): Promise<void> {
     topic_bytes_per_record: Object.fromEntries(Object.entries(ours.topicBytesPerRecord).map(([topic, value]) => [topic, Number(value.toFixed(1))])),
   }]));
   const machine = { cpus: cpus().length, cpu_model: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version };
-  console.log(JSON.stringify({ records: RECORDS, rounds: ROUNDS, machine, shapes: perShape }));
+  const stages = bestStages && {
+    stages_rps: Math.round(RECORDS / bestStages.seconds),
+    stages_baseline_rps: Math.round(RECORDS / bestStages.baselineSeconds),
+    stages_ratio: Number((bestStages.baselineSeconds / bestStages.seconds).toFixed(3)),
+  };
+  console.log(JSON.stringify({ records: RECORDS, rounds: ROUNDS, machine, shapes: perShape, ...stages }));
 }
 
 main().catch((error) => {
