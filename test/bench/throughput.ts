@@ -40,11 +40,11 @@ const args = new Map<string, string>(
 const RECORDS = Number(args.get('--records') ?? process.env.RECORDS ?? 1_000_000);
 const ROUNDS = Number(args.get('--rounds') ?? 2);
 const REUSE_DATA = process.argv.includes('--reuse-data');
-// The baseline asks the database to sort, as a one-process script would; on FerretDB that holds the whole export in
-// the database's memory (10 GiB and not done after 18 minutes at 1,000,000 records): `--skip-baseline` leaves it out.
+// `--skip-baseline` leaves the one-process baseline out (see baseline() for how it sorts).
 const SKIP_BASELINE = process.argv.includes('--skip-baseline');
+const BASELINE_SORT = args.get('--baseline-sort') ?? 'process';
 const SHAPES = (args.get('--shapes') ?? 'csv,csv-gzip-chunked,ndjson,stages').split(',') as (Shape | 'stages')[];
-const ENV = { ...TEST_STACK_ENV, STACK_NAME: 'bench', STACK_DIR: `${ROOT}/.data/throughput` };
+const ENV = { ...TEST_STACK_ENV, STACK_NAME: 'bench', STACK_DIR: `${ROOT}/.data/throughput${process.env.CAE_PORT_OFFSET ? `-${process.env.CAE_PORT_OFFSET}` : ''}` };
 const MONGODB_URI = `mongodb://127.0.0.1:${TEST_STACK_ENV.MONGO_PORT}/cordial`;
 const SERVICES = ['api-gateway', 'query', 'writer', 'delivery', 'jobs'] as const;
 const WATCHED = [...SERVICES, 'ferretdb'] as const;
@@ -161,6 +161,9 @@ function csvCell(value: unknown): string {
 /**
  * The baseline: what one process does with the driver and nothing else. Same query and order, the same columns
  * (CSV: the default columns, RFC 4180 quoting, CRLF; NDJSON: the exported fields), gzip and chunking included.
+ * `--baseline-sort process` (the default) reads the account's documents unsorted, formats each into its line and
+ * sorts the lines by (time, _id) in this process, as a script on FerretDB has to: FerretDB sorts in its own
+ * memory (10.5 GiB and not done after 18 minutes at 1,000,000). `--baseline-sort database` asks the database.
  */
 async function baseline(shape: Shape, accountId: string): Promise<{ seconds: number; cpuSeconds: number; bytes: number }> {
   const { format, compress, limit } = spec(shape);
@@ -169,8 +172,26 @@ async function baseline(shape: Shape, accountId: string): Promise<{ seconds: num
   const cpu = process.cpuUsage();
   const started = Date.now();
   let bytes = 0;
+  const line = (document: Record<string, unknown>): string => {
+    if (format === 'csv') return `${CSV_COLUMNS.map((column) => csvCell(plain(document[column]))).join(',')}\r\n`;
+    const record: Record<string, unknown> = {};
+    for (const field of JSON_FIELDS) if (document[field] !== undefined) record[field] = plain(document[field]);
+    return `${JSON.stringify(record)}\n`;
+  };
   try {
-    const cursor = client.db().collection('contactactivities').find({ accountId }).sort({ time: 1, _id: 1 }).batchSize(1_000);
+    const collection = client.db().collection('contactactivities');
+    let lines: AsyncIterable<string> | Iterable<string>;
+    if (BASELINE_SORT === 'database') {
+      const cursor = collection.find({ accountId }).sort({ time: 1, _id: 1 }).batchSize(1_000);
+      lines = (async function* () { for await (const document of cursor) yield line(document); })();
+    } else {
+      const rows: { time: number; id: string; line: string }[] = [];
+      for await (const document of collection.find({ accountId }).batchSize(1_000)) {
+        rows.push({ time: (document.time as Date).getTime(), id: String(document._id), line: line(document) });
+      }
+      rows.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      lines = rows.map((row) => row.line);
+    }
     let out: { sink: Writable; fileStream: Writable; file: string } | null = null;
     let inFile = 0;
     let index = 0;
@@ -187,7 +208,7 @@ async function baseline(shape: Shape, accountId: string): Promise<{ seconds: num
       bytes += statSync(out.file).size;
       out = null;
     };
-    for await (const document of cursor) {
+    for await (const text of lines) {
       if (!out) {
         const file = join(dir, `baseline-${++index}.${format === 'csv' ? 'csv' : 'json'}${compress ? '.gz' : ''}`);
         const fileStream = createWriteStream(file);
@@ -197,13 +218,7 @@ async function baseline(shape: Shape, accountId: string): Promise<{ seconds: num
         buffer = format === 'csv' ? `${CSV_COLUMNS.join(',')}\r\n` : '';
         inFile = 0;
       }
-      if (format === 'csv') {
-        buffer += `${CSV_COLUMNS.map((column) => csvCell(plain(document[column]))).join(',')}\r\n`;
-      } else {
-        const record: Record<string, unknown> = {};
-        for (const field of JSON_FIELDS) if (document[field] !== undefined) record[field] = plain(document[field]);
-        buffer += `${JSON.stringify(record)}\n`;
-      }
+      buffer += text;
       inFile += 1;
       if (buffer.length > 64 * 1024) await flush();
       if (limit && inFile === limit) await close();
