@@ -54,7 +54,12 @@ export interface ContractConsumerOptions<T extends Topic> {
   maxAttempts?: number;
   retryBaseMs?: number;
   retryCapMs?: number;
+  /**
+   * Fetch limits, in bytes as stored on the broker (compressed). A fetch is decompressed whole into the process, so
+   * a consumer of a compressed topic catching up on a backlog holds several times this much.
+   */
   maxBytesPerPartition?: number;
+  maxBytes?: number;
   /** Where to report whether this consumer is in its group (the service's readiness probe). */
   readiness?: Readiness;
 }
@@ -81,7 +86,7 @@ export class ContractConsumer<T extends Topic> {
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
-      maxBytes: 16 * 1024 * 1024,
+      maxBytes: options.maxBytes ?? 16 * 1024 * 1024,
       allowAutoTopicCreation: false,
     });
     options.readiness?.register(`consumer:${options.topic}`, async () => {

@@ -44,6 +44,9 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
       topic: Topic.Records,
       groupId: 'contactactivityexport-writer',
       commit: 'manual',
+      // One fetch at most WRITER_FETCH_MAX_BYTES, from one partition or several, so a backlog stays in the memory bound.
+      maxBytes: env.WRITER_FETCH_MAX_BYTES,
+      maxBytesPerPartition: env.WRITER_FETCH_MAX_BYTES,
       handle: (message, controls) => this.handle(message, controls),
       onRejected: (rejected) => this.failJob(rejected),
       onAssignment: (partitions) => void this.keepOnly(partitions),

@@ -11,4 +11,9 @@ export class WriterEnv extends StorageEnv {
    * below it; folders of processes that are gone are removed at start-up.
    */
   @IsString() WRITER_TMP_DIR: string = join(tmpdir(), 'cae-writer');
+  /**
+   * Most bytes of the records topic (gzip-compressed, ~29 bytes a record) one fetch brings: it is decompressed whole
+   * (~500 bytes a record), so this bounds what a writer catching up on a backlog holds. 1 MiB is ~36,000 records.
+   */
+  @IsInt() @Min(65_536) @Max(64 * 1024 * 1024) WRITER_FETCH_MAX_BYTES: number = 1024 * 1024;
 }
