@@ -3,7 +3,7 @@ import { MONGODB_URI } from '../support/test-stack';
 
 /**
  * The embedded database is FerretDB built with our patch (deploy/local/ferretdb-server/patches): string
- * equalities at the top of a filter, or inside its top-level $and, are evaluated by SQLite on the stored JSON
+ * equalities and `$in` lists of strings at the top of a filter, or inside its top-level $and, are evaluated by SQLite on the stored JSON
  * before FerretDB decodes a document. A pre-filter that dropped a match would lose records from exports silently,
  * so every query here must answer exactly what MongoDB answers (the expected ids are MongoDB's semantics: an array
  * matches when it holds the string as an element; types and case never mix).
@@ -53,6 +53,18 @@ describe('the embedded database answers pushed-down equalities as MongoDB does',
     [{ $or: [{ acct: 'b' }, { k: 'y' }] }, [2, 4, 13, 14]],
     [{ acct: 'zzz' }, []],
     [{ 'acct.a': 'a' }, [8, 13]],
+    [{ acct: { $in: ['a'] } }, [1, 3, 14]],
+    [{ acct: { $in: ['b', 'A'] } }, [2, 4, 9, 13]],
+    [{ acct: { $in: ['a', null] } }, [1, 3, 5, 6, 14]],
+    [{ acct: { $in: ['é', 'a"q\\'] } }, [11, 12]],
+    [{ acct: { $in: [7, 'a b'] } }, [7, 10]],
+    [{ acct: { $in: [/^a/, 'b'] } }, [1, 2, 3, 4, 10, 12, 13, 14]],
+    [{ acct: { $in: [] } }, []],
+    [{ acct: { $in: ['a'], $ne: 'a' } }, []],
+    [{ acct: { $in: ['a', 'c'] }, k: 'x' }, [1]],
+    [{ $and: [{ acct: { $in: ['a', 'b'] } }, { k: { $in: ['y'] } }] }, [14]],
+    [{ acct: { $not: { $in: ['a', 'b'] } } }, [5, 6, 7, 8, 9, 10, 11, 12, 15]],
+    [{ acct: { $nin: ['a'] } }, [2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15]],
   ])('find %j', async (filter, expected) => {
     expect(await ids(filter)).toEqual(expected);
     expect((await client.db().command({ count: 'pushdown_probe', query: filter })).n).toBe(expected.length);

@@ -50,10 +50,7 @@ export function snapshotBound(requestedAt: string | Date): ObjectId {
 
 function actionCondition(actions: string[]): Record<string, unknown> {
   const standard = actions.filter((action) => action !== CUSTOM_ACTIONS);
-  // One action is asked for by equality: the same matches as `$in` of one string (arrays included) in MongoDB, and
-  // the patched local FerretDB filters equalities in SQLite before it decodes a document (the README's example: the
-  // first curl's read went from all 30,000 demo activities decoded to the 11,975 that are `message-sent`).
-  if (!actions.includes(CUSTOM_ACTIONS)) return standard.length === 1 ? { action: standard[0] } : { action: { $in: standard } };
+  if (!actions.includes(CUSTOM_ACTIONS)) return { action: { $in: standard } };
   const custom = { action: { $nin: [...STANDARD_ACTIONS] } };
   return standard.length > 0 ? { $or: [{ action: { $in: standard } }, custom] } : custom;
 }
