@@ -4,6 +4,7 @@
  *
  *   npx ts-node --transpile-only libs/contracts/bench/codec.bench.ts [--batches 400]
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { decodePayload, encodePayload, RecordsBatchValue, Topic } from '../src';
@@ -24,6 +25,8 @@ const batch = {
   delivery: { kind: 'internal' },
 } as unknown as RecordsBatchValue;
 const wire = encodePayload(Topic.Records, batch);
+// The records topic is gzip-compressed by the producer (one compressed record set per batch): its cost, beside.
+const gzipped = gzipSync(wire);
 
 function msPerBatch(work: () => unknown): number {
   for (let i = 0; i < 20; i++) work();
@@ -38,11 +41,14 @@ const figures = {
   json_parse: msPerBatch(() => JSON.parse(wire.toString())),
   decode: msPerBatch(() => decodePayload(Topic.Records, wire)),
   // What decoding cost before records became opaque: every record turned into a class-transformer copy.
+  gzip: msPerBatch(() => gzipSync(wire)),
+  gunzip: msPerBatch(() => gunzipSync(gzipped)),
   decode_transforming_records: msPerBatch(() => validateSync(plainToInstance(RecordsBatchValue, JSON.parse(wire.toString())) as object)),
 };
 for (const [name, ms] of Object.entries(figures)) console.log(`${name.padEnd(28)} ${ms.toFixed(3)} ms per 500-record batch`);
 console.log(JSON.stringify({
   batch_bytes: wire.length,
+  gzip_bytes: gzipped.length,
   ms: Object.fromEntries(Object.entries(figures).map(([name, ms]) => [name, Number(ms.toFixed(3))])),
   decode_over_parse: Number((figures.decode / figures.json_parse).toFixed(2)),
   encode_over_stringify: Number((figures.encode / figures.json_stringify).toFixed(2)),
