@@ -6,7 +6,7 @@ export NX_NO_CLOUD := true
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 REPORTS := .data/reports
 
-.PHONY: help deps tools build up down status lint unit e2e test faults faults-quick bench bench-codec bench-memory clean
+.PHONY: help deps tools build up down status lint unit e2e test faults faults-quick bench bench-codec bench-memory explain clean
 
 help:
 	@echo "make up     install what is missing, start Kafka, FerretDB, versitygw, mailpit and the five services"
@@ -15,6 +15,7 @@ help:
 	@echo "make bench        throughput: pipeline vs one-process baseline (RECORDS=N, default 1000000)"
 	@echo "make bench-codec   what a records batch costs to encode and decode, against JSON alone"
 	@echo "make bench-memory  peak memory of every service, small vs 10x larger export"
+	@echo "make explain       the database's plan for every kind of export query (MONGODB_URI, ACCOUNT_ID)"
 	@echo "make faults fault-injection campaign (kills, broker and database restarts) with exactly-once checks"
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -84,6 +85,10 @@ bench-codec:
 BENCH_ARGS ?= --small 20000 --large 200000
 bench-memory: tools build
 	npx ts-node --transpile-only test/bench/memory.ts $(BENCH_ARGS)
+
+# The plan of every kind of export query (read-only), against MONGODB_URI (default: the local stack), ACCOUNT_ID.
+explain: build
+	node -r ./dist/tools/runtime/register-aliases.js dist/tools/explain/explain-export-queries.js
 
 clean: down
 	rm -rf dist .data coverage
