@@ -3,8 +3,8 @@ import { MONGODB_URI } from '../support/test-stack';
 
 /**
  * The embedded database is FerretDB built with our patch (deploy/local/ferretdb-server/patches): string
- * equalities and `$in` lists of strings at the top of a filter, or inside its top-level $and, are evaluated by SQLite on the stored JSON
- * before FerretDB decodes a document. A pre-filter that dropped a match would lose records from exports silently,
+ * equalities, `$in` lists of strings and date ranges at the top of a filter, or inside its top-level $and, are
+ * evaluated by SQLite on the stored JSON before FerretDB decodes a document. A pre-filter that dropped a match would lose records from exports silently,
  * so every query here must answer exactly what MongoDB answers (the expected ids are MongoDB's semantics: an array
  * matches when it holds the string as an element; types and case never mix).
  */
@@ -80,5 +80,55 @@ describe('the embedded database answers pushed-down equalities as MongoDB does',
     const deleted = await probe().deleteMany({ $and: [{ acct: 'a' }, { k: 'y' }] });
     expect(deleted.deletedCount).toBe(1);
     expect(await ids({ acct: 'a' })).toEqual([1, 3]);
+  });
+});
+
+/** Date ranges ($gt/$gte/$lt/$lte with dates) are pushed down too: SQLite compares the stored Unix milliseconds. */
+describe('the embedded database answers pushed-down date ranges as MongoDB does', () => {
+  let client: MongoClient;
+  const probe = () => client.db().collection<Document>('pushdown_dates_probe');
+  const ids = async (filter: Document) => (await probe().find(filter).sort({ _id: 1 }).toArray()).map((document) => document._id);
+  const day = (text: string) => new Date(`${text}T00:00:00.000Z`);
+
+  beforeAll(async () => {
+    client = await new MongoClient(MONGODB_URI).connect();
+    await probe().deleteMany({});
+    await probe().insertMany([
+      { _id: 1, t: day('2020-01-01'), a: 'x' },
+      { _id: 2, t: day('2020-06-01'), a: 'x' },
+      { _id: 3, t: [day('2019-01-01'), day('2021-01-01')] },
+      { _id: 4, t: '2020-03-01' },
+      { _id: 5, t: day('2020-06-01').getTime() },
+      { _id: 6, t: null },
+      { _id: 7 },
+      { _id: 8, t: { d: day('2020-03-01') } },
+      { _id: 9, t: new Date('2020-03-01T00:00:00.001Z'), a: 'y' },
+      { _id: 10, t: day('1960-01-01') },
+      { _id: 11, t: [day('2020-03-01')] },
+    ] as Document[]);
+  });
+  afterAll(async () => {
+    await probe().deleteMany({}).catch(() => undefined);
+    await client.close();
+  });
+
+  it.each([
+    // An array matches when one element meets one bound and another the other (no $elemMatch), as in MongoDB.
+    [{ t: { $gte: day('2020-01-01'), $lte: day('2020-06-01') } }, [1, 2, 3, 9, 11]],
+    [{ t: { $gt: day('2020-01-01'), $lt: day('2020-06-01') } }, [3, 9, 11]],
+    [{ t: { $gt: day('2020-03-01') } }, [2, 3, 9]],
+    [{ t: { $lte: day('2020-01-01') } }, [1, 3, 10]],
+    [{ t: { $gte: day('2020-02-01'), $lte: day('2020-02-28') } }, [3]],
+    [{ t: { $lt: day('1970-01-01') } }, [10]],
+    [{ t: { $gte: day('2020-01-01'), $gt: day('2020-03-01') } }, [2, 3, 9]],
+    [{ $and: [{ a: 'x' }, { t: { $gte: day('2020-02-01') } }] }, [2]],
+    [{ t: { $gte: day('2020-01-01'), $ne: day('2020-06-01') } }, [1, 3, 9, 11]],
+    [{ t: { $gte: day('2020-01-01'), $lte: 1_600_000_000_000 } }, []],
+    [{ 't.d': { $gte: day('2020-01-01') } }, [8]],
+    [{ t: { $not: { $gte: day('2020-01-01') } } }, [4, 5, 6, 7, 8, 10]],
+    [{ $or: [{ t: { $gte: day('2021-01-01') } }, { a: 'y' }] }, [3, 9]],
+  ])('find %j', async (filter, expected) => {
+    expect(await ids(filter)).toEqual(expected);
+    expect(await probe().countDocuments(filter)).toBe(expected.length);
   });
 });
