@@ -43,7 +43,7 @@ export class DeliveryService {
 
   /**
    * Records a staged chunk and queues what it makes due, following the upload-timing rule: the chunk itself, or
-   * (for compressed chunked exports) every chunk once the last one is staged. The job's completion entry is queued
+   * (for compressed chunked exports) every chunk once all of them are staged, whichever comes last. The job's completion entry is queued
    * with its first chunk: it watches the job (a job that ends elsewhere has its staged files removed even when they
    * were held for the end) and, once the last chunk is known, reports the completion.
    * A chunk of a job that already ended is not delivered: its staged file is removed.
@@ -56,15 +56,18 @@ export class DeliveryService {
     }
     const item = await this.progress.record(chunk);
     const due: DeliveryItem[] = [];
-    if (!chunk.last) {
-      if (deliversEachChunkAtOnce(chunk) && !item.reported) due.push(item);
+    if (deliversEachChunkAtOnce(chunk)) {
+      if (!item.reported) due.push(item);
     } else {
+      // Held for the end: all are due once every chunk is staged. Several writers stage the chunks of one job, in any
+      // order: the last chunk (which gives the count) may come before others, or after all of them.
       const items = await this.progress.jobItems(chunk.jobId);
-      const expected = chunk.chunkCount ?? chunk.chunkIndex + 1;
-      if (items.length !== expected) {
+      const last = items.find((each) => each.chunk.last);
+      const expected = last ? (last.chunk.chunkCount ?? last.chunkIndex + 1) : undefined;
+      if (expected !== undefined && items.length > expected) {
         throw new NonRetriableError('CHUNKS_MISSING', `expected ${expected} staged files, found ${items.length}`);
       }
-      due.push(...items.filter((each) => !each.reported));
+      if (items.length === expected) due.push(...items.filter((each) => !each.reported));
     }
     const base = { jobId: chunk.jobId, accountId: chunk.accountId };
     await this.queue.enqueue([

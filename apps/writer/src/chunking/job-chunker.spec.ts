@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { OutputSpec, RecordsBatchValue } from '@cae/contracts';
-import { FinishedChunk, JobChunker, RecordGapError } from './job-chunker';
+import { chunkPieces } from './chunk-pieces';
+import { ChunkRange, FinishedChunk, JobChunker, RecordGapError, StageChunk } from './job-chunker';
+import { WriterProgress } from './writer-progress.repository';
 
 const jobId = '0b6f7f1e-2a7c-4d6a-9d7e-3f1c2b4a5d6e';
 const fresh = { stagedThroughSeq: 0, chunksStaged: 0, done: false };
@@ -45,38 +47,72 @@ describe(JobChunker.name, () => {
     dir = mkdtempSync(join(tmpdir(), 'chunker-'));
   });
 
+  /** The chunkers of one chunked job, fed the way RecordsConsumer feeds them: each chunk's piece of a batch. */
+  function chunkedJob(stage: StageChunk, progressOf: (range: ChunkRange) => WriterProgress = (range) => ({ stagedThroughSeq: range.start, done: false })) {
+    const chunkers = new Map<number, JobChunker>();
+    const chunkerOf = (range: ChunkRange) => {
+      const known = chunkers.get(range.index) ?? new JobChunker(jobId, 0, progressOf(range), dir, stage, undefined, range);
+      chunkers.set(range.index, known);
+      return known;
+    };
+    return {
+      chunkers,
+      accept: async (batch: RecordsBatchValue, offset: string) => {
+        for (const piece of chunkPieces(batch)) await chunkerOf(piece.range).accept(piece.batch, offset);
+      },
+    };
+  }
+
   it('cuts chunks at limitRecordsPerFile by record sequence and marks only the last one', async () => {
     const out = output({ limitRecordsPerFile: 4 });
     const { staged, stage } = collector();
-    const sut = new JobChunker(jobId, 0, fresh, dir, stage);
+    const sut = chunkedJob(stage);
     for (const [i, batch] of batches(10, 3, out).entries()) await sut.accept(batch, String(i));
     expect(staged.map((c) => [c.fileName, c.records, c.last])).toEqual([
       ['exp-part-00001.json', 4, false], ['exp-part-00002.json', 4, false], ['exp-part-00003.json', 2, true],
     ]);
     expect(staged.flatMap((c) => numbers(c.text))).toEqual([...Array(10).keys()]);
     expect(staged[2].totalRecords).toBe(10);
-    expect(sut.done).toBe(true);
+    expect([...sut.chunkers.values()].every((chunker) => chunker.done)).toBe(true);
   });
 
-  it('holds a full chunk until it knows whether another record follows', async () => {
+  it('stages a full chunk at once, as the last file when its batch is final', async () => {
     const out = output({ limitRecordsPerFile: 5 });
     const { staged, stage } = collector();
-    const sut = new JobChunker(jobId, 0, fresh, dir, stage);
-    const [first, second] = [
-      { ...batches(5, 5, out)[0], final: false, totalRecords: undefined },
-      { ...batches(5, 5, out)[0], batchSeq: 1, firstSeq: 5, records: [], final: true, totalRecords: 5 },
-    ];
-    await sut.accept(first, '0');
-    expect(staged).toHaveLength(0);
-    await sut.accept(second, '1');
-    expect(staged.map((c) => [c.fileName, c.records, c.last])).toEqual([['exp-part-00001.json', 5, true]]);
+    const sut = chunkedJob(stage);
+    await sut.accept({ ...batches(10, 5, out)[0] }, '0');
+    expect(staged.map((c) => [c.fileName, c.records, c.last])).toEqual([['exp-part-00001.json', 5, false]]);
+    await sut.accept(batches(10, 5, out)[1], '1');
+    expect(staged.map((c) => [c.fileName, c.records, c.last, c.totalRecords])).toEqual([
+      ['exp-part-00001.json', 5, false, undefined], ['exp-part-00002.json', 5, true, 10],
+    ]);
+  });
+
+  it('ends with an empty last file when a full chunk was staged before a re-read found nothing more', async () => {
+    const out = output({ limitRecordsPerFile: 5 });
+    const { staged, stage } = collector();
+    const sut = chunkedJob(stage);
+    await sut.accept({ ...batches(5, 5, out)[0], final: false, totalRecords: undefined }, '0');
+    await sut.accept({ ...batches(5, 5, out)[0], batchSeq: 1, firstSeq: 5, records: [], final: true, totalRecords: 5 }, '1');
+    expect(staged.map((c) => [c.fileName, c.records, c.last])).toEqual([['exp-part-00001.json', 5, false], ['exp-part-00002.json', 0, true]]);
+  });
+
+  it('lets the chunks of one job be written apart, in any order, each knowing the record before it', async () => {
+    const out = output({ limitRecordsPerFile: 4 });
+    const { staged, stage } = collector();
+    const sut = chunkedJob(stage);
+    const all = batches(12, 4, out).map((batch, i) => (i > 0 ? { ...batch, after: `key-${batch.firstSeq - 1}` } : batch));
+    for (const i of [2, 0, 1]) await sut.accept(all[i], String(i));
+    expect(staged.map((c) => [c.index, c.firstSeq, c.records, c.last, c.afterKey])).toEqual([
+      [2, 8, 4, true, 'key-7'], [0, 0, 4, false, undefined], [1, 4, 4, false, 'key-3'],
+    ]);
   });
 
   it('skips batches and records already seen, so redelivery writes nothing twice', async () => {
     const out = output({ limitRecordsPerFile: 4 });
     const all = batches(10, 3, out);
     const { staged, stage } = collector();
-    const sut = new JobChunker(jobId, 0, fresh, dir, stage);
+    const sut = chunkedJob(stage);
     for (const [i, batch] of [all[0], all[1], all[0], all[1], all[2], all[3], all[3]].entries()) {
       await sut.accept(batch, String(i));
     }
@@ -87,28 +123,29 @@ describe(JobChunker.name, () => {
     const out = output({ limitRecordsPerFile: 4, compress: true, format: 'csv', columns: [{ name: 'n', label: 'N' }] });
     const all = batches(10, 3, out);
     const straight = collector();
-    const once = new JobChunker(jobId, 0, fresh, dir, straight.stage);
+    const once = chunkedJob(straight.stage);
     for (const [i, batch] of all.entries()) await once.accept(batch, String(i));
 
-    // Crash after the first chunk was staged: records 0..3 are durable; re-read from the batch holding record 4.
+    // Crash after the first chunk was staged: chunk 0 is durable; re-read from the batch holding record 4.
     const resumed = collector();
-    const sut = new JobChunker(jobId, 0, { stagedThroughSeq: 4, chunksStaged: 1, done: false }, dir, resumed.stage);
+    const sut = chunkedJob(resumed.stage, (range) => (range.index === 0 ? { stagedThroughSeq: 4, done: true } : { stagedThroughSeq: range.start, done: false }));
     for (const [i, batch] of all.slice(1).entries()) await sut.accept(batch, String(i + 1));
     expect(resumed.staged.map((c) => [c.fileName, c.sha256])).toEqual(straight.staged.slice(1).map((c) => [c.fileName, c.sha256]));
     expect(resumed.staged[0].text).toBe('N\r\n4\r\n5\r\n6\r\n7\r\n');
   });
 
-  it('holds the offset of the batch where the open chunk started', async () => {
+  it('holds the offset of the batch where each open chunk started', async () => {
     const out = output({ limitRecordsPerFile: 4 });
     const all = batches(10, 3, out);
-    const sut = new JobChunker(jobId, 0, fresh, dir, collector().stage);
+    const sut = chunkedJob(collector().stage);
+    const held = () => [...sut.chunkers.values()].map((chunker) => chunker.heldOffset);
     await sut.accept(all[0], '100');
-    expect(sut.heldOffset).toBe('100');
-    await sut.accept(all[1], '101'); // records 3..5: chunk 0 full at 3, chunk 1 opens at 4 in this batch
-    expect(sut.heldOffset).toBe('101');
+    expect(held()).toEqual(['100']);
+    await sut.accept(all[1], '101'); // records 3..5: chunk 0 full (staged) at 3, chunk 1 opens at 4 in this batch
+    expect(held()).toEqual([null, '101']);
     await sut.accept(all[2], '102');
     await sut.accept(all[3], '103');
-    expect(sut.heldOffset).toBeNull();
+    expect(held()).toEqual([null, null, null]);
   });
 
   it('writes one header-only file for an export that matched nothing', async () => {

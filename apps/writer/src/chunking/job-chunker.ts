@@ -16,6 +16,11 @@ export interface FinishedChunk extends ChunkFileSummary {
   records: number;
   /** recordKeyOf the chunk's last record (none for the empty file of an export that matched nothing). */
   lastKey?: string;
+  /**
+   * recordKeyOf the record before the chunk's first one, as the read that opened the chunk had it (chunks after the
+   * first only): it must be the previous chunk's `lastKey`, which another writer may have staged from another read.
+   */
+  afterKey?: string;
   /** The query's fencing epoch when the chunk was staged. */
   epoch?: number;
   last: boolean;
@@ -34,18 +39,31 @@ interface OpenChunk {
   records: number;
   /** Offset of the records message holding this chunk's first record: the consumer may not commit past it. */
   startOffset: string;
-  /** Set once the chunk reached `limitRecordsPerFile`; it is staged when the next record or the end arrives. */
+  afterKey?: string;
+  /** Kept once closed, so a retry after a failed upload stages the same file instead of closing it twice. */
   summary?: ChunkFileSummary;
 }
+
+/** The records one chunker takes: sequence numbers [start, end) of chunk `index` (a whole unchunked export: 0, ∞). */
+export interface ChunkRange {
+  index: number;
+  start: number;
+  end: number;
+}
+
+/** The whole of an unchunked export, which is one file. */
+export const WHOLE_EXPORT: ChunkRange = { index: 0, start: 0, end: Number.MAX_SAFE_INTEGER };
 
 /** Raised when records are missing before a batch (e.g. stale state after a rebalance); the caller reloads. */
 export class RecordGapError extends Error {}
 
 /**
- * Turns one job's record batches into chunk files. Chunk k holds records [k * limit, (k + 1) * limit) of the
- * export order, so chunk boundaries, names and contents depend on the records alone; batches or records seen
- * again after a restart (sequence below `nextSeq`) are skipped. A full chunk is staged when the next record
- * arrives or when the export ends, so the last chunk is always known to be the last.
+ * Turns the record batches of one chunk of a job (or of a whole unchunked export) into its file. Chunk k holds
+ * records [k * limit, (k + 1) * limit) of the export order, so chunk boundaries, names and contents depend on the
+ * records alone; batches or records seen again after a restart (sequence below `nextSeq`) are skipped. Each chunk
+ * has its own chunker, so the chunks of one job can be written by different writer replicas at once. A full chunk
+ * is staged at once: the query holds back a batch that completes a chunk until it knows whether more records
+ * follow, so that batch says `final` when its chunk is the last.
  */
 export class JobChunker {
   private nextSeq: number;
@@ -55,6 +73,9 @@ export class JobChunker {
   private epoch: number | undefined;
   private open: OpenChunk | null = null;
   private finished: boolean;
+
+  /** When the last batch came (the consumer looks again at chunks that wait long: their job may have ended). */
+  lastBatchAt = Date.now();
 
   constructor(
     readonly jobId: string,
@@ -67,8 +88,9 @@ export class JobChunker {
      * batch, a revoked partition taken back) never writes into the file of the chunker that replaces it.
      */
     private readonly chunkPath: (index: number) => string = (index) => join(tmpDir, `${jobId}-${index}-${randomBytes(4).toString('hex')}.part`),
+    readonly range: ChunkRange = WHOLE_EXPORT,
   ) {
-    this.nextSeq = progress.stagedThroughSeq;
+    this.nextSeq = Math.max(progress.stagedThroughSeq, range.start);
     this.lastKey = progress.stagedThroughKey;
     this.epoch = progress.epoch;
     this.finished = progress.done;
@@ -83,7 +105,9 @@ export class JobChunker {
     return this.open?.startOffset ?? null;
   }
 
+  /** Takes a batch whose records all lie in this chunker's range (RecordsConsumer splits batches by chunk). */
   async accept(batch: RecordsBatchValue, offset: string): Promise<void> {
+    this.lastBatchAt = Date.now();
     try {
       await this.acceptBatch(batch, offset);
     } catch (error) {
@@ -113,19 +137,24 @@ export class JobChunker {
     }
     this.checkContinuity(batch);
     const formatter = new RecordFormatter(batch.output);
+    const limit = batch.output.limitRecordsPerFile;
     for (let i = Math.max(0, this.nextSeq - batch.firstSeq); i < batch.records.length; i++) {
       const seq = batch.firstSeq + i;
-      if (this.open?.summary) await this.stageOpen(batch, false);
+      if (seq >= this.range.end) throw new Error(`job ${this.jobId}: record ${seq} is past chunk ${this.range.index}`);
       const open = this.open ?? (await this.openChunk(batch, formatter, seq, offset));
       await open.file.append(formatter.line(batch.records[i]));
       open.records += 1;
       this.nextSeq = seq + 1;
       this.lastKey = recordKeyOf(batch.records[i]);
-      if (batch.output.limitRecordsPerFile && open.records >= batch.output.limitRecordsPerFile) {
-        open.summary = await open.file.close();
-      }
     }
-    if (batch.final) await this.finish(batch, formatter, offset);
+    if (limit && this.open && this.open.records >= limit) {
+      // Full: staged now, as the last file only when the query said nothing follows (see the class comment).
+      if (batch.final) await this.finish(batch, formatter, offset);
+      else await this.stageOpen(batch, false);
+      this.finished = true;
+    } else if (batch.final) {
+      await this.finish(batch, formatter, offset);
+    }
   }
 
   /**
@@ -159,9 +188,10 @@ export class JobChunker {
       throw new NonRetriableError('RECORD_COUNT_MISMATCH', `job ${this.jobId}: ${this.nextSeq} records written, ${batch.totalRecords} announced`);
     }
     if (!this.open) {
-      if (this.nextSeq !== 0) throw new RecordGapError(`job ${this.jobId}: end of export without an open chunk`);
-      // An export that matched nothing still gets one file: the header alone (CSV) or empty (JSON).
-      await this.openChunk(batch, formatter, 0, offset);
+      if (this.nextSeq !== this.range.start) throw new RecordGapError(`job ${this.jobId}: end of export without an open chunk`);
+      // An export that matched nothing still gets one file: the header alone (CSV) or empty (JSON). So does a chunked
+      // export whose last chunk was staged full before a re-read found no more records (one vanished meanwhile).
+      await this.openChunk(batch, formatter, this.range.start, offset);
     }
     await this.stageOpen(batch, true);
     this.finished = true;
@@ -171,7 +201,9 @@ export class JobChunker {
     const index = chunkIndexOf(seq, batch.output.limitRecordsPerFile);
     const file = new ChunkFile(this.chunkPath(index), batch.output.compress);
     await file.append(formatter.header());
-    this.open = { index, file, firstSeq: seq, records: 0, startOffset: offset };
+    // The record before a chunk's first one, as this read has it (the chunk is only ever opened at its start).
+    const afterKey = seq > 0 && seq === batch.firstSeq ? batch.after : undefined;
+    this.open = { index, file, firstSeq: seq, records: 0, startOffset: offset, afterKey };
     return this.open;
   }
 
@@ -189,6 +221,7 @@ export class JobChunker {
       firstSeq: open.firstSeq,
       records: open.records,
       lastKey: open.records > 0 ? this.lastKey : undefined,
+      afterKey: open.afterKey,
       epoch: this.epoch,
       last,
       totalRecords: last ? this.nextSeq : undefined,

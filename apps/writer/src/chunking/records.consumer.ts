@@ -1,32 +1,41 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
 import { Kafka } from 'kafkajs';
-import { RecordsBatchValue, Topic } from '@cae/contracts';
+import { jobIdOfRecordsKey, RecordsBatchValue, Topic } from '@cae/contracts';
 import {
   ConsumedMessage, ConsumerControls, ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage, reportJobFailure,
 } from '@cae/kafka';
 import { WriterEnv } from '../config/writer-env';
-import { JobEndedError } from '@cae/mongo';
+import { JobEndedError, JobEndings } from '@cae/mongo';
 import { ChunkStager } from './chunk-stager.service';
-import { JobChunker, RecordGapError } from './job-chunker';
-import { WriterProgressRepository } from './writer-progress.repository';
+import { chunkPieces } from './chunk-pieces';
+import { ChunkRange, JobChunker, RecordGapError, WHOLE_EXPORT } from './job-chunker';
+import { chunkProgressId, WriterProgressRepository } from './writer-progress.repository';
 import { claimWorkDir, Readiness } from '@cae/service-kit';
 
-/** Finished jobs remembered to drop late duplicates without a database read. */
+/** Finished chunks (and unchunked jobs) remembered to drop late duplicates without a database read. */
 const DONE_JOBS_KEPT = 1_000;
 /** How often a job whose records are being written says so (its open file may take long to fill). */
 const TOUCH_EVERY_MS = 30_000;
+/**
+ * How long an open chunk may wait for records before the writer asks whether its job ended elsewhere. A chunk of a
+ * job that failed may never get its records (another chunk's writer saw the end), and would hold its partition's commit.
+ */
+const IDLE_CHUNK_CHECK_MS = 30_000;
 
 /**
- * Consumes record batches and feeds each job's chunker. Offsets are committed by hand: for each partition, up to
- * the first message of the oldest chunk still being written, so after a crash every unstaged record is read again
- * and nothing staged is written twice.
+ * Consumes record batches and feeds each chunk's chunker (a chunked export's batches are keyed by job and chunk, so
+ * its chunks spread over the partitions and the writer replicas; an unchunked export has one chunker). Offsets are
+ * committed by hand: for each partition, up to the first message of the oldest chunk still being written, so after
+ * a crash every unstaged record is read again and nothing staged is written twice.
  */
 @Injectable()
 export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RecordsConsumer.name);
   private readonly consumer: ContractConsumer<Topic.Records>;
+  /** By `chunkProgressId` (chunked exports) or job id (unchunked ones). */
   private readonly chunkers = new Map<string, JobChunker>();
+  private idleCheckedAt = Date.now();
   private readonly committed = new Map<number, string>();
   private readonly touched = new Map<string, number>();
   /** This process's own folder under WRITER_TMP_DIR. */
@@ -38,6 +47,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     private readonly stager: ChunkStager,
     private readonly progress: WriterProgressRepository,
     private readonly env: WriterEnv,
+    private readonly jobs: JobEndings,
     readiness: Readiness,
   ) {
     this.consumer = new ContractConsumer(kafka, producer, {
@@ -68,8 +78,9 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
   private async handle(message: ConsumedMessage<RecordsBatchValue>, controls: ConsumerControls): Promise<void> {
     const { value, partition, offset } = message;
     try {
+      await this.dropChunksOfEndedJobs();
       if (value.aborted) throw new JobEndedError(`job ${value.jobId} was aborted on the query side`);
-      await this.accept(value, partition, offset);
+      for (const piece of chunkPieces(value)) await this.accept(piece.batch, piece.range, partition, offset);
     } catch (error) {
       if (!(error instanceof JobEndedError)) throw error;
       // The job ended elsewhere: its open chunk is dropped (so it holds no commit) and its later batches are skipped.
@@ -79,41 +90,57 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     await this.commitSafeOffset(partition, offset, controls);
   }
 
-  private async accept(value: RecordsBatchValue, partition: number, offset: string): Promise<void> {
-    let chunker = await this.chunkerFor(value.jobId, partition);
+  private async accept(value: RecordsBatchValue, range: ChunkRange, partition: number, offset: string): Promise<void> {
+    const key = range === WHOLE_EXPORT ? value.jobId : chunkProgressId(value.jobId, range.index);
+    let chunker = await this.chunkerFor(key, value.jobId, range, partition);
     try {
       await chunker.accept(value, offset);
     } catch (error) {
       if (!(error instanceof RecordGapError)) throw error;
       // In-memory state went stale (the partition moved away and back): start again from what is staged.
       this.logger.warn({ message: 'reloading job state', jobId: value.jobId, reason: error.message });
-      await this.forget(value.jobId);
-      chunker = await this.chunkerFor(value.jobId, partition);
+      await this.forget(key);
+      chunker = await this.chunkerFor(key, value.jobId, range, partition);
       await chunker.accept(value, offset);
     }
     if (chunker.done) {
-      this.touched.delete(value.jobId);
       this.trimDone();
+      if (this.touched.size > DONE_JOBS_KEPT) this.touched.clear(); // at worst one touch more per job
     } else if (Date.now() - (this.touched.get(value.jobId) ?? 0) >= TOUCH_EVERY_MS) {
       await this.progress.touch(value.jobId);
       this.touched.set(value.jobId, Date.now());
     }
   }
 
-  /** Drops the job's open chunk and marks it done here, so its later (or replayed) batches are skipped. */
+  /** Drops the job's open chunks here and marks it done, so its later (or replayed) batches are skipped everywhere. */
   private async stopJob(jobId: string): Promise<void> {
-    await this.forget(jobId);
-    const progress = await this.progress.load(jobId);
-    await this.progress.save(jobId, { ...progress, done: true });
+    this.touched.delete(jobId);
+    for (const [key, chunker] of [...this.chunkers]) if (chunker.jobId === jobId) await this.forget(key);
+    await this.progress.markJobDone(jobId);
   }
 
-  private async chunkerFor(jobId: string, partition: number): Promise<JobChunker> {
-    const known = this.chunkers.get(jobId);
+  /**
+   * Now and then, asks whether the jobs of chunks that have waited long for records ended elsewhere (failed in the
+   * query after another chunk's last batch, or in delivery): those chunks are dropped, so they hold no commit.
+   */
+  private async dropChunksOfEndedJobs(): Promise<void> {
+    const now = Date.now();
+    if (now - this.idleCheckedAt < IDLE_CHUNK_CHECK_MS) return;
+    this.idleCheckedAt = now;
+    const waiting = new Set([...this.chunkers.values()].filter((c) => !c.done && now - c.lastBatchAt >= IDLE_CHUNK_CHECK_MS).map((c) => c.jobId));
+    for (const jobId of waiting) {
+      if (!(await this.jobs.hasEnded(jobId))) continue;
+      this.logger.warn({ message: 'job ended; its waiting chunks dropped', jobId });
+      await this.stopJob(jobId);
+    }
+  }
+
+  private async chunkerFor(key: string, jobId: string, range: ChunkRange, partition: number): Promise<JobChunker> {
+    const known = this.chunkers.get(key);
     if (known) return known;
-    const chunker = new JobChunker(jobId, partition, await this.progress.load(jobId), this.workDir, (chunk) =>
-      this.stager.stage(chunk),
-    );
-    this.chunkers.set(jobId, chunker);
+    const progress = await this.progress.load(jobId, range === WHOLE_EXPORT ? undefined : range);
+    const chunker = new JobChunker(jobId, partition, progress, this.workDir, (chunk) => this.stager.stage(chunk), undefined, range);
+    this.chunkers.set(key, chunker);
     return chunker;
   }
 
@@ -130,30 +157,30 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     this.committed.set(partition, next);
   }
 
-  private async forget(jobId: string): Promise<void> {
-    this.touched.delete(jobId);
-    await this.chunkers.get(jobId)?.abandon();
-    this.chunkers.delete(jobId);
+  private async forget(key: string): Promise<void> {
+    await this.chunkers.get(key)?.abandon();
+    this.chunkers.delete(key);
   }
 
   private trimDone(): void {
-    const done = [...this.chunkers.values()].filter((chunker) => chunker.done);
-    for (const chunker of done.slice(0, Math.max(0, done.length - DONE_JOBS_KEPT))) this.chunkers.delete(chunker.jobId);
+    const done = [...this.chunkers].filter(([, chunker]) => chunker.done);
+    for (const [key] of done.slice(0, Math.max(0, done.length - DONE_JOBS_KEPT))) this.chunkers.delete(key);
   }
 
   /** After a rebalance, forgets the jobs of partitions this member lost; their new owner re-reads them. */
   private async keepOnly(partitions: number[]): Promise<void> {
     const kept = new Set(partitions);
     this.committed.clear();
-    for (const chunker of [...this.chunkers.values()]) {
-      if (!kept.has(chunker.partition)) await this.forget(chunker.jobId);
+    for (const [key, chunker] of [...this.chunkers]) {
+      if (!kept.has(chunker.partition)) await this.forget(key);
     }
   }
 
-  private async failJob({ key, accountId, error }: RejectedMessage): Promise<void> {
-    if (!key) return;
+  private async failJob({ key: messageKey, accountId, error }: RejectedMessage): Promise<void> {
+    if (!messageKey) return;
+    const key = jobIdOfRecordsKey(messageKey);
     // Later batches of a failed job are skipped rather than written.
-    await this.stopJob(key).catch(() => this.forget(key));
+    await this.stopJob(key).catch(() => undefined);
     await reportJobFailure(
       this.producer,
       {

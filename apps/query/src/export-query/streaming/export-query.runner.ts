@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { claimWorkDir } from '@cae/service-kit';
 import { Document, ObjectId } from 'mongodb';
 import { Collections, Db, JobEndings, MONGO_DB } from '@cae/mongo';
-import { OutputSpec, Topic } from '@cae/contracts';
+import { OutputSpec, recordsKey, Topic } from '@cae/contracts';
 import { recordKeyOf, toExportRecord } from '@cae/formats';
 import { ContractProducer, JobStatusFact, PRODUCER, publishJobStatus } from '@cae/kafka';
 import { QueryEnv } from '../../config/query-env';
@@ -19,7 +19,7 @@ import { BackgroundCount, mustHaveCountBefore } from './background-count';
 import { sortedInExportOrder } from './export-order-sort';
 import { checkFileCount } from './file-count';
 import { LeaseLostError, StopRequestedError, throwIfLeaseLost } from '../scheduling/lease-keeper';
-import { RecordBatcher } from './record-batcher';
+import { Batch, RecordBatcher } from './record-batcher';
 
 
 /**
@@ -107,24 +107,44 @@ export class ExportQueryRunner {
     const matching = sortHere
       ? sortedInExportOrder(inputSurvey?.counted(members) ?? members, { dir: await this.sortDir(), runBytes: this.env.QUERY_SORT_RUN_MIB * 1024 * 1024 })
       : members;
-    const batcher = new RecordBatcher<ResumePoint>(this.env.QUERY_BATCH_RECORDS, this.env.QUERY_BATCH_BYTES);
     let { nextSeq, nextBatchSeq } = checkpoint;
+    const chunks = limitRecordsPerFile ? { firstSeq: nextSeq, recordsPerChunk: limitRecordsPerFile } : undefined;
+    const batcher = new RecordBatcher<ResumePoint>(this.env.QUERY_BATCH_RECORDS, this.env.QUERY_BATCH_BYTES, chunks);
     // The continuity key of each batch: the record before its first one, as the writer should have it last.
     let previous = after && recordKeyOf(toExportRecord({ time: after.time, _id: after.id }));
+    const publish = async (batch: Batch<ResumePoint>, final: boolean) => {
+      await countBefore(nextSeq, batch.records.length, final);
+      const place = { batchSeq: nextBatchSeq, firstSeq: nextSeq, after: previous };
+      await this.publishBatch(checkpoint, output, place, batch.records, final, final ? nextSeq + batch.records.length : undefined);
+      nextSeq += batch.records.length;
+      nextBatchSeq += 1;
+      if (batch.records.length > 0) previous = recordKeyOf(batch.records[batch.records.length - 1]);
+    };
+    /**
+     * A batch that completes a chunk is held until the next record shows up (then it is not the last) or the read
+     * ends (then it is published as the final batch): the writer of that chunk stages it at once, knowing whether
+     * it is the export's last file. Unchunked exports have no chunk ends.
+     */
+    let held: Batch<ResumePoint> | null = null;
+    const publishAndSave = async (batch: Batch<ResumePoint>) => {
+      await publish(batch, false);
+      await this.save(jobId, { nextSeq, nextBatchSeq, lastTime: batch.lastKey?.time, lastId: batch.lastKey?.id });
+      if (stopping?.aborted) throw new StopRequestedError(`stopping after record ${nextSeq}`);
+    };
+    const endsChunk = (batch: Batch<ResumePoint>) =>
+      limitRecordsPerFile !== undefined && (nextSeq + batch.records.length) % limitRecordsPerFile === 0;
     try {
       for await (const document of matching) {
         // Also what keeps a read cut short by a closed cursor (it may end as if complete) from being published.
         throwIfLeaseLost(interrupt);
         await takeInputSurvey();
-        const batch = batcher.add(toExportRecord(document), { time: document.time as Date, id: document._id as ObjectId });
-        if (!batch) continue;
-        await countBefore(nextSeq, batch.records.length, false);
-        await this.publishBatch(checkpoint, output, { batchSeq: nextBatchSeq, firstSeq: nextSeq, after: previous }, batch.records, false);
-        nextSeq += batch.records.length;
-        nextBatchSeq += 1;
-        previous = recordKeyOf(batch.records[batch.records.length - 1]);
-        await this.save(jobId, { nextSeq, nextBatchSeq, lastTime: batch.lastKey?.time, lastId: batch.lastKey?.id });
-        if (stopping?.aborted) throw new StopRequestedError(`stopping after record ${nextSeq}`);
+        const completed = batcher.add(toExportRecord(document), { time: document.time as Date, id: document._id as ObjectId });
+        if (held) await publishAndSave(held); // this record comes after it: the held chunk is not the last one
+        held = null;
+        for (const [i, batch] of completed.entries()) {
+          if (i === completed.length - 1 && endsChunk(batch)) held = batch;
+          else await publishAndSave(batch);
+        }
       }
     } catch (error) {
       throwIfLeaseLost(interrupt); // the cursor was closed under the read: lease lost or stopping
@@ -134,12 +154,11 @@ export class ExportQueryRunner {
       await cursor.close();
     }
     throwIfLeaseLost(interrupt);
-    const rest = batcher.take().records;
     await takeInputSurvey(); // an export with no record
-    await countBefore(nextSeq, rest.length, true);
-    await this.publishBatch(checkpoint, output, { batchSeq: nextBatchSeq, firstSeq: nextSeq, after: previous }, rest, true, nextSeq + rest.length);
+    // Either a held chunk end (nothing came after it) or the records since the last batch, possibly none.
+    await publish(held ?? batcher.take(), true);
     await this.checkpoints.finish(jobId, this.env.INSTANCE_ID, 'done');
-    this.logger.log({ message: 'query finished', jobId, accountId, records: nextSeq + rest.length });
+    this.logger.log({ message: 'query finished', jobId, accountId, records: nextSeq });
   }
 
   /**
@@ -172,7 +191,7 @@ export class ExportQueryRunner {
     records: Record<string, unknown>[], final: boolean, totalRecords?: number,
   ): Promise<void> {
     const { jobId, accountId, delivery } = checkpoint.request;
-    await this.producer.publish(Topic.Records, jobId, {
+    await this.producer.publish(Topic.Records, recordsKey(jobId, place.firstSeq, output.limitRecordsPerFile), {
       jobId, accountId, batchSeq: place.batchSeq, firstSeq: place.firstSeq, after: place.after, epoch: checkpoint.epoch,
       records, final, totalRecords, output, delivery,
     });
@@ -184,7 +203,8 @@ export class ExportQueryRunner {
    */
   async publishAbort(checkpoint: QueryCheckpoint): Promise<void> {
     const { jobId, accountId, output, delivery } = checkpoint.request;
-    await this.producer.publish(Topic.Records, jobId, {
+    // Keyed to the chunk being read: its writer stops at once; writers of other chunks see the job ended.
+    await this.producer.publish(Topic.Records, recordsKey(jobId, checkpoint.nextSeq, output.limitRecordsPerFile), {
       jobId, accountId, batchSeq: checkpoint.nextBatchSeq, firstSeq: checkpoint.nextSeq, records: [], final: true, aborted: true, output, delivery,
     });
   }

@@ -4,29 +4,49 @@ export interface Batch<K> {
   lastKey: K | undefined;
 }
 
+/** Where the batches start, and the chunk size of a chunked export: no batch crosses a chunk boundary. */
+export interface ChunkBoundaries {
+  /** Sequence number of the first record added. */
+  firstSeq: number;
+  /** `limitRecordsPerFile`: a batch ends at the last record of every chunk. */
+  recordsPerChunk: number;
+}
+
 /**
- * Cuts a stream of records into batches of at most `maxRecords` records and about `maxBytes` of JSON.
+ * Cuts a stream of records into batches of at most `maxRecords` records and about `maxBytes` of JSON, and, for a
+ * chunked export, at each chunk's last record (so every batch belongs to one chunk, which is its Kafka key).
  * The cut depends only on the records, so the same records always give the same batches.
  */
 export class RecordBatcher<K> {
   private records: Record<string, unknown>[] = [];
   private lastKey: K | undefined;
   private bytes = 0;
+  /** Sequence number of the next record added (counted only when cutting at chunk boundaries). */
+  private nextSeq: number;
 
   constructor(
     private readonly maxRecords: number,
     private readonly maxBytes: number,
-  ) {}
+    private readonly chunks?: ChunkBoundaries,
+  ) {
+    this.nextSeq = chunks?.firstSeq ?? 0;
+  }
 
-  /** Adds a record; returns a full batch when one is complete (the record may already be in the next one). */
-  add(record: Record<string, unknown>, key: K): Batch<K> | null {
+  /**
+   * Adds a record; returns the batches it completes, in order: none, one, or two (the records before it, cut for
+   * size, then a batch ending with it at a chunk's end).
+   */
+  add(record: Record<string, unknown>, key: K): Batch<K>[] {
     const size = Buffer.byteLength(JSON.stringify(record));
-    const overflow = this.records.length > 0 && this.bytes + size > this.maxBytes ? this.take() : null;
+    const done: Batch<K>[] = [];
+    if (this.records.length > 0 && this.bytes + size > this.maxBytes) done.push(this.take());
     this.records.push(record);
     this.lastKey = key;
     this.bytes += size;
-    if (overflow) return overflow;
-    return this.records.length >= this.maxRecords ? this.take() : null;
+    const seq = this.nextSeq++;
+    const endsChunk = this.chunks !== undefined && (seq + 1) % this.chunks.recordsPerChunk === 0;
+    if (endsChunk || this.records.length >= this.maxRecords) done.push(this.take());
+    return done;
   }
 
   /** Whatever is left, possibly nothing. */
