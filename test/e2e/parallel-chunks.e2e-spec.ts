@@ -22,7 +22,7 @@ function stagedBy(jobId: string): Record<string, number[]> {
     const lines = readFileSync(join(TEST_STACK_ENV.STACK_DIR, 'logs', `${writer}.log`), 'utf8').split('\n');
     result[writer] = lines
       .filter((line) => line.includes('"chunk staged"') && line.includes(jobId))
-      .map((line) => Number(/-part-(\d+)/.exec(JSON.parse(line).file)![1]));
+      .map((line) => Number(/-part-(\d+)/.exec(JSON.parse(line).message.file)![1]));
   }
   return result;
 }

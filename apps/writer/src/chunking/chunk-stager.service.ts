@@ -57,7 +57,7 @@ export class ChunkStager implements OnModuleInit {
     const staged = { stagedThroughSeq: chunk.firstSeq + chunk.records, stagedThroughKey: chunk.lastKey, epoch: chunk.epoch };
     if (chunked) {
       await this.progress.save(chunkProgressId(chunk.jobId, chunk.index), { ...staged, done: true });
-      if (chunk.last) await this.progress.markJobDone(chunk.jobId);
+      if (chunk.last) await this.progress.markJobDone(chunk.jobId, 'finished');
       else await this.progress.touch(chunk.jobId);
     } else {
       await this.progress.save(chunk.jobId, { ...staged, chunksStaged: 1, done: chunk.last });

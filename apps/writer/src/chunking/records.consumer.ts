@@ -116,7 +116,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
   private async stopJob(jobId: string): Promise<void> {
     this.touched.delete(jobId);
     for (const [key, chunker] of [...this.chunkers]) if (chunker.jobId === jobId) await this.forget(key);
-    await this.progress.markJobDone(jobId);
+    await this.progress.markJobDone(jobId, 'stopped');
   }
 
   /**

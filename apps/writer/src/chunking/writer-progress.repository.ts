@@ -23,14 +23,17 @@ export interface ChunkEdges {
 }
 
 /**
- * Documents of `writer_progress`: `<jobId>` for the job (its liveness for the reconciler, `done` once its last file is
- * staged or it stopped; the progress itself for an unchunked export), and `<jobId>:<chunkIndex>` for each chunk of a
- * chunked export, which any writer replica may stage.
+ * Documents of `writer_progress`: `<jobId>` for the job (its liveness for the reconciler; `done` once its last file
+ * is staged, `stopped` too when it ended; the progress itself for an unchunked export), and `<jobId>:<chunkIndex>` for
+ * each chunk of a chunked export, which any writer replica may stage. The last chunk may be staged before others
+ * (other writers), so only `stopped` stops a chunk.
  */
 interface WriterProgressDocument extends Partial<WriterProgress> {
   _id: string;
   updatedAt: Date;
   edges?: ChunkEdges;
+  /** On a job's document: it ended elsewhere or failed here, so no chunk of it is written any more. */
+  stopped?: boolean;
 }
 
 export function chunkProgressId(jobId: string, index: number): string {
@@ -52,7 +55,7 @@ export class WriterProgressRepository {
     const found = await this.progress.find({ _id: { $in: [jobId, id] } }).toArray();
     const job = found.find((each) => each._id === jobId);
     const own = found.find((each) => each._id === id);
-    if (job?.done) return { stagedThroughSeq: chunk.start, done: true };
+    if (job?.stopped) return { stagedThroughSeq: chunk.start, done: true };
     if (own?.stagedThroughSeq !== undefined) return this.loadDocument(own);
     // A job begun by a writer from before chunk keys keeps its progress on the job: whole chunks, staged in order.
     const before = job?.stagedThroughSeq ?? 0;
@@ -76,11 +79,12 @@ export class WriterProgressRepository {
     );
   }
 
-  /** Marks the job done here (its last file is staged, or it stopped): every writer then skips its batches. */
-  async markJobDone(jobId: string): Promise<void> {
+  /** Marks the job's last file staged (`finished`), or the job stopped: then every writer skips its batches. */
+  async markJobDone(jobId: string, how: 'finished' | 'stopped'): Promise<void> {
+    const set = how === 'stopped' ? { done: true, stopped: true } : { done: true };
     await this.progress.updateOne(
       { _id: jobId },
-      { $set: { done: true, updatedAt: new Date() }, $setOnInsert: { stagedThroughSeq: 0, chunksStaged: 0 } },
+      { $set: { ...set, updatedAt: new Date() }, $setOnInsert: { stagedThroughSeq: 0, chunksStaged: 0 } },
       { upsert: true },
     );
   }
