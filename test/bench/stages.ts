@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { api, JobView } from '../support/api';
 import { database } from '../support/fixtures';
 import { ROOT } from '../support/test-stack';
@@ -12,6 +13,9 @@ import { ROOT } from '../support/test-stack';
  * every batch is then on the records topic. Delivery is started, then the writer; the stage is timed from the
  * writer's readiness to the job's `done` (staging every file, delivering it to internal storage, the job events).
  * The one-process side reads the same batches and is timed from its consumer's start to its last file closed.
+ *
+ * `writers: 2` starts a second writer replica with the first (both at once, timed from the first one ready): the
+ * chunks of a chunked export spread over the partitions of the records topic, so both write at the same time.
  */
 export interface StagesRun {
   seconds: number;
@@ -28,9 +32,15 @@ export async function runStages(options: {
   body: Record<string, unknown>;
   brokers: string;
   stack: (...command: string[]) => void;
+  /** The stack's environment, for starting writer replicas side by side. */
+  env: Record<string, string>;
+  writers?: 1 | 2;
+  skipBaseline?: boolean;
 }): Promise<StagesRun> {
   const { key, records, body, stack } = options;
+  const writers = options.writers === 2 ? ['writer', 'writer.2'] : ['writer'];
   stack('deploy/local/stack.sh', 'stop-service', 'writer');
+  stack('deploy/local/stack.sh', 'stop-service', 'writer.2');
   stack('deploy/local/stack.sh', 'stop-service', 'delivery');
   let stopped = true;
   try {
@@ -49,9 +59,12 @@ export async function runStages(options: {
 
     stack('deploy/local/stack.sh', 'start-service', 'delivery');
     const starting = Date.now();
-    stack('deploy/local/stack.sh', 'start-service', 'writer');
+    let ready = 0;
+    await Promise.all(writers.map(async (writer) => {
+      await promisify(execFile)('bash', ['deploy/local/stack.sh', 'start-service', writer], { cwd: ROOT, env: { ...process.env, ...options.env } });
+      ready ||= Date.now();
+    }));
     stopped = false;
-    const ready = Date.now();
     for (;;) {
       const { status, body: job } = await api<JobView>('GET', `/v2/jobs/${jobId}`, { key });
       if (status === 200 && (job.status === 'done' || job.status === 'failed')) {
@@ -61,6 +74,7 @@ export async function runStages(options: {
       await sleep(200);
     }
     const seconds = (Date.now() - ready) / 1000;
+    if (options.skipBaseline) return { seconds, baselineSeconds: Number.NaN, writerStartSeconds: (ready - starting) / 1000, fillSeconds };
 
     const baseline = JSON.parse(execFileSync('npx', [
       'ts-node', '--transpile-only', '-r', 'tsconfig-paths/register', 'apps/writer/bench/format-baseline.ts',
@@ -69,6 +83,7 @@ export async function runStages(options: {
     if (baseline.records !== records) throw new Error(`stages baseline read ${baseline.records} records, expected ${records}`);
     return { seconds, baselineSeconds: baseline.seconds, writerStartSeconds: (ready - starting) / 1000, fillSeconds };
   } finally {
+    if (writers.length > 1) stack('deploy/local/stack.sh', 'stop-service', 'writer.2');
     if (stopped) {
       stack('deploy/local/stack.sh', 'start-service', 'delivery');
       stack('deploy/local/stack.sh', 'start-service', 'writer');

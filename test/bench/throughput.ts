@@ -12,7 +12,8 @@
  *     and formatting rules, gzip and chunking included, to local files.
  * Shapes: csv (one file), csv-gzip-chunked (limitRecordsPerFile = N/10), ndjson (one file), and stages: the writer
  * and delivery alone (CSV, one file) from a records topic filled beforehand, against one process formatting the
- * same batches (see stages.ts); its ratio is `stages_ratio`.
+ * same batches (see stages.ts); its ratio is `stages_ratio`. stages-writers: the same stage for a chunked export (20
+ * files), with one writer replica and with two; `second_writer_speedup` is the one-writer time over the two-writer time.
  * Prints a table and one final JSON line; the best round of each counts (the machine is shared and noisy).
  *
  *   npx ts-node --transpile-only test/bench/throughput.ts [--records 1000000] [--shapes csv,ndjson] [--rounds 2]
@@ -43,7 +44,7 @@ const REUSE_DATA = process.argv.includes('--reuse-data');
 // `--skip-baseline` leaves the one-process baseline out (see baseline() for how it sorts).
 const SKIP_BASELINE = process.argv.includes('--skip-baseline');
 const BASELINE_SORT = args.get('--baseline-sort') ?? 'process';
-const SHAPES = (args.get('--shapes') ?? 'csv,csv-gzip-chunked,ndjson,stages').split(',') as (Shape | 'stages')[];
+const SHAPES = (args.get('--shapes') ?? 'csv,csv-gzip-chunked,ndjson,stages,stages-writers').split(',') as (Shape | 'stages' | 'stages-writers')[];
 const ENV = { ...TEST_STACK_ENV, STACK_NAME: 'bench', STACK_DIR: `${ROOT}/.data/throughput${process.env.CAE_PORT_OFFSET ? `-${process.env.CAE_PORT_OFFSET}` : ''}` };
 const MONGODB_URI = `mongodb://127.0.0.1:${TEST_STACK_ENV.MONGO_PORT}/cordial`;
 const SERVICES = ['api-gateway', 'query', 'writer', 'delivery', 'jobs'] as const;
@@ -272,6 +273,7 @@ async function main(): Promise<void> {
   if (reused) await endInterruptedExports();
   stack('deploy/local/stack.sh', 'up');
   let bestStages: StagesRun | undefined;
+  const bestWriters: Partial<Record<1 | 2, number>> = {};
   const best: Record<string, { pipeline: PipelineRun; baseline: { seconds: number; cpuSeconds: number; bytes: number } }> = {};
   try {
     const { key, accountId } = reused ?? await seed();
@@ -280,12 +282,22 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const shape of SHAPES) {
         if (shape === 'stages') {
-          const run = await runStages({ key, records: RECORDS, body: { name: `bench-stages-${Date.now()}`, exportType: 'csv' }, brokers: `127.0.0.1:${TEST_STACK_ENV.KAFKA_PORT}`, stack });
+          const run = await runStages({ key, records: RECORDS, body: { name: `bench-stages-${Date.now()}`, exportType: 'csv' }, brokers: `127.0.0.1:${TEST_STACK_ENV.KAFKA_PORT}`, stack, env: ENV });
           console.log(
             `round ${round} stages           writer+delivery ${run.seconds.toFixed(1).padStart(7)} s (${(RECORDS / run.seconds).toFixed(0).padStart(7)} rec/s; writer start ${run.writerStartSeconds.toFixed(1)} s, topic filled in ${run.fillSeconds.toFixed(1)} s)`
             + `  one process ${run.baselineSeconds.toFixed(1).padStart(7)} s (${(RECORDS / run.baselineSeconds).toFixed(0).padStart(7)} rec/s)  ratio ${(run.baselineSeconds / run.seconds).toFixed(2)}`,
           );
           if (!bestStages || run.seconds < bestStages.seconds) bestStages = { ...run, baselineSeconds: Math.min(run.baselineSeconds, bestStages?.baselineSeconds ?? Infinity) };
+          continue;
+        }
+        if (shape === 'stages-writers') {
+          // The writer stage of a chunked export (20 files) with one writer replica, then two (the order alternates).
+          const body = () => ({ name: `bench-stages-chunked-${Date.now()}`, exportType: 'csv', limitRecordsPerFile: Math.ceil(RECORDS / 20) });
+          for (const writers of round % 2 === 1 ? ([1, 2] as const) : ([2, 1] as const)) {
+            const run = await runStages({ key, records: RECORDS, body: body(), brokers: `127.0.0.1:${TEST_STACK_ENV.KAFKA_PORT}`, stack, env: ENV, writers, skipBaseline: true });
+            console.log(`round ${round} stages, 20 chunks, ${writers} writer(s): writer+delivery ${run.seconds.toFixed(1).padStart(7)} s (${(RECORDS / run.seconds).toFixed(0).padStart(7)} rec/s)`);
+            bestWriters[writers] = Math.min(bestWriters[writers] ?? Infinity, run.seconds);
+          }
           continue;
         }
         const ours = await pipeline(key, shape);
@@ -323,7 +335,11 @@ async function main(): Promise<void> {
     stages_baseline_rps: Math.round(RECORDS / bestStages.baselineSeconds),
     stages_ratio: Number((bestStages.baselineSeconds / bestStages.seconds).toFixed(3)),
   };
-  console.log(JSON.stringify({ records: RECORDS, rounds: ROUNDS, machine, shapes: perShape, ...stages }));
+  const writers = bestWriters[1] && bestWriters[2] && {
+    stages_chunked_rps: { one_writer: Math.round(RECORDS / bestWriters[1]), two_writers: Math.round(RECORDS / bestWriters[2]) },
+    second_writer_speedup: Number((bestWriters[1] / bestWriters[2]).toFixed(3)),
+  };
+  console.log(JSON.stringify({ records: RECORDS, rounds: ROUNDS, machine, shapes: perShape, ...stages, ...writers }));
 }
 
 main().catch((error) => {
