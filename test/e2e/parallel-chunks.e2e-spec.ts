@@ -48,7 +48,7 @@ describe('chunks of one export written by two writer replicas', () => {
     ['uncompressed, each file delivered as soon as it is staged', false],
     ['compressed, all files delivered together once every chunk is staged', true],
   ])('%s', async (_, compress) => {
-    // 24 chunks over 6 partitions and two members: both writers get some (all on one member: odds below 1 in 10^7).
+    // 24 chunks take the 6 partitions in turn (4 each): each writer, a member with partitions of its own, gets some.
     const job = await runExport(account.key, {
       name: `parallel-${compress ? 'gz' : 'csv'}`, exportType: 'csv', compress, limitRecordsPerFile: 250,
       columnHeaders: [{ name: '_id', label: 'id' }],

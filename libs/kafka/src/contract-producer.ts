@@ -1,4 +1,5 @@
-import { CompressionTypes, Kafka, Partitioners, Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, Producer } from 'kafkajs';
+import { ChunkSpreadingPartitioner } from './chunk-partitioner';
 import { encodePayload, Topic, TopicPayloads } from '@cae/contracts';
 import { NonRetriableError } from './errors';
 
@@ -11,8 +12,9 @@ export class ContractProducer {
   private connected = false;
 
   constructor(kafka: Kafka) {
-    // The default (murmur2, Java-compatible) partitioner: a job's key lands where Java clients would put it too.
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    // murmur2 (Java-compatible): a job's key lands where Java clients would put it too; a chunked export's chunks
+    // take the partitions in turn (ChunkSpreadingPartitioner).
+    this.producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1, createPartitioner: ChunkSpreadingPartitioner });
   }
 
   async connect(): Promise<void> {
