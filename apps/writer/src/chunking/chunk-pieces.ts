@@ -1,5 +1,5 @@
 import { RecordsBatchValue } from '@cae/contracts';
-import { recordKeyOf } from '@cae/formats';
+import { chunkIndexOf, recordKeyOf } from '@cae/formats';
 import { ChunkRange, WHOLE_EXPORT } from './job-chunker';
 
 /** The part of a records batch that falls in one chunk, as a batch of its own. */
@@ -18,7 +18,7 @@ export function chunkPieces(batch: RecordsBatchValue): ChunkPiece[] {
   const limit = batch.output.limitRecordsPerFile;
   if (!limit) return [{ range: WHOLE_EXPORT, batch }];
   const rangeOf = (seq: number): ChunkRange => {
-    const index = Math.floor(seq / limit);
+    const index = chunkIndexOf(seq, limit);
     return { index, start: index * limit, end: (index + 1) * limit };
   };
   if (batch.records.length === 0) return [{ range: rangeOf(batch.firstSeq), batch }];

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Topic } from '@cae/contracts';
 import { contentTypeOf } from '@cae/formats';
-import { ContractProducer, NonRetriableError, PRODUCER } from '@cae/kafka';
+import { ContractProducer, PRODUCER } from '@cae/kafka';
 import { JobEndings } from '@cae/mongo';
 import { ObjectStorage, stagingKey } from '@cae/storage';
 import { WriterEnv } from '../config/writer-env';
-import { FinishedChunk } from './job-chunker';
+import { FinishedChunk, replayDiverged } from './job-chunker';
 import { chunkProgressId, WriterProgressRepository } from './writer-progress.repository';
 
 /**
@@ -74,9 +74,6 @@ export class ChunkStager implements OnModuleInit {
     const { previous, next } = await this.progress.claimEdges(chunk.jobId, chunk.index, { afterKey: chunk.afterKey, lastKey: chunk.lastKey });
     const meets = (last?: string, after?: string) => last === undefined || after === undefined || last === after;
     if (meets(previous?.lastKey, chunk.afterKey) && meets(chunk.lastKey, next?.afterKey)) return;
-    throw new NonRetriableError(
-      'REPLAY_DIVERGED',
-      'the activities changed while the export was read again after an interruption, so its files could not be continued exactly; please run the export again',
-    );
+    throw replayDiverged();
   }
 }

@@ -54,6 +54,14 @@ export interface ChunkRange {
 /** The whole of an unchunked export, which is one file. */
 export const WHOLE_EXPORT: ChunkRange = { index: 0, start: 0, end: Number.MAX_SAFE_INTEGER };
 
+/** The job's failure when a re-read after an interruption does not continue its files exactly. */
+export function replayDiverged(): NonRetriableError {
+  return new NonRetriableError(
+    'REPLAY_DIVERGED',
+    'the activities changed while the export was read again after an interruption, so its files could not be continued exactly; please run the export again',
+  );
+}
+
 /** Raised when records are missing before a batch (e.g. stale state after a rebalance); the caller reloads. */
 export class RecordGapError extends Error {}
 
@@ -168,10 +176,7 @@ export class JobChunker {
     const seen = atPrevious >= 0 ? (atPrevious < batch.records.length ? recordKeyOf(batch.records[atPrevious]) : undefined) : undefined;
     const claimed = atPrevious === -1 ? batch.after : seen;
     if (claimed !== undefined && claimed !== this.lastKey) {
-      throw new NonRetriableError(
-        'REPLAY_DIVERGED',
-        'the activities changed while the export was read again after an interruption, so its files could not be continued exactly; please run the export again',
-      );
+      throw replayDiverged();
     }
   }
 
