@@ -40,12 +40,13 @@ status:
 	@bash deploy/local/stack.sh status
 
 lint: deps
+	npx prettier --check --log-level warn .
 	npx tsc --noEmit -p tsconfig.json
 	npx nx run-many -t lint --outputStyle=static
 
+# The one unit-test entry (also `npm test`): every project's jest run through Nx, cached, one report per project.
 unit: deps
-	@mkdir -p $(REPORTS)
-	npx jest -c jest.config.js --json --outputFile=$(REPORTS)/unit.json
+	npm test --silent
 
 e2e: tools build
 	@bash deploy/local/install.sh test-servers
@@ -58,7 +59,7 @@ test: tools build
 	$(MAKE) unit
 	$(MAKE) e2e
 	$(MAKE) faults-quick
-	@node tools/ci/summarize.js $(REPORTS)/unit.json $(REPORTS)/e2e.json
+	@node tools/ci/summarize.js $(REPORTS)/unit/*.json $(REPORTS)/e2e.json
 
 # Fault-injection campaign (docs/reliability.md): 20 seeded runs of 200,000 records, two replicas of every service.
 # Replay one run with: make faults FAULT_ARGS="--runs 1 --seed 7"

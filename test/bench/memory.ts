@@ -47,7 +47,11 @@ async function published(jobId: string): Promise<void> {
  * `backlog`, the writer is stopped first and started only once all the export's records wait on the topic; the
  * peaks are then those of the catching up (the writer's is the figure this shape is for).
  */
-async function measure(key: string, body: object, backlog = false): Promise<{ peaks: Record<string, number>; seconds: number; job: JobView }> {
+async function measure(
+  key: string,
+  body: object,
+  backlog = false,
+): Promise<{ peaks: Record<string, number>; seconds: number; job: JobView }> {
   const peaks: Record<string, number> = Object.fromEntries(WATCHED.map((name) => [name, 0]));
   const sample = () => {
     for (const name of WATCHED) peaks[name] = Math.max(peaks[name], groupRssKib(ENV.STACK_DIR, name) / 1024);
@@ -89,18 +93,30 @@ async function main(): Promise<void> {
   };
   try {
     const accounts: Record<'small' | 'large', string> = { small: '', large: '' };
-    for (const [size, count] of [['small', SMALL], ['large', LARGE]] as const) {
+    for (const [size, count] of [
+      ['small', SMALL],
+      ['large', LARGE],
+    ] as const) {
       const account = await createAccount(`bench-${size}`);
       await insertActivities(makeActivities(account.accountId, count, size === 'small' ? 7 : 8));
       accounts[size] = account.key;
     }
-    for (const [shape, { body, backlog }] of Object.entries(shapes).filter(([name]) => !SHAPES || SHAPES.includes(name))) {
+    for (const [shape, { body, backlog }] of Object.entries(shapes).filter(
+      ([name]) => !SHAPES || SHAPES.includes(name),
+    )) {
       results[shape] = {};
-      for (const [size, count] of [['small', SMALL], ['large', LARGE]] as const) {
+      for (const [size, count] of [
+        ['small', SMALL],
+        ['large', LARGE],
+      ] as const) {
         const { peaks, seconds, job } = await measure(accounts[size], body(count), backlog);
-        if (job.status !== 'done' || job.completedItems !== count) throw new Error(`${shape}/${size}: ${job.status} ${JSON.stringify(job.error)}`);
-        console.log(`${shape.padEnd(17)} ${size.padEnd(5)} ${String(count).padStart(7)} records  ${seconds.toFixed(1).padStart(6)} s  `
-          + WATCHED.map((name) => `${name} ${peaks[name].toFixed(0)}`).join('  ') + '  (peak RSS, MiB)');
+        if (job.status !== 'done' || job.completedItems !== count)
+          throw new Error(`${shape}/${size}: ${job.status} ${JSON.stringify(job.error)}`);
+        console.log(
+          `${shape.padEnd(17)} ${size.padEnd(5)} ${String(count).padStart(7)} records  ${seconds.toFixed(1).padStart(6)} s  ` +
+            WATCHED.map((name) => `${name} ${peaks[name].toFixed(0)}`).join('  ') +
+            '  (peak RSS, MiB)',
+        );
         for (const name of WATCHED) {
           results[shape][name] ??= { small: 0, large: 0 };
           results[shape][name][size] = Math.round(peaks[name]);
@@ -113,10 +129,27 @@ async function main(): Promise<void> {
   }
   const ours = WATCHED.filter((name) => name !== 'ferretdb');
   const worst = Math.max(...Object.values(results).flatMap((perService) => ours.map((name) => perService[name].large)));
-  const ratios = Object.fromEntries(Object.entries(results).map(([shape, perService]) => [
-    shape, Object.fromEntries(WATCHED.map((name) => [name, Number((perService[name].large / Math.max(1, perService[name].small)).toFixed(2))])),
-  ]));
-  console.log(JSON.stringify({ records_small: SMALL, records_large: LARGE, peak_rss_mib: results, large_to_small: ratios, worst_service_peak_mib: worst, target_mib: TARGET_MIB }));
+  const ratios = Object.fromEntries(
+    Object.entries(results).map(([shape, perService]) => [
+      shape,
+      Object.fromEntries(
+        WATCHED.map((name) => [
+          name,
+          Number((perService[name].large / Math.max(1, perService[name].small)).toFixed(2)),
+        ]),
+      ),
+    ]),
+  );
+  console.log(
+    JSON.stringify({
+      records_small: SMALL,
+      records_large: LARGE,
+      peak_rss_mib: results,
+      large_to_small: ratios,
+      worst_service_peak_mib: worst,
+      target_mib: TARGET_MIB,
+    }),
+  );
   process.exit(worst <= TARGET_MIB ? 0 : 1);
 }
 

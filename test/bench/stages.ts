@@ -60,27 +60,51 @@ export async function runStages(options: {
     stack('deploy/local/stack.sh', 'start-service', 'delivery');
     const starting = Date.now();
     let ready = 0;
-    await Promise.all(writers.map(async (writer) => {
-      await promisify(execFile)('bash', ['deploy/local/stack.sh', 'start-service', writer], { cwd: ROOT, env: { ...process.env, ...options.env } });
-      ready ||= Date.now();
-    }));
+    await Promise.all(
+      writers.map(async (writer) => {
+        await promisify(execFile)('bash', ['deploy/local/stack.sh', 'start-service', writer], {
+          cwd: ROOT,
+          env: { ...process.env, ...options.env },
+        });
+        ready ||= Date.now();
+      }),
+    );
     stopped = false;
     for (;;) {
       const { status, body: job } = await api<JobView>('GET', `/v2/jobs/${jobId}`, { key });
       if (status === 200 && (job.status === 'done' || job.status === 'failed')) {
-        if (job.status !== 'done' || job.completedItems !== records) throw new Error(`stages: ${job.status} ${job.completedItems} ${JSON.stringify(job.error)}`);
+        if (job.status !== 'done' || job.completedItems !== records)
+          throw new Error(`stages: ${job.status} ${job.completedItems} ${JSON.stringify(job.error)}`);
         break;
       }
       await sleep(200);
     }
     const seconds = (Date.now() - ready) / 1000;
-    if (options.skipBaseline) return { seconds, baselineSeconds: Number.NaN, writerStartSeconds: (ready - starting) / 1000, fillSeconds };
+    if (options.skipBaseline)
+      return { seconds, baselineSeconds: Number.NaN, writerStartSeconds: (ready - starting) / 1000, fillSeconds };
 
-    const baseline = JSON.parse(execFileSync('npx', [
-      'ts-node', '--transpile-only', '-r', 'tsconfig-paths/register', 'apps/writer/bench/format-baseline.ts',
-      '--brokers', options.brokers, '--job', jobId,
-    ], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop() as string) as { seconds: number; records: number };
-    if (baseline.records !== records) throw new Error(`stages baseline read ${baseline.records} records, expected ${records}`);
+    const baseline = JSON.parse(
+      execFileSync(
+        'npx',
+        [
+          'ts-node',
+          '--transpile-only',
+          '-r',
+          'tsconfig-paths/register',
+          'apps/writer/bench/format-baseline.ts',
+          '--brokers',
+          options.brokers,
+          '--job',
+          jobId,
+        ],
+        { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+      )
+        .trim()
+        .split('\n')
+        .pop() as string,
+    ) as { seconds: number; records: number };
+    if (baseline.records !== records)
+      throw new Error(`stages baseline read ${baseline.records} records, expected ${records}`);
     return { seconds, baselineSeconds: baseline.seconds, writerStartSeconds: (ready - starting) / 1000, fillSeconds };
   } finally {
     if (writers.length > 1) stack('deploy/local/stack.sh', 'stop-service', 'writer.2');

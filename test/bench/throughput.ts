@@ -22,7 +22,16 @@
  * database takes about half an hour); the services are restarted, so they run the code built now.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -44,15 +53,25 @@ const REUSE_DATA = process.argv.includes('--reuse-data');
 // `--skip-baseline` leaves the one-process baseline out (see baseline() for how it sorts).
 const SKIP_BASELINE = process.argv.includes('--skip-baseline');
 const BASELINE_SORT = args.get('--baseline-sort') ?? 'process';
-const SHAPES = (args.get('--shapes') ?? 'csv,csv-gzip-chunked,ndjson,stages,stages-writers').split(',') as (Shape | 'stages' | 'stages-writers')[];
-const ENV = { ...TEST_STACK_ENV, STACK_NAME: 'bench', STACK_DIR: `${ROOT}/.data/throughput${process.env.CAE_PORT_OFFSET ? `-${process.env.CAE_PORT_OFFSET}` : ''}` };
+const SHAPES = (args.get('--shapes') ?? 'csv,csv-gzip-chunked,ndjson,stages,stages-writers').split(',') as (
+  Shape | 'stages' | 'stages-writers'
+)[];
+const ENV = {
+  ...TEST_STACK_ENV,
+  STACK_NAME: 'bench',
+  STACK_DIR: `${ROOT}/.data/throughput${process.env.CAE_PORT_OFFSET ? `-${process.env.CAE_PORT_OFFSET}` : ''}`,
+};
 const MONGODB_URI = `mongodb://127.0.0.1:${TEST_STACK_ENV.MONGO_PORT}/cordial`;
 const SERVICES = ['api-gateway', 'query', 'writer', 'delivery', 'jobs'] as const;
 const WATCHED = [...SERVICES, 'ferretdb'] as const;
 const TOPICS = { records: 'contactactivityexport.records.v1', chunks: 'contactactivityexport.chunks.v1' };
 
 type Shape = 'csv' | 'csv-gzip-chunked' | 'ndjson';
-interface ShapeSpec { format: 'csv' | 'json'; compress: boolean; limit?: number }
+interface ShapeSpec {
+  format: 'csv' | 'json';
+  compress: boolean;
+  limit?: number;
+}
 
 function spec(shape: Shape): ShapeSpec {
   if (shape === 'csv') return { format: 'csv', compress: false };
@@ -90,7 +109,8 @@ async function seed(): Promise<{ key: string; accountId: string }> {
     await insertActivities(makeActivities(account.accountId, count, 1_000 + slice));
     await insertActivities(makeActivities(other.accountId, count, 5_000_000 + slice));
     done += count;
-    if (done % 100_000 === 0 || done === RECORDS) console.log(`seeded ${done} + ${done} activities (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    if (done % 100_000 === 0 || done === RECORDS)
+      console.log(`seeded ${done} + ${done} activities (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
   return account;
 }
@@ -123,7 +143,8 @@ async function pipeline(key: string, shape: Shape): Promise<PipelineRun> {
       const { status, body: job } = await api<JobView>('GET', `/v2/jobs/${created.body.jobId}`, { key });
       if (status === 200 && firstFile === 0 && job.fileCount > 0) firstFile = Date.now();
       if (status === 200 && (job.status === 'done' || job.status === 'failed')) {
-        if (job.status !== 'done' || job.completedItems !== RECORDS) throw new Error(`${shape}: ${job.status} ${job.completedItems} ${JSON.stringify(job.error)}`);
+        if (job.status !== 'done' || job.completedItems !== RECORDS)
+          throw new Error(`${shape}: ${job.status} ${job.completedItems} ${JSON.stringify(job.error)}`);
         break;
       }
       await sleep(200);
@@ -136,7 +157,9 @@ async function pipeline(key: string, shape: Shape): Promise<PipelineRun> {
   return {
     seconds,
     firstFileSeconds: ((firstFile || Date.now()) - started) / 1000,
-    cpuSeconds: Object.fromEntries(WATCHED.map((name) => [name, groupCpuSeconds(ENV.STACK_DIR, name) - cpuBefore[name]])),
+    cpuSeconds: Object.fromEntries(
+      WATCHED.map((name) => [name, groupCpuSeconds(ENV.STACK_DIR, name) - cpuBefore[name]]),
+    ),
     peakRssMib: Object.fromEntries(WATCHED.map((name) => [name, Math.round(peaks[name])])),
     topicBytesPerRecord: {
       records: (topicBytes(TOPICS.records) - bytesBefore.records) / RECORDS,
@@ -145,8 +168,34 @@ async function pipeline(key: string, shape: Shape): Promise<PipelineRun> {
   };
 }
 
-const CSV_COLUMNS = ['_id', 'cID', 'email', 'action', 'time', 'bmID', 'mdtID', 'mcID', 'message_name', 'first', 'system_properties', 'properties'];
-const JSON_FIELDS = ['_id', 'cID', 'email', 'action', 'time', 'bmID', 'mdtID', 'mcID', 'message_name', 'first', 'properties', 'system_properties'];
+const CSV_COLUMNS = [
+  '_id',
+  'cID',
+  'email',
+  'action',
+  'time',
+  'bmID',
+  'mdtID',
+  'mcID',
+  'message_name',
+  'first',
+  'system_properties',
+  'properties',
+];
+const JSON_FIELDS = [
+  '_id',
+  'cID',
+  'email',
+  'action',
+  'time',
+  'bmID',
+  'mdtID',
+  'mcID',
+  'message_name',
+  'first',
+  'properties',
+  'system_properties',
+];
 
 function plain(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
@@ -155,7 +204,12 @@ function plain(value: unknown): unknown {
 }
 
 function csvCell(value: unknown): string {
-  const text = value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(plain(value));
+  const text =
+    value === undefined || value === null
+      ? ''
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(plain(value));
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -166,7 +220,10 @@ function csvCell(value: unknown): string {
  * sorts the lines by (time, _id) in this process, as a script on FerretDB has to: FerretDB sorts in its own
  * memory (10.5 GiB and not done after 18 minutes at 1,000,000). `--baseline-sort database` asks the database.
  */
-async function baseline(shape: Shape, accountId: string): Promise<{ seconds: number; cpuSeconds: number; bytes: number }> {
+async function baseline(
+  shape: Shape,
+  accountId: string,
+): Promise<{ seconds: number; cpuSeconds: number; bytes: number }> {
   const { format, compress, limit } = spec(shape);
   const dir = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
   const client = await new MongoClient(MONGODB_URI).connect();
@@ -184,7 +241,9 @@ async function baseline(shape: Shape, accountId: string): Promise<{ seconds: num
     let lines: AsyncIterable<string> | Iterable<string>;
     if (BASELINE_SORT === 'database') {
       const cursor = collection.find({ accountId }).sort({ time: 1, _id: 1 }).batchSize(1_000);
-      lines = (async function* () { for await (const document of cursor) yield line(document); })();
+      lines = (async function* () {
+        for await (const document of cursor) yield line(document);
+      })();
     } else {
       const rows: { time: number; id: string; line: string }[] = [];
       for await (const document of collection.find({ accountId }).batchSize(1_000)) {
@@ -246,17 +305,28 @@ function seededBefore(): { key: string; accountId: string } | undefined {
  * stack keeps its queued work) and read beside the measured export. Runs the stack's database alone for this.
  */
 async function endInterruptedExports(): Promise<void> {
-  const database = spawn(join(ROOT, '.tools/bin/ferretdb-server'), [
-    `-sqlite-url=file:${ENV.STACK_DIR}/ferretdb/sqlite/`, `-listen-addr=127.0.0.1:${TEST_STACK_ENV.MONGO_PORT}`,
-  ], { stdio: 'ignore' });
+  const database = spawn(
+    join(ROOT, '.tools/bin/ferretdb-server'),
+    [`-sqlite-url=file:${ENV.STACK_DIR}/ferretdb/sqlite/`, `-listen-addr=127.0.0.1:${TEST_STACK_ENV.MONGO_PORT}`],
+    { stdio: 'ignore' },
+  );
   try {
     const client = await MongoClient.connect(MONGODB_URI, { serverSelectionTimeoutMS: 60_000 });
     try {
       const db = client.db();
-      const ended = { status: 'failed', endedAt: new Date(), error: { code: 'STALLED', message: 'benchmark run interrupted' } };
-      const jobs = await db.collection('jobs').updateMany({ status: { $in: ['pending', 'processing'] } }, { $set: ended });
-      await db.collection('query_checkpoints').updateMany({ state: { $in: ['queued', 'running'] } }, { $set: { state: 'failed' } });
-      if (jobs.modifiedCount > 0) console.log(`ended ${jobs.modifiedCount} export(s) left running by an interrupted run`);
+      const ended = {
+        status: 'failed',
+        endedAt: new Date(),
+        error: { code: 'STALLED', message: 'benchmark run interrupted' },
+      };
+      const jobs = await db
+        .collection('jobs')
+        .updateMany({ status: { $in: ['pending', 'processing'] } }, { $set: ended });
+      await db
+        .collection('query_checkpoints')
+        .updateMany({ state: { $in: ['queued', 'running'] } }, { $set: { state: 'failed' } });
+      if (jobs.modifiedCount > 0)
+        console.log(`ended ${jobs.modifiedCount} export(s) left running by an interrupted run`);
     } finally {
       await client.close();
     }
@@ -274,37 +344,69 @@ async function main(): Promise<void> {
   stack('deploy/local/stack.sh', 'up');
   let bestStages: StagesRun | undefined;
   const bestWriters: Partial<Record<1 | 2, number>> = {};
-  const best: Record<string, { pipeline: PipelineRun; baseline: { seconds: number; cpuSeconds: number; bytes: number } }> = {};
+  const best: Record<
+    string,
+    { pipeline: PipelineRun; baseline: { seconds: number; cpuSeconds: number; bytes: number } }
+  > = {};
   try {
-    const { key, accountId } = reused ?? await seed();
-    if (!reused) writeFileSync(join(ENV.STACK_DIR, 'bench-seed.json'), JSON.stringify({ records: RECORDS, key, accountId }));
+    const { key, accountId } = reused ?? (await seed());
+    if (!reused)
+      writeFileSync(join(ENV.STACK_DIR, 'bench-seed.json'), JSON.stringify({ records: RECORDS, key, accountId }));
     if (reused) console.log(`reusing the ${RECORDS} + ${RECORDS} activities seeded before`);
     for (let round = 1; round <= ROUNDS; round++) {
       for (const shape of SHAPES) {
         if (shape === 'stages') {
-          const run = await runStages({ key, records: RECORDS, body: { name: `bench-stages-${Date.now()}`, exportType: 'csv' }, brokers: `127.0.0.1:${TEST_STACK_ENV.KAFKA_PORT}`, stack, env: ENV });
+          const run = await runStages({
+            key,
+            records: RECORDS,
+            body: { name: `bench-stages-${Date.now()}`, exportType: 'csv' },
+            brokers: `127.0.0.1:${TEST_STACK_ENV.KAFKA_PORT}`,
+            stack,
+            env: ENV,
+          });
           console.log(
-            `round ${round} stages           writer+delivery ${run.seconds.toFixed(1).padStart(7)} s (${(RECORDS / run.seconds).toFixed(0).padStart(7)} rec/s; writer start ${run.writerStartSeconds.toFixed(1)} s, topic filled in ${run.fillSeconds.toFixed(1)} s)`
-            + `  one process ${run.baselineSeconds.toFixed(1).padStart(7)} s (${(RECORDS / run.baselineSeconds).toFixed(0).padStart(7)} rec/s)  ratio ${(run.baselineSeconds / run.seconds).toFixed(2)}`,
+            `round ${round} stages           writer+delivery ${run.seconds.toFixed(1).padStart(7)} s (${(RECORDS / run.seconds).toFixed(0).padStart(7)} rec/s; writer start ${run.writerStartSeconds.toFixed(1)} s, topic filled in ${run.fillSeconds.toFixed(1)} s)` +
+              `  one process ${run.baselineSeconds.toFixed(1).padStart(7)} s (${(RECORDS / run.baselineSeconds).toFixed(0).padStart(7)} rec/s)  ratio ${(run.baselineSeconds / run.seconds).toFixed(2)}`,
           );
-          if (!bestStages || run.seconds < bestStages.seconds) bestStages = { ...run, baselineSeconds: Math.min(run.baselineSeconds, bestStages?.baselineSeconds ?? Infinity) };
+          if (!bestStages || run.seconds < bestStages.seconds)
+            bestStages = {
+              ...run,
+              baselineSeconds: Math.min(run.baselineSeconds, bestStages?.baselineSeconds ?? Infinity),
+            };
           continue;
         }
         if (shape === 'stages-writers') {
           // The writer stage of a chunked export (20 files) with one writer replica, then two (the order alternates).
-          const body = () => ({ name: `bench-stages-chunked-${Date.now()}`, exportType: 'csv', limitRecordsPerFile: Math.ceil(RECORDS / 20) });
+          const body = () => ({
+            name: `bench-stages-chunked-${Date.now()}`,
+            exportType: 'csv',
+            limitRecordsPerFile: Math.ceil(RECORDS / 20),
+          });
           for (const writers of round % 2 === 1 ? ([1, 2] as const) : ([2, 1] as const)) {
-            const run = await runStages({ key, records: RECORDS, body: body(), brokers: `127.0.0.1:${TEST_STACK_ENV.KAFKA_PORT}`, stack, env: ENV, writers, skipBaseline: true });
-            console.log(`round ${round} stages, 20 chunks, ${writers} writer(s): writer+delivery ${run.seconds.toFixed(1).padStart(7)} s (${(RECORDS / run.seconds).toFixed(0).padStart(7)} rec/s)`);
+            const run = await runStages({
+              key,
+              records: RECORDS,
+              body: body(),
+              brokers: `127.0.0.1:${TEST_STACK_ENV.KAFKA_PORT}`,
+              stack,
+              env: ENV,
+              writers,
+              skipBaseline: true,
+            });
+            console.log(
+              `round ${round} stages, 20 chunks, ${writers} writer(s): writer+delivery ${run.seconds.toFixed(1).padStart(7)} s (${(RECORDS / run.seconds).toFixed(0).padStart(7)} rec/s)`,
+            );
             bestWriters[writers] = Math.min(bestWriters[writers] ?? Infinity, run.seconds);
           }
           continue;
         }
         const ours = await pipeline(key, shape);
-        const theirs = SKIP_BASELINE ? { seconds: Number.NaN, cpuSeconds: Number.NaN, bytes: 0 } : await baseline(shape, accountId);
+        const theirs = SKIP_BASELINE
+          ? { seconds: Number.NaN, cpuSeconds: Number.NaN, bytes: 0 }
+          : await baseline(shape, accountId);
         console.log(
-          `round ${round} ${shape.padEnd(16)} pipeline ${ours.seconds.toFixed(1).padStart(7)} s (${(RECORDS / ours.seconds).toFixed(0).padStart(7)} rec/s, first file ${ours.firstFileSeconds.toFixed(1)} s)`
-          + `  baseline ${theirs.seconds.toFixed(1).padStart(7)} s (${(RECORDS / theirs.seconds).toFixed(0).padStart(7)} rec/s)  ratio ${(theirs.seconds / ours.seconds).toFixed(2)}`,
+          `round ${round} ${shape.padEnd(16)} pipeline ${ours.seconds.toFixed(1).padStart(7)} s (${(RECORDS / ours.seconds).toFixed(0).padStart(7)} rec/s, first file ${ours.firstFileSeconds.toFixed(1)} s)` +
+            `  baseline ${theirs.seconds.toFixed(1).padStart(7)} s (${(RECORDS / theirs.seconds).toFixed(0).padStart(7)} rec/s)  ratio ${(theirs.seconds / ours.seconds).toFixed(2)}`,
         );
         const kept = best[shape];
         best[shape] = {
@@ -317,28 +419,51 @@ async function main(): Promise<void> {
     await closeDatabase().catch(() => undefined);
     stack('deploy/local/stack.sh', 'down');
   }
-  const perShape = Object.fromEntries(Object.entries(best).map(([shape, { pipeline: ours, baseline: theirs }]) => [shape, {
-    pipeline_rps: Math.round(RECORDS / ours.seconds),
-    baseline_rps: Math.round(RECORDS / theirs.seconds),
-    ratio: Number((theirs.seconds / ours.seconds).toFixed(3)),
-    first_file_s: Number(ours.firstFileSeconds.toFixed(1)),
-    cpu_s_per_million: {
-      ...Object.fromEntries(WATCHED.map((name) => [name === 'ferretdb' ? 'database' : name, Number((ours.cpuSeconds[name] * 1e6 / RECORDS).toFixed(1))])),
-      baseline: Number((theirs.cpuSeconds * 1e6 / RECORDS).toFixed(1)),
-    },
-    max_rss_mib: Object.fromEntries(WATCHED.map((name) => [name === 'ferretdb' ? 'database' : name, ours.peakRssMib[name]])),
-    topic_bytes_per_record: Object.fromEntries(Object.entries(ours.topicBytesPerRecord).map(([topic, value]) => [topic, Number(value.toFixed(1))])),
-  }]));
-  const machine = { cpus: cpus().length, cpu_model: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const perShape = Object.fromEntries(
+    Object.entries(best).map(([shape, { pipeline: ours, baseline: theirs }]) => [
+      shape,
+      {
+        pipeline_rps: Math.round(RECORDS / ours.seconds),
+        baseline_rps: Math.round(RECORDS / theirs.seconds),
+        ratio: Number((theirs.seconds / ours.seconds).toFixed(3)),
+        first_file_s: Number(ours.firstFileSeconds.toFixed(1)),
+        cpu_s_per_million: {
+          ...Object.fromEntries(
+            WATCHED.map((name) => [
+              name === 'ferretdb' ? 'database' : name,
+              Number(((ours.cpuSeconds[name] * 1e6) / RECORDS).toFixed(1)),
+            ]),
+          ),
+          baseline: Number(((theirs.cpuSeconds * 1e6) / RECORDS).toFixed(1)),
+        },
+        max_rss_mib: Object.fromEntries(
+          WATCHED.map((name) => [name === 'ferretdb' ? 'database' : name, ours.peakRssMib[name]]),
+        ),
+        topic_bytes_per_record: Object.fromEntries(
+          Object.entries(ours.topicBytesPerRecord).map(([topic, value]) => [topic, Number(value.toFixed(1))]),
+        ),
+      },
+    ]),
+  );
+  const machine = {
+    cpus: cpus().length,
+    cpu_model: cpus()[0]?.model,
+    memory_gib: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
   const stages = bestStages && {
     stages_rps: Math.round(RECORDS / bestStages.seconds),
     stages_baseline_rps: Math.round(RECORDS / bestStages.baselineSeconds),
     stages_ratio: Number((bestStages.baselineSeconds / bestStages.seconds).toFixed(3)),
   };
-  const writers = bestWriters[1] && bestWriters[2] && {
-    stages_chunked_rps: { one_writer: Math.round(RECORDS / bestWriters[1]), two_writers: Math.round(RECORDS / bestWriters[2]) },
-    second_writer_speedup: Number((bestWriters[1] / bestWriters[2]).toFixed(3)),
-  };
+  const writers = bestWriters[1] &&
+    bestWriters[2] && {
+      stages_chunked_rps: {
+        one_writer: Math.round(RECORDS / bestWriters[1]),
+        two_writers: Math.round(RECORDS / bestWriters[2]),
+      },
+      second_writer_speedup: Number((bestWriters[1] / bestWriters[2]).toFixed(3)),
+    };
   console.log(JSON.stringify({ records: RECORDS, rounds: ROUNDS, machine, shapes: perShape, ...stages, ...writers }));
 }
 

@@ -11,22 +11,32 @@ import { MONGODB_URI } from '../support/test-stack';
  */
 describe('the embedded database applies each write atomically', () => {
   const clients: MongoClient[] = [];
-  const collection = (i: number) => clients[i].db().collection<{ _id: string; n?: number; owner?: number | null; claims?: number; flag?: boolean }>('atomicity_probe');
+  const collection = (i: number) =>
+    clients[i]
+      .db()
+      .collection<{ _id: string; n?: number; owner?: number | null; claims?: number; flag?: boolean }>(
+        'atomicity_probe',
+      );
 
   beforeAll(async () => {
     for (let i = 0; i < 4; i++) clients.push(await new MongoClient(MONGODB_URI).connect());
     await collection(0).deleteMany({});
   });
   afterAll(async () => {
-    await collection(0).deleteMany({}).catch(() => undefined);
+    await collection(0)
+      .deleteMany({})
+      .catch(() => undefined);
     await Promise.all(clients.map((client) => client.close()));
   });
 
   it('loses no concurrent increment', async () => {
     await collection(0).insertOne({ _id: 'counter', n: 0 });
-    await Promise.all(clients.map(async (_, i) => {
-      for (let k = 0; k < 100; k++) await collection(i).updateOne({ _id: 'counter' }, { $inc: { n: 1 }, $set: { owner: i * 1000 + k } });
-    }));
+    await Promise.all(
+      clients.map(async (_, i) => {
+        for (let k = 0; k < 100; k++)
+          await collection(i).updateOne({ _id: 'counter' }, { $inc: { n: 1 }, $set: { owner: i * 1000 + k } });
+      }),
+    );
     expect((await collection(0).findOne({ _id: 'counter' }))?.n).toBe(400);
   });
 
@@ -35,17 +45,27 @@ describe('the embedded database applies each write atomically', () => {
     for (let round = 0; round < 40; round++) {
       const _id = `claim-${round}`;
       await collection(0).insertOne({ _id, owner: null });
-      const updates = await Promise.all(clients.map((_, i) => collection(i).updateOne({ _id, owner: null }, { $set: { owner: i } })));
+      const updates = await Promise.all(
+        clients.map((_, i) => collection(i).updateOne({ _id, owner: null }, { $set: { owner: i } })),
+      );
       outcomes.updateWinners.push(updates.filter((result) => result.modifiedCount === 1).length);
       await collection(0).updateOne({ _id }, { $set: { owner: null } });
       await Promise.all([
-        ...clients.slice(0, 3).map((_, i) => collection(i).findOneAndUpdate({ _id, owner: null }, { $set: { owner: i }, $inc: { claims: 1 } })),
+        ...clients
+          .slice(0, 3)
+          .map((_, i) =>
+            collection(i).findOneAndUpdate({ _id, owner: null }, { $set: { owner: i }, $inc: { claims: 1 } }),
+          ),
         collection(3).updateOne({ _id }, { $set: { flag: true } }),
       ]);
       const after = await collection(0).findOne({ _id });
       outcomes.findAndModifyWinners.push(Number(after?.claims ?? 0));
       if (after?.flag !== true) outcomes.flagsLost += 1;
     }
-    expect(outcomes).toEqual({ updateWinners: Array(40).fill(1), findAndModifyWinners: Array(40).fill(1), flagsLost: 0 });
+    expect(outcomes).toEqual({
+      updateWinners: Array(40).fill(1),
+      findAndModifyWinners: Array(40).fill(1),
+      flagsLost: 0,
+    });
   });
 });

@@ -11,7 +11,8 @@ import { MONGODB_URI } from '../support/test-stack';
 describe('the embedded database answers pushed-down equalities as MongoDB does', () => {
   let client: MongoClient;
   const probe = () => client.db().collection<Document>('pushdown_probe');
-  const ids = async (filter: Document) => (await probe().find(filter).sort({ _id: 1 }).toArray()).map((document) => document._id);
+  const ids = async (filter: Document) =>
+    (await probe().find(filter).sort({ _id: 1 }).toArray()).map((document) => document._id);
 
   beforeAll(async () => {
     client = await new MongoClient(MONGODB_URI).connect();
@@ -35,7 +36,9 @@ describe('the embedded database answers pushed-down equalities as MongoDB does',
     ] as Document[]);
   });
   afterAll(async () => {
-    await probe().deleteMany({}).catch(() => undefined);
+    await probe()
+      .deleteMany({})
+      .catch(() => undefined);
     await client.close();
   });
 
@@ -87,7 +90,8 @@ describe('the embedded database answers pushed-down equalities as MongoDB does',
 describe('the embedded database answers pushed-down date ranges as MongoDB does', () => {
   let client: MongoClient;
   const probe = () => client.db().collection<Document>('pushdown_dates_probe');
-  const ids = async (filter: Document) => (await probe().find(filter).sort({ _id: 1 }).toArray()).map((document) => document._id);
+  const ids = async (filter: Document) =>
+    (await probe().find(filter).sort({ _id: 1 }).toArray()).map((document) => document._id);
   const day = (text: string) => new Date(`${text}T00:00:00.000Z`);
 
   beforeAll(async () => {
@@ -108,7 +112,9 @@ describe('the embedded database answers pushed-down date ranges as MongoDB does'
     ] as Document[]);
   });
   afterAll(async () => {
-    await probe().deleteMany({}).catch(() => undefined);
+    await probe()
+      .deleteMany({})
+      .catch(() => undefined);
     await client.close();
   });
 

@@ -32,7 +32,7 @@ describe('a dead destination of one account does not stall the deliveries of ano
     await closeDatabase();
   });
 
-  it('another account\'s export is delivered while the dead destination\'s jobs are still retrying', async () => {
+  it("another account's export is delivered while the dead destination's jobs are still retrying", async () => {
     const port = (blackhole.address() as { port: number }).port;
     const stuck = await createAccount('deadend');
     await insertActivities(makeActivities(stuck.accountId, 60, 101));
@@ -41,8 +41,17 @@ describe('a dead destination of one account does not stall the deliveries of ano
       const created = await api<{ jobId: string }>('POST', '/v2/contactactivityexport', {
         key: stuck.key,
         body: {
-          name: `dead-${i}-${randomUUID().slice(0, 6)}`, exportType: 'csv', limitRecordsPerFile: 20,
-          destination: { type: 'sftp', server: '127.0.0.1', port, username: 'nobody', password: 'never-used', path: '/upload' },
+          name: `dead-${i}-${randomUUID().slice(0, 6)}`,
+          exportType: 'csv',
+          limitRecordsPerFile: 20,
+          destination: {
+            type: 'sftp',
+            server: '127.0.0.1',
+            port,
+            username: 'nobody',
+            password: 'never-used',
+            path: '/upload',
+          },
         },
       });
       expect(created.status).toBe(202);

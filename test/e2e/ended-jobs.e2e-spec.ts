@@ -13,21 +13,47 @@ import { S3_ENDPOINT } from '../support/test-stack';
  */
 const STAGING_BUCKET = 'cae-staging';
 const staging = new S3Client({
-  endpoint: S3_ENDPOINT, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'devaccesskey', secretAccessKey: 'devsecretkey123' },
+  endpoint: S3_ENDPOINT,
+  region: 'us-east-1',
+  forcePathStyle: true,
+  credentials: { accessKeyId: 'devaccesskey', secretAccessKey: 'devsecretkey123' },
 });
 
-const output = { format: 'csv', showHeader: true, showAllProperties: false, compress: false, fileBaseName: 'ended', limitRecordsPerFile: 1_000 };
+const output = {
+  format: 'csv',
+  showHeader: true,
+  showAllProperties: false,
+  compress: false,
+  fileBaseName: 'ended',
+  limitRecordsPerFile: 1_000,
+};
 const records = (count: number, from = 0) =>
   Array.from({ length: count }, (_, i) => ({ _id: `r${from + i}`, action: 'open', time: new Date(0).toISOString() }));
 
 function batch(jobId: string, accountId: string, over: Record<string, unknown>): string {
-  return JSON.stringify({ jobId, accountId, batchSeq: 0, firstSeq: 0, records: [], final: false, output, delivery: { kind: 'internal' }, ...over });
+  return JSON.stringify({
+    jobId,
+    accountId,
+    batchSeq: 0,
+    firstSeq: 0,
+    records: [],
+    final: false,
+    output,
+    delivery: { kind: 'internal' },
+    ...over,
+  });
 }
 
 async function failJobDocument(jobId: string): Promise<void> {
   await (await database()).collection('jobs').updateOne(
     { _id: jobId as never },
-    { $set: { status: 'failed', endedAt: new Date(), error: { code: 'DESTINATION_GONE', message: 'failed elsewhere' } } },
+    {
+      $set: {
+        status: 'failed',
+        endedAt: new Date(),
+        error: { code: 'DESTINATION_GONE', message: 'failed elsewhere' },
+      },
+    },
   );
 }
 
@@ -43,10 +69,18 @@ describe('ended jobs stop everywhere', () => {
   });
   afterAll(closeDatabase);
 
-  it('writer: an aborted final batch drops the open chunk, stages nothing, and frees the partition\'s commit', async () => {
+  it("writer: an aborted final batch drops the open chunk, stages nothing, and frees the partition's commit", async () => {
     const jobId = await insertPendingJob(account.accountId, 'aborted-mid-export');
-    const first = await produceRawAt(INTERNAL_TOPICS.records, jobId, batch(jobId, account.accountId, { records: records(5) }));
-    const aborted = await produceRawAt(INTERNAL_TOPICS.records, jobId, batch(jobId, account.accountId, { batchSeq: 1, firstSeq: 5, final: true, aborted: true }));
+    const first = await produceRawAt(
+      INTERNAL_TOPICS.records,
+      jobId,
+      batch(jobId, account.accountId, { records: records(5) }),
+    );
+    const aborted = await produceRawAt(
+      INTERNAL_TOPICS.records,
+      jobId,
+      batch(jobId, account.accountId, { batchSeq: 1, firstSeq: 5, final: true, aborted: true }),
+    );
     expect(aborted.partition).toBe(first.partition);
     // Without the abort, the open chunk holds the commit at the first batch for good.
     await waitForCommitPast('contactactivityexport-writer', INTERNAL_TOPICS.records, aborted.partition, aborted.offset);
@@ -56,7 +90,11 @@ describe('ended jobs stop everywhere', () => {
   it('writer: a job that already failed gets no staged file', async () => {
     const jobId = await insertPendingJob(account.accountId, 'failed-before-writing');
     await failJobDocument(jobId);
-    const sent = await produceRawAt(INTERNAL_TOPICS.records, jobId, batch(jobId, account.accountId, { records: records(3), final: true, totalRecords: 3 }));
+    const sent = await produceRawAt(
+      INTERNAL_TOPICS.records,
+      jobId,
+      batch(jobId, account.accountId, { records: records(3), final: true, totalRecords: 3 }),
+    );
     await waitForCommitPast('contactactivityexport-writer', INTERNAL_TOPICS.records, sent.partition, sent.offset);
     expect(await eventsOf(jobId, INTERNAL_TOPICS.chunks)).toEqual([]);
   });
@@ -68,11 +106,27 @@ describe('ended jobs stop everywhere', () => {
     const stagingKey = `staging/${jobId}/${fileName}`;
     const body = 'id\nr0\n';
     await staging.send(new PutObjectCommand({ Bucket: STAGING_BUCKET, Key: stagingKey, Body: body }));
-    const sent = await produceRawAt(INTERNAL_TOPICS.chunks, jobId, JSON.stringify({
-      jobId, accountId: account.accountId, chunkIndex: 0, fileName, stagingKey, records: 1, bytes: body.length,
-      sha256: '0'.repeat(64), firstSeq: 0, compressed: false, chunked: false, last: true, chunkCount: 1, totalRecords: 1,
-      delivery: { kind: 'internal' },
-    }));
+    const sent = await produceRawAt(
+      INTERNAL_TOPICS.chunks,
+      jobId,
+      JSON.stringify({
+        jobId,
+        accountId: account.accountId,
+        chunkIndex: 0,
+        fileName,
+        stagingKey,
+        records: 1,
+        bytes: body.length,
+        sha256: '0'.repeat(64),
+        firstSeq: 0,
+        compressed: false,
+        chunked: false,
+        last: true,
+        chunkCount: 1,
+        totalRecords: 1,
+        delivery: { kind: 'internal' },
+      }),
+    );
     await waitForCommitPast('contactactivityexport-delivery', INTERNAL_TOPICS.chunks, sent.partition, sent.offset);
     // The staged file is gone and nothing but the failure was ever reported.
     await expect(eventuallyGone(stagingKey)).resolves.toBe(true);

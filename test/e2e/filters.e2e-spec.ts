@@ -2,8 +2,16 @@ import { api, runExport } from '../support/api';
 import { downloadAll } from '../support/expect-files';
 import { parseNdjson } from '../support/files';
 import {
-  asExported, closeDatabase, createAccount, exportOrder, insertActivities, insertAudience, insertContacts, makeActivities,
-  TestActivity, TestContact,
+  asExported,
+  closeDatabase,
+  createAccount,
+  exportOrder,
+  insertActivities,
+  insertAudience,
+  insertContacts,
+  makeActivities,
+  TestActivity,
+  TestContact,
 } from '../support/fixtures';
 
 const STANDARD = ['message-sent', 'open', 'click', 'optout', 'bounce', 'complaint'];
@@ -36,7 +44,8 @@ describe('export filters', () => {
     return lines;
   }
   const expectedOf = (keep: (a: TestActivity) => boolean) => exportOrder(activities.filter(keep)).map(asExported);
-  const inRange = (a: TestActivity, from: string, to: string) => a.time.getTime() >= Date.parse(from) && a.time.getTime() <= Date.parse(to);
+  const inRange = (a: TestActivity, from: string, to: string) =>
+    a.time.getTime() >= Date.parse(from) && a.time.getTime() <= Date.parse(to);
 
   it('selected_message_type automation selects activities carrying mdtID', async () => {
     expect(await exported({ selected_message_type: 'automation' })).toEqual(expectedOf((a) => a.mdtID !== undefined));
@@ -57,7 +66,7 @@ describe('export filters', () => {
     ['a cID', 'cid-7'],
     ['an email', 'contact-7@example.com'],
     ['a secondary identifier', '+155500007'],
-  ])('selected_contact by %s exports that contact\'s activities', async (_kind, identifier) => {
+  ])("selected_contact by %s exports that contact's activities", async (_kind, identifier) => {
     const lines = await exported({ selected_contact: identifier });
     expect(lines).toEqual(expectedOf((a) => a.cID === 'cid-7'));
     expect(lines.length).toBeGreaterThan(0);
@@ -67,32 +76,46 @@ describe('export filters', () => {
     expect(await exported({ selected_contact: 'nobody@example.com' })).toEqual([]);
   });
 
-  it('selected_audience_key exports the activities of the audience\'s contacts', async () => {
+  it("selected_audience_key exports the activities of the audience's contacts", async () => {
     const vips = new Set(contacts.filter((c) => c.attributes.tier === 'vip').map((c) => c.cID));
     expect(await exported({ selected_audience_key: 'vip_members' })).toEqual(expectedOf((a) => vips.has(a.cID)));
   });
 
   it('combines every filter with AND', async () => {
-    const members = new Set(contacts.filter((c) => c.attributes.city === 'Lyon' && (c.attributes.age as number) > 40).map((c) => c.cID));
+    const members = new Set(
+      contacts.filter((c) => c.attributes.city === 'Lyon' && (c.attributes.age as number) > 40).map((c) => c.cID),
+    );
     const from = '2019-03-21T00:00:00.000Z';
     const to = '2019-03-28T23:59:59.999Z';
     const lines = await exported({
-      selected_audience_key: 'lyon_over_40', selected_action_names: ['open', 'click', 'message-sent'], selected_message_type: 'batch',
-      selected_timeframe_start: from, selected_timeframe_end: to,
+      selected_audience_key: 'lyon_over_40',
+      selected_action_names: ['open', 'click', 'message-sent'],
+      selected_message_type: 'batch',
+      selected_timeframe_start: from,
+      selected_timeframe_end: to,
     });
-    const expected = expectedOf((a) => members.has(a.cID) && ['open', 'click', 'message-sent'].includes(a.action) && a.bmID !== undefined && inRange(a, from, to));
+    const expected = expectedOf(
+      (a) =>
+        members.has(a.cID) &&
+        ['open', 'click', 'message-sent'].includes(a.action) &&
+        a.bmID !== undefined &&
+        inRange(a, from, to),
+    );
     expect(lines).toEqual(expected);
     expect(lines.length).toBeGreaterThan(0);
   });
 
   it('combines contact, message id and custom actions', async () => {
     const lines = await exported({ selected_contact: 'cid-3', selected_action_names: ['custom', 'bounce'] });
-    expect(lines).toEqual(expectedOf((a) => a.cID === 'cid-3' && (a.action === 'bounce' || !STANDARD.includes(a.action))));
+    expect(lines).toEqual(
+      expectedOf((a) => a.cID === 'cid-3' && (a.action === 'bounce' || !STANDARD.includes(a.action))),
+    );
   });
 
   it('refuses an unknown audience key at request time, creating no job', async () => {
     const response = await api<{ fields: { field: string }[] }>('POST', '/v2/contactactivityexport', {
-      key, body: { exportType: 'csv', selected_audience_key: 'no_such_audience' },
+      key,
+      body: { exportType: 'csv', selected_audience_key: 'no_such_audience' },
     });
     expect(response.status).toBe(400);
     expect(response.body.fields.map((f) => f.field)).toEqual(['selected_audience_key']);

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { api, waitForJob } from '../support/api';
 import { downloadAll } from '../support/expect-files';
 import { parseCsv } from '../support/files';
-import { closeDatabase, createAccount, database, exportOrder, insertActivities, makeActivities } from '../support/fixtures';
+import {
+  closeDatabase,
+  createAccount,
+  database,
+  exportOrder,
+  insertActivities,
+  makeActivities,
+} from '../support/fixtures';
 import { ROOT, TEST_STACK_ENV } from '../support/test-stack';
 
 /**
@@ -15,7 +22,11 @@ import { ROOT, TEST_STACK_ENV } from '../support/test-stack';
  * the export stood when it did (not finished, lease handed back).
  */
 const stack = (...args: string[]) =>
-  execFileSync('bash', ['deploy/local/stack.sh', ...args], { cwd: ROOT, env: { ...process.env, ...TEST_STACK_ENV }, stdio: 'inherit' });
+  execFileSync('bash', ['deploy/local/stack.sh', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...TEST_STACK_ENV },
+    stdio: 'inherit',
+  });
 
 function alive(pid: number): boolean {
   try {
@@ -36,13 +47,21 @@ describe('SIGTERM during an export', () => {
     const { accountId, key } = await createAccount('sigterm');
     const activities = makeActivities(accountId, 10_000, 401);
     await insertActivities(activities);
-    const created = await api<{ jobId: string }>('POST', '/v2/contactactivityexport', { key, body: { name: 'sigterm', exportType: 'csv', columnHeaders: [{ name: '_id', label: 'id' }] } });
+    const created = await api<{ jobId: string }>('POST', '/v2/contactactivityexport', {
+      key,
+      body: { name: 'sigterm', exportType: 'csv', columnHeaders: [{ name: '_id', label: 'id' }] },
+    });
     expect(created.status).toBe(202);
     const jobId = created.body.jobId;
-    const checkpoints = (await database()).collection<{ _id: string; state: string; nextSeq: number; leaseUntil?: Date }>('query_checkpoints');
+    const checkpoints = (await database()).collection<{
+      _id: string;
+      state: string;
+      nextSeq: number;
+      leaseUntil?: Date;
+    }>('query_checkpoints');
 
     // Once the export is under way (a batch was saved), the query service gets SIGTERM, as a rolling deploy sends it.
-    for (let seen = 0; seen === 0; ) {
+    for (let seen = 0; seen === 0;) {
       seen = (await checkpoints.findOne({ _id: jobId }))?.nextSeq ?? 0;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -61,7 +80,11 @@ describe('SIGTERM during an export', () => {
     stack('start-service', 'query');
     const job = await waitForJob(key, jobId, 300_000);
     expect(job.status).toBe('done');
-    const rows = (await downloadAll(key, job)).flatMap((file) => parseCsv(file.text).slice(1).map((row) => row[0]));
+    const rows = (await downloadAll(key, job)).flatMap((file) =>
+      parseCsv(file.text)
+        .slice(1)
+        .map((row) => row[0]),
+    );
     expect(rows).toEqual(exportOrder(activities).map((a) => a._id.toHexString()));
   }, 400_000);
 });

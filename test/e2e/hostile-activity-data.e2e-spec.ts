@@ -30,7 +30,8 @@ const HOSTILE: Record<string, string> = {
  * What the database gives back. MongoDB strings are UTF-8: the driver writes a lone surrogate as U+FFFD
  * (documented in the README), so that is what an export can contain. Everything else is kept as it is.
  */
-const stored = (value: string) => value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+const stored = (value: string) =>
+  value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 
 describe('activity data hostile to formats', () => {
   let key: string;
@@ -41,14 +42,23 @@ describe('activity data hostile to formats', () => {
     key = account.key;
     const base = Date.UTC(2019, 2, 25);
     activities = Object.entries(HOSTILE).map(([kind, value], i) => ({
-      _id: new ObjectId(), accountId: account.accountId, cID: `cid-${kind}`, action: 'open', time: new Date(base + i * 1_000),
-      bmID: 'bm-1', message_name: value, properties: { [`ключ ${kind}`]: value, nested: { list: [value, 1] } },
+      _id: new ObjectId(),
+      accountId: account.accountId,
+      cID: `cid-${kind}`,
+      action: 'open',
+      time: new Date(base + i * 1_000),
+      bmID: 'bm-1',
+      message_name: value,
+      properties: { [`ключ ${kind}`]: value, nested: { list: [value, 1] } },
     }));
     await insertActivities(activities);
   });
   afterAll(closeDatabase);
 
-  const columnHeaders = [{ name: 'cID', label: 'Contact' }, { name: 'message_name', label: 'Message' }];
+  const columnHeaders = [
+    { name: 'cID', label: 'Contact' },
+    { name: 'message_name', label: 'Message' },
+  ];
 
   it('CSV: every value survives a standard parser, cell for cell', async () => {
     const job = await runExport(key, { name: 'hostile', exportType: 'csv', columnHeaders });
@@ -62,10 +72,12 @@ describe('activity data hostile to formats', () => {
     const job = await runExport(key, { exportType: 'csv', columnHeaders, escapeFormulas: true, showHeader: false });
     const rows = parseCsv((await downloadAll(key, job))[0].text);
     const formula = /^[=+\-@\t\r]/;
-    expect(rows).toEqual(activities.map((a) => {
-      const value = stored(a.message_name!);
-      return [a.cID, formula.test(value) ? `'${value}` : value];
-    }));
+    expect(rows).toEqual(
+      activities.map((a) => {
+        const value = stored(a.message_name!);
+        return [a.cID, formula.test(value) ? `'${value}` : value];
+      }),
+    );
     expect(rows.filter(([, cell]) => cell.startsWith("'")).length).toBe(5);
   });
 
@@ -76,7 +88,9 @@ describe('activity data hostile to formats', () => {
     lines.forEach((line, i) => {
       const [kind, value] = Object.entries(HOSTILE)[i];
       expect(line).toMatchObject({
-        cID: `cid-${kind}`, message_name: stored(value), properties: { [`ключ ${kind}`]: stored(value), nested: { list: [stored(value), 1] } },
+        cID: `cid-${kind}`,
+        message_name: stored(value),
+        properties: { [`ключ ${kind}`]: stored(value), nested: { list: [stored(value), 1] } },
       });
     });
   });
@@ -84,10 +98,16 @@ describe('activity data hostile to formats', () => {
   it('fails an export with a record too large for the broker clearly, at once', async () => {
     const account = await createAccount('too-large');
     // 12 MB of random base64 still takes ~9 MB gzipped: over the broker's 8 MiB message.max.bytes.
-    await insertActivities([{
-      _id: new ObjectId(), accountId: account.accountId, cID: 'cid-huge', action: 'open', time: new Date(Date.UTC(2019, 2, 25)),
-      message_name: randomBytes(9_000_000).toString('base64'),
-    }]);
+    await insertActivities([
+      {
+        _id: new ObjectId(),
+        accountId: account.accountId,
+        cID: 'cid-huge',
+        action: 'open',
+        time: new Date(Date.UTC(2019, 2, 25)),
+        message_name: randomBytes(9_000_000).toString('base64'),
+      },
+    ]);
     const job = await runExport(account.key, { exportType: 'json' });
     expect(job).toMatchObject({ status: 'failed', error: { code: 'MESSAGE_TOO_LARGE' } });
     expect(job.error?.message).toMatch(/larger than/);

@@ -7,11 +7,14 @@ import { TEST_STACK_ENV } from '../support/test-stack';
 /** A GET whose path goes on the wire exactly as written (fetch would normalise `..` away). */
 function rawGet(path: string, key: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: Number(TEST_STACK_ENV.PORT), path, headers: { authorization: basicAuth(key) } }, (res) => {
-      let body = '';
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port: Number(TEST_STACK_ENV.PORT), path, headers: { authorization: basicAuth(key) } },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -35,13 +38,26 @@ function rawExchange(bytes: string, from = '127.0.0.1', giveUpMs = 10_000): Prom
 }
 
 /** A GET with a key, sent from a given loopback source address. */
-function getFrom(from: string, key: string, path = '/v2/jobs?limit=1'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function getFrom(
+  from: string,
+  key: string,
+  path = '/v2/jobs?limit=1',
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: Number(TEST_STACK_ENV.PORT), path, localAddress: from, headers: { authorization: basicAuth(key) } }, (res) => {
-      let body = '';
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: Number(TEST_STACK_ENV.PORT),
+        path,
+        localAddress: from,
+        headers: { authorization: basicAuth(key) },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -69,8 +85,10 @@ function trickle(key: string, giveUpMs: number): Promise<{ answer: string; after
     };
     const giveUp = setTimeout(() => finish('open'), giveUpMs);
     socket.on('connect', () => {
-      socket.write(`POST /v2/contactactivityexport HTTP/1.1\r\nHost: x\r\nAuthorization: ${basicAuth(key)}\r\n`
-        + `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+      socket.write(
+        `POST /v2/contactactivityexport HTTP/1.1\r\nHost: x\r\nAuthorization: ${basicAuth(key)}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
     });
     socket.on('data', (chunk) => (answer += chunk.toString()));
     socket.on('close', () => finish(answer));
@@ -83,7 +101,11 @@ function trickle(key: string, giveUpMs: number): Promise<{ answer: string; after
  * and says how long that took. A busy machine sends more slowly and lets buckets refill in between, so a test
  * must not count on a fixed number being limited: it checks the limiter's arithmetic against the time it took.
  */
-async function floodUntilLimited<T extends { status: number }>(send: (i: number) => Promise<T>, minLimited = 20, maxRequests = 3_000) {
+async function floodUntilLimited<T extends { status: number }>(
+  send: (i: number) => Promise<T>,
+  minLimited = 20,
+  maxRequests = 3_000,
+) {
   const responses: T[] = [];
   const started = Date.now();
   while (responses.filter((r) => r.status === 429).length < minLimited && responses.length < maxRequests) {
@@ -120,7 +142,10 @@ describe('hostile input', () => {
     ['an encoded NUL', 'a%00b.csv'],
   ])('refuses %s in a download without touching storage', async (_case, name) => {
     const { key, accountId } = await createAccount('traversal');
-    const created = await api<{ jobId: string }>('POST', '/v2/contactactivityexport', { key, body: { exportType: 'csv' } });
+    const created = await api<{ jobId: string }>('POST', '/v2/contactactivityexport', {
+      key,
+      body: { exportType: 'csv' },
+    });
     expect(created.status).toBe(202);
     const response = await rawGet(`/v2/jobs/${created.body.jobId}/files/${name}`, key);
     expect([400, 404]).toContain(response.status);
@@ -130,7 +155,10 @@ describe('hostile input', () => {
 
   it('refuses header injection in names and emails', async () => {
     const { key, accountId } = await createAccount('header');
-    for (const body of [{ exportType: 'csv', name: 'a\r\nSet-Cookie: x=1' }, { exportType: 'csv', confirmEmail: 'a@example.com\nBcc: b@example.com' }]) {
+    for (const body of [
+      { exportType: 'csv', name: 'a\r\nSet-Cookie: x=1' },
+      { exportType: 'csv', confirmEmail: 'a@example.com\nBcc: b@example.com' },
+    ]) {
       const response = await api('POST', '/v2/contactactivityexport', { key, body });
       expect(response.status).toBe(400);
       expect(response.headers.get('set-cookie')).toBeNull();
@@ -140,8 +168,10 @@ describe('hostile input', () => {
 
   it('checks the key before reading the body: a wrong key is answered at once, the body never awaited', async () => {
     // Headers announce 200 KB that never come: with the body read first, this would wait for BODY_TIMEOUT_MS (408).
-    const answer = await rawExchange(`POST /v2/contactactivityexport HTTP/1.1\r\nHost: x\r\nAuthorization: ${basicAuth('wrong-key')}\r\n`
-      + 'Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n{"exportType":');
+    const answer = await rawExchange(
+      `POST /v2/contactactivityexport HTTP/1.1\r\nHost: x\r\nAuthorization: ${basicAuth('wrong-key')}\r\n` +
+        'Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n{"exportType":',
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 401/);
     expect(answer).toMatch(/"code":"UNAUTHORIZED"/);
   });
@@ -156,7 +186,10 @@ describe('hostile input', () => {
     const { responses: flood, seconds } = await floodUntilLimited((i) => getFrom(guesser, `guess-${i}`));
     const limited = flood.filter((r) => r.status === 429);
     const refused = flood.filter((r) => r.status === 401).length;
-    const [burst, perMinute] = [Number(TEST_STACK_ENV.AUTH_FAILURE_BURST), Number(TEST_STACK_ENV.AUTH_FAILURES_PER_MINUTE)];
+    const [burst, perMinute] = [
+      Number(TEST_STACK_ENV.AUTH_FAILURE_BURST),
+      Number(TEST_STACK_ENV.AUTH_FAILURES_PER_MINUTE),
+    ];
     expect(limited.length).toBeGreaterThanOrEqual(20);
     expect(refused).toBeGreaterThanOrEqual(burst);
     expect(refused).toBeLessThanOrEqual(burst + Math.ceil((seconds * perMinute) / 60) + 1);
@@ -172,8 +205,12 @@ describe('hostile input', () => {
 
   it.each([
     ['a request line that is not HTTP', 'GARBAGE\r\n\r\n', 400],
-    ['headers larger than Node accepts', `GET /v2/jobs HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`, 431],
-  ])('answers %s in the API\'s JSON error shape', async (_case, bytes, status) => {
+    [
+      'headers larger than Node accepts',
+      `GET /v2/jobs HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`,
+      431,
+    ],
+  ])("answers %s in the API's JSON error shape", async (_case, bytes, status) => {
     const answer = await rawExchange(bytes);
     expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
     expect(answer).toMatch(/content-type: application\/json/i);

@@ -25,7 +25,11 @@ describe('GET /v2/jobs/{jobId}/files', () => {
     let pages = 0;
     do {
       const query: string = cursor ? `?limit=2&cursor=${cursor}` : '?limit=2';
-      const { status, body }: { status: number; body: FilesPage } = await api<FilesPage>('GET', `/v2/jobs/${job.jobId}/files${query}`, { key });
+      const { status, body }: { status: number; body: FilesPage } = await api<FilesPage>(
+        'GET',
+        `/v2/jobs/${job.jobId}/files${query}`,
+        { key },
+      );
       expect(status).toBe(200);
       seen.push(...body.items);
       cursor = body.nextCursor;
@@ -37,8 +41,16 @@ describe('GET /v2/jobs/{jobId}/files', () => {
     expect(whole.body).toEqual({ items: job.files, nextCursor: null });
   });
 
-  it('refuses bad paging parameters with 400 and hides other accounts\' jobs behind 404', async () => {
-    for (const query of ['?limit=0', '?limit=1001', '?limit=1e2', '?cursor=bogus!', '?cursor=eyJ4IjoxfQ', '?limit=2&limit=3', '?page=2']) {
+  it("refuses bad paging parameters with 400 and hides other accounts' jobs behind 404", async () => {
+    for (const query of [
+      '?limit=0',
+      '?limit=1001',
+      '?limit=1e2',
+      '?cursor=bogus!',
+      '?cursor=eyJ4IjoxfQ',
+      '?limit=2&limit=3',
+      '?page=2',
+    ]) {
       const { status, body } = await api<{ code: string }>('GET', `/v2/jobs/${job.jobId}/files${query}`, { key });
       expect({ query, status, code: body.code }).toEqual({ query, status: 400, code: 'VALIDATION_FAILED' });
     }
@@ -69,15 +81,29 @@ describe('a job of many files', () => {
     const order = Array.from({ length: FILES }, (_, index) => (index * 37) % FILES);
     const replays = order.slice(0, 25);
     const events = [...order, ...replays].map((chunkIndex) => fileDelivered(chunkIndex));
-    await produceMany(INTERNAL_TOPICS.status, events.map((value) => ({ key: jobId, value: JSON.stringify(value) })));
+    await produceMany(
+      INTERNAL_TOPICS.status,
+      events.map((value) => ({ key: jobId, value: JSON.stringify(value) })),
+    );
   });
   afterAll(closeDatabase);
 
   function fileDelivered(chunkIndex: number) {
     const name = `many-files-${String(chunkIndex + 1).padStart(4, '0')}.csv`;
     return {
-      type: 'file.delivered', jobId, accountId, at: new Date().toISOString(), service: 'e2e',
-      file: { name, chunkIndex, records: records[chunkIndex], bytes: 100 + chunkIndex, sha256: 'a'.repeat(64), location: `sftp://127.0.0.1:22/out/${name}` },
+      type: 'file.delivered',
+      jobId,
+      accountId,
+      at: new Date().toISOString(),
+      service: 'e2e',
+      file: {
+        name,
+        chunkIndex,
+        records: records[chunkIndex],
+        bytes: 100 + chunkIndex,
+        sha256: 'a'.repeat(64),
+        location: `sftp://127.0.0.1:22/out/${name}`,
+      },
     };
   }
 
@@ -107,12 +133,25 @@ describe('a job of many files', () => {
     const whole = await api<FilesPage>('GET', `/v2/jobs/${jobId}/files?limit=1000`, { key });
     expect(whole.body.items.map((file) => file.records)).toEqual(records);
     const total = records.reduce((sum, count) => sum + count, 0);
-    await produceMany(INTERNAL_TOPICS.status, [{
-      key: jobId,
-      value: JSON.stringify({ type: 'job.completed', jobId, accountId, at: new Date().toISOString(), service: 'e2e', fileCount: FILES, totalRecords: total }),
-    }]);
+    await produceMany(INTERNAL_TOPICS.status, [
+      {
+        key: jobId,
+        value: JSON.stringify({
+          type: 'job.completed',
+          jobId,
+          accountId,
+          at: new Date().toISOString(),
+          service: 'e2e',
+          fileCount: FILES,
+          totalRecords: total,
+        }),
+      },
+    ]);
     const done = await waitForJob(key, jobId);
-    expect({ status: done.status, completedItems: done.completedItems, files: done.files.length }).toEqual({ status: 'done', completedItems: total, files: 100 });
+    expect({ status: done.status, completedItems: done.completedItems, files: done.files.length }).toEqual({
+      status: 'done',
+      completedItems: total,
+      files: 100,
+    });
   });
 });
-

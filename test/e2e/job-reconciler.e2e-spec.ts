@@ -11,13 +11,27 @@ import { closeDatabase, createAccount, database } from '../support/fixtures';
  */
 const MINUTE = 60_000;
 
-async function insertJob(accountId: string, status: 'pending' | 'processing', agoMs: number, requested?: object): Promise<string> {
+async function insertJob(
+  accountId: string,
+  status: 'pending' | 'processing',
+  agoMs: number,
+  requested?: object,
+): Promise<string> {
   const jobId = randomUUID();
   const createdAt = new Date(Date.now() - agoMs);
   await (await database()).collection('jobs').insertOne({
-    _id: jobId as never, accountId, jobName: 'contactactivityexport', name: `reconcile-${status}`, status,
-    totalItems: null, completedItems: 0, createdAt, startedAt: status === 'processing' ? createdAt : null, endedAt: null,
-    request: { exportType: 'csv', name: `reconcile-${status}` }, files: [],
+    _id: jobId as never,
+    accountId,
+    jobName: 'contactactivityexport',
+    name: `reconcile-${status}`,
+    status,
+    totalItems: null,
+    completedItems: 0,
+    createdAt,
+    startedAt: status === 'processing' ? createdAt : null,
+    endedAt: null,
+    request: { exportType: 'csv', name: `reconcile-${status}` },
+    files: [],
     ...(requested ? { requested: { ...requested, jobId, accountId, createdAt: createdAt.toISOString() } } : {}),
   });
   return jobId;
@@ -41,7 +55,10 @@ describe('the job reconciler', () => {
   it('re-publishes a pending job that was stored but never published; it then runs to done', async () => {
     const jobId = await insertJob(account.accountId, 'pending', 5 * MINUTE, requested);
     const job = await waitForJob(account.key, jobId);
-    expect(job).toMatchObject({ status: 'done', files: [expect.objectContaining({ name: 'reconciled.csv', records: 0 })] });
+    expect(job).toMatchObject({
+      status: 'done',
+      files: [expect.objectContaining({ name: 'reconciled.csv', records: 0 })],
+    });
   });
 
   it('fails a job that could not be queued for an hour with NOT_QUEUED', async () => {

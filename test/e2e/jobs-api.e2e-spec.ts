@@ -13,7 +13,8 @@ describe('Jobs API', () => {
 
   it('answers 202 with a Location, and the job is readable right after the POST', async () => {
     const created = await api<{ jobId: string; name: string; status: string }>('POST', '/v2/contactactivityexport', {
-      key, body: { exportType: 'json', name: 'right-after' },
+      key,
+      body: { exportType: 'json', name: 'right-after' },
     });
     expect(created.status).toBe(202);
     expect(created.body).toMatchObject({ name: 'right-after', status: 'pending' });
@@ -26,8 +27,11 @@ describe('Jobs API', () => {
     expect(Date.parse(done.endedAt!)).toBeGreaterThanOrEqual(Date.parse(done.startedAt!));
   });
 
-  it('hides another account\'s jobs and files behind 404', async () => {
-    const created = await api<{ jobId: string }>('POST', '/v2/contactactivityexport', { key, body: { exportType: 'csv', name: 'private' } });
+  it("hides another account's jobs and files behind 404", async () => {
+    const created = await api<{ jobId: string }>('POST', '/v2/contactactivityexport', {
+      key,
+      body: { exportType: 'csv', name: 'private' },
+    });
     const job = await waitForJob(key, created.body.jobId);
     const other = await createAccount('intruder');
     expect((await api('GET', `/v2/jobs/${job.jobId}`, { key: other.key })).status).toBe(404);
@@ -40,13 +44,20 @@ describe('Jobs API', () => {
   it('lists jobs newest first with cursor pagination and filters', async () => {
     const names = ['page-a', 'page-b', 'page-c'];
     for (const name of names) {
-      const created = await api<{ jobId: string }>('POST', '/v2/contactactivityexport', { key, body: { exportType: 'csv', name } });
+      const created = await api<{ jobId: string }>('POST', '/v2/contactactivityexport', {
+        key,
+        body: { exportType: 'csv', name },
+      });
       await waitForJob(key, created.body.jobId);
     }
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: JobView[]; nextCursor: string | null } } = await api('GET', `/v2/jobs?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { key });
+      const page: { body: { items: JobView[]; nextCursor: string | null } } = await api(
+        'GET',
+        `/v2/jobs?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { key },
+      );
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.items.map((job) => job.name));
       cursor = page.body.nextCursor;
@@ -61,17 +72,23 @@ describe('Jobs API', () => {
   it.each([['1e2'], ['0x10'], ['%2010'], ['10%20'], ['010'], ['0'], ['201'], ['1.5'], ['-1'], [''], ['ten']])(
     'refuses limit=%s: an integer 1-200 written plainly, nothing else',
     async (limit) => {
-      const response = await api<{ code: string; fields: { field: string }[] }>('GET', `/v2/jobs?limit=${limit}`, { key });
+      const response = await api<{ code: string; fields: { field: string }[] }>('GET', `/v2/jobs?limit=${limit}`, {
+        key,
+      });
       expect(response.status).toBe(400);
       expect(response.body.fields.map((f) => f.field)).toEqual(['limit']);
     },
   );
 
-  it.each([['limit=5&limit=6'], ['status=done&status=failed'], ['createdFrom=2019-03-10T00:00:00']])('refuses %s', async (query) => {
-    expect((await api('GET', `/v2/jobs?${query}`, { key })).status).toBe(400);
-  });
+  it.each([['limit=5&limit=6'], ['status=done&status=failed'], ['createdFrom=2019-03-10T00:00:00']])(
+    'refuses %s',
+    async (query) => {
+      expect((await api('GET', `/v2/jobs?${query}`, { key })).status).toBe(400);
+    },
+  );
 
   it('accepts the plain forms', async () => {
-    for (const limit of ['1', '20', '200']) expect((await api('GET', `/v2/jobs?limit=${limit}`, { key })).status).toBe(200);
+    for (const limit of ['1', '20', '200'])
+      expect((await api('GET', `/v2/jobs?limit=${limit}`, { key })).status).toBe(200);
   });
 });

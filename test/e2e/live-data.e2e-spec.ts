@@ -2,7 +2,14 @@ import { ObjectId } from 'mongodb';
 import { runExport, waitForJob } from '../support/api';
 import { downloadAll } from '../support/expect-files';
 import { parseNdjson } from '../support/files';
-import { asExported, closeDatabase, createAccount, exportOrder, insertActivities, makeActivities } from '../support/fixtures';
+import {
+  asExported,
+  closeDatabase,
+  createAccount,
+  exportOrder,
+  insertActivities,
+  makeActivities,
+} from '../support/fixtures';
 import { produceRawAt } from '../support/kafka-topics';
 import { insertPendingJob, INTERNAL_TOPICS } from '../support/poison';
 
@@ -20,7 +27,10 @@ describe('exports of data that changes while they run', () => {
     // Stored "an hour later", as seen by their ids (the platform's ObjectIds carry the time they were created at),
     // with activity times inside the exported window.
     const anHourLater = (Math.floor(Date.now() / 1000) + 3600).toString(16).padStart(8, '0');
-    const later = makeActivities(accountId, 40, 302).map((activity, i) => ({ ...activity, _id: new ObjectId(anHourLater + i.toString(16).padStart(16, '0')) }));
+    const later = makeActivities(accountId, 40, 302).map((activity, i) => ({
+      ...activity,
+      _id: new ObjectId(anHourLater + i.toString(16).padStart(16, '0')),
+    }));
     await insertActivities([...before, ...later]);
     const job = await runExport(key, { name: 'snapshot', exportType: 'json', showAllProperties: true });
     expect(job.status).toBe('done');
@@ -32,10 +42,30 @@ describe('exports of data that changes while they run', () => {
   it('fails a job whose re-read records differ from those already written (REPLAY_DIVERGED), writing nothing wrong', async () => {
     const { accountId, key } = await createAccount('diverged');
     const jobId = await insertPendingJob(accountId, 'diverged');
-    const record = (i: number) => ({ _id: ObjectId.createFromTime(1_600_000_000 + i).toHexString(), action: 'open', time: new Date(1_600_000_000_000 + i * 1000).toISOString() });
-    const output = { format: 'csv', showHeader: true, showAllProperties: false, compress: false, fileBaseName: 'diverged' };
+    const record = (i: number) => ({
+      _id: ObjectId.createFromTime(1_600_000_000 + i).toHexString(),
+      action: 'open',
+      time: new Date(1_600_000_000_000 + i * 1000).toISOString(),
+    });
+    const output = {
+      format: 'csv',
+      showHeader: true,
+      showAllProperties: false,
+      compress: false,
+      fileBaseName: 'diverged',
+    };
     const batch = (over: Record<string, unknown>) =>
-      JSON.stringify({ jobId, accountId, batchSeq: 0, firstSeq: 0, records: [], final: false, output, delivery: { kind: 'internal' }, ...over });
+      JSON.stringify({
+        jobId,
+        accountId,
+        batchSeq: 0,
+        firstSeq: 0,
+        records: [],
+        final: false,
+        output,
+        delivery: { kind: 'internal' },
+        ...over,
+      });
     const first = [0, 1, 2, 3, 4].map(record);
     await produceRawAt(INTERNAL_TOPICS.records, jobId, batch({ records: first }));
     // The query read again from the start (it crashed before saving its checkpoint), and an activity appeared in the

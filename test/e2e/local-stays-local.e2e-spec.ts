@@ -11,9 +11,15 @@ function serviceEnvOf(extra: Record<string, string>): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'cae-env-'));
   try {
     const printed = execFileSync('bash', ['deploy/local/stack.sh', 'service-env'], {
-      cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', STACK_DIR: dir, ...extra },
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', STACK_DIR: dir, ...extra },
     }).toString();
-    return Object.fromEntries(printed.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    return Object.fromEntries(
+      printed
+        .trim()
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -41,10 +47,22 @@ describe('local stacks contact nothing outside this machine', () => {
     const { key, accountId } = await createAccount('public-host');
     // Public addresses: if one were wrongly accepted, the delivery service (same policy) would still not connect.
     for (const server of ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946']) {
-      const response = await api<{ code: string; fields: { field: string; reasons: string[] }[] }>('POST', '/v2/contactactivityexport', {
-        key, body: { exportType: 'csv', destination: { type: 'sftp', server, port: 22, username: 'u', password: 'p', path: '/' } },
+      const response = await api<{ code: string; fields: { field: string; reasons: string[] }[] }>(
+        'POST',
+        '/v2/contactactivityexport',
+        {
+          key,
+          body: {
+            exportType: 'csv',
+            destination: { type: 'sftp', server, port: 22, username: 'u', password: 'p', path: '/' },
+          },
+        },
+      );
+      expect({ server, status: response.status, code: response.body.code }).toEqual({
+        server,
+        status: 400,
+        code: 'DESTINATION_HOST_REFUSED',
       });
-      expect({ server, status: response.status, code: response.body.code }).toEqual({ server, status: 400, code: 'DESTINATION_HOST_REFUSED' });
       expect(response.body.fields[0].reasons[0]).toMatch(/allow-list/);
     }
     expect(await (await database()).collection('jobs').countDocuments({ accountId })).toBe(0);

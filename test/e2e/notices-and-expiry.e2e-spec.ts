@@ -27,7 +27,9 @@ describe('confirmEmail notices and file expiry', () => {
     const to = `ops-${accountId}@example.com`;
     const job = await runExport(key, { name: 'notice_me', exportType: 'csv', confirmEmail: to });
     const message = await waitFor('the notice', async () => {
-      const found = (await (await fetch(`${MAILPIT_URL}/api/v1/search?query=${encodeURIComponent(`to:${to}`)}`)).json()) as { messages?: { ID: string; Subject: string }[] };
+      const found = (await (
+        await fetch(`${MAILPIT_URL}/api/v1/search?query=${encodeURIComponent(`to:${to}`)}`)
+      ).json()) as { messages?: { ID: string; Subject: string }[] };
       return found.messages?.length ? found.messages : undefined;
     });
     expect(message).toHaveLength(1);
@@ -43,13 +45,24 @@ describe('confirmEmail notices and file expiry', () => {
     expect((await download(key, job.files[0].url!)).status).toBe(200);
     const db = await database();
     const storageKey = (await db.collection('job_files').findOne({ jobId: job.jobId }))!.storageKey as string;
-    const s3 = new S3Client({ endpoint: S3_ENDPOINT, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'devaccesskey', secretAccessKey: 'devsecretkey123' } });
+    const s3 = new S3Client({
+      endpoint: S3_ENDPOINT,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'devaccesskey', secretAccessKey: 'devsecretkey123' },
+    });
     await s3.send(new HeadObjectCommand({ Bucket: 'cae-files', Key: storageKey }));
 
     // Thirty days later, as far as the sweeper can tell.
-    await db.collection('job_files').updateOne({ jobId: job.jobId }, { $set: { expiresAt: new Date(Date.now() - 1_000) } });
-    await waitFor('the sweep', async () => ((await db.collection('job_files').findOne({ jobId: job.jobId }))?.expired ? true : undefined));
-    await expect(s3.send(new HeadObjectCommand({ Bucket: 'cae-files', Key: storageKey }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    await db
+      .collection('job_files')
+      .updateOne({ jobId: job.jobId }, { $set: { expiresAt: new Date(Date.now() - 1_000) } });
+    await waitFor('the sweep', async () =>
+      (await db.collection('job_files').findOne({ jobId: job.jobId }))?.expired ? true : undefined,
+    );
+    await expect(s3.send(new HeadObjectCommand({ Bucket: 'cae-files', Key: storageKey }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
     const after = await waitForJob(key, job.jobId);
     expect(after.files).toEqual([expect.objectContaining({ name: 'short_lived.csv', expired: true })]);
     const gone = await download(key, job.files[0].url!);

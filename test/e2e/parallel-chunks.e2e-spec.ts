@@ -13,7 +13,11 @@ import { ROOT, TEST_STACK_ENV } from '../support/test-stack';
  * (uncompressed) or all together at the end (compressed, staged by two writers in whatever order).
  */
 const stack = (...args: string[]) =>
-  execFileSync('bash', ['deploy/local/stack.sh', ...args], { cwd: ROOT, env: { ...process.env, ...TEST_STACK_ENV }, stdio: 'inherit' });
+  execFileSync('bash', ['deploy/local/stack.sh', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...TEST_STACK_ENV },
+    stdio: 'inherit',
+  });
 
 /** The chunks each writer process logged as staged for the job, by the writer's log file. */
 function stagedBy(jobId: string): Record<string, number[]> {
@@ -47,25 +51,42 @@ describe('chunks of one export written by two writer replicas', () => {
   it.each([
     ['uncompressed, each file delivered as soon as it is staged', false],
     ['compressed, all files delivered together once every chunk is staged', true],
-  ])('%s', async (_, compress) => {
-    // 24 chunks take the 6 partitions in turn (4 each): each writer, a member with partitions of its own, gets some.
-    const job = await runExport(account.key, {
-      name: `parallel-${compress ? 'gz' : 'csv'}`, exportType: 'csv', compress, limitRecordsPerFile: 250,
-      columnHeaders: [{ name: '_id', label: 'id' }],
-    });
-    expect(job.status).toBe('done');
-    expect(job.fileCount).toBe(24);
-    const files = await downloadAll(account.key, job);
-    expect(files.map((file) => file.name)).toEqual(
-      Array.from({ length: 24 }, (_, i) => `parallel-${compress ? 'gz' : 'csv'}-part-${String(i + 1).padStart(5, '0')}.csv${compress ? '.gz' : ''}`),
-    );
-    const rows = files.flatMap((file) => parseCsv(file.text).slice(1).map((row) => row[0]));
-    expect(rows).toEqual(exportOrder(activities).map((a) => a._id.toHexString()));
+  ])(
+    '%s',
+    async (_, compress) => {
+      // 24 chunks take the 6 partitions in turn (4 each): each writer, a member with partitions of its own, gets some.
+      const job = await runExport(account.key, {
+        name: `parallel-${compress ? 'gz' : 'csv'}`,
+        exportType: 'csv',
+        compress,
+        limitRecordsPerFile: 250,
+        columnHeaders: [{ name: '_id', label: 'id' }],
+      });
+      expect(job.status).toBe('done');
+      expect(job.fileCount).toBe(24);
+      const files = await downloadAll(account.key, job);
+      expect(files.map((file) => file.name)).toEqual(
+        Array.from(
+          { length: 24 },
+          (_, i) =>
+            `parallel-${compress ? 'gz' : 'csv'}-part-${String(i + 1).padStart(5, '0')}.csv${compress ? '.gz' : ''}`,
+        ),
+      );
+      const rows = files.flatMap((file) =>
+        parseCsv(file.text)
+          .slice(1)
+          .map((row) => row[0]),
+      );
+      expect(rows).toEqual(exportOrder(activities).map((a) => a._id.toHexString()));
 
-    const staged = stagedBy(job.jobId);
-    expect(staged.writer.length).toBeGreaterThan(0);
-    expect(staged['writer.2'].length).toBeGreaterThan(0);
-    // Each chunk staged once, by one of them (a redelivery would stage the same chunk again, and log it twice).
-    expect([...staged.writer, ...staged['writer.2']].sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
-  }, 300_000);
+      const staged = stagedBy(job.jobId);
+      expect(staged.writer.length).toBeGreaterThan(0);
+      expect(staged['writer.2'].length).toBeGreaterThan(0);
+      // Each chunk staged once, by one of them (a redelivery would stage the same chunk again, and log it twice).
+      expect([...staged.writer, ...staged['writer.2']].sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 24 }, (_, i) => i + 1),
+      );
+    },
+    300_000,
+  );
 });

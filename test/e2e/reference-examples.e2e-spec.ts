@@ -2,21 +2,127 @@ import { ObjectId } from 'mongodb';
 import { api, runExport } from '../support/api';
 import { downloadAll } from '../support/expect-files';
 import { parseCsv, parseNdjson } from '../support/files';
-import { asExported, closeDatabase, createAccount, exportOrder, insertActivities, makeActivities, TestActivity } from '../support/fixtures';
+import {
+  asExported,
+  closeDatabase,
+  createAccount,
+  exportOrder,
+  insertActivities,
+  makeActivities,
+  TestActivity,
+} from '../support/fixtures';
 
 /** The five example requests of the reference, verbatim. */
 const EXAMPLES: Record<string, Record<string, unknown>> = {
-  internalCsv: { name: 'activities_batch_march25', exportType: 'csv', destination: { type: 'aws' }, showHeader: true, selected_timeframe_start: '2019-03-24T00:00:00.000Z', selected_timeframe_end: '2019-03-25T23:59:59.999Z', selected_message_type: 'batch', selected_action_name: 'message-sent', compress: false, confirmEmail: 'msmith@example.com' },
-  ftpCsv: { name: 'batch-30days', exportType: 'csv', destination: { type: 'ftp', server: 'ftp.example.com', port: 21, username: 'cordial@example.com', password: 'cordial', path: './' }, showHeader: true, selected_timeframe_start: '2019-03-24T00:00:00.000Z', selected_timeframe_end: '2019-03-25T23:59:59.999Z', selected_action_names: ['message-sent', 'open', 'click'], selected_message_type: 'batch', compress: false, confirmEmail: 'msmith@example.com' },
-  s3Csv: { name: 'activities_batch_march25', exportType: 'csv', destination: { type: 's3', aws_access_key_id: 'A1234567890', aws_secret_access_key: 'B1234567890', aws_bucket: 'my_bucket', aws_region: 'us-west-2', path: 'folder' }, showHeader: true, selected_timeframe_start: '2019-03-24T00:00:00.000Z', selected_timeframe_end: '2019-03-25T23:59:59.999Z', selected_message_type: 'batch', selected_action_name: 'message-sent', compress: false, confirmEmail: 'msmith@example.com' },
-  gcsCsv: { name: 'activities_batch_march25', exportType: 'csv', destination: { type: 'gcs', gcs_bucket: 'bucketname', path: '/contactactivities' }, columnHeaders: [{ name: 'action', label: 'Action' }, { name: 'email', label: 'Contact Email' }, { name: 'cID', label: 'Contact ID' }], showHeader: true, selected_timeframe_start: '2019-03-24T00:00:00.000Z', selected_timeframe_end: '2019-03-25T23:59:59.999Z', selected_message_type: 'batch', selected_action_name: 'message-sent', compress: false, confirmEmail: 'msmith@example.com' },
-  ftpJson: { name: 'bounce-30days', exportType: 'json', destination: { type: 'ftp', server: 'ftp.example.com', port: 21, username: 'username@example.com', password: 'password', path: './' }, selected_timeframe_start: '2018-02-01T00:00:00.000Z', selected_timeframe_end: '2018-02-27T23:59:59.999Z', selected_action_name: 'bounce', showAllProperties: false, compress: false, confirmEmail: 'msmith@example.com', columnHeaders: [{ name: '_id', label: '_id' }, { name: 'action', label: 'action' }, { name: 'email', label: 'email' }, { name: 'cID', label: 'cID' }, { name: 'bmID', label: 'msID' }, { name: 'mcID', label: 'mcID' }, { name: 'mdtID', label: 'mdtID' }, { name: 'time', label: 'time' }, { name: 'first', label: 'first' }, { name: 'message_name', label: 'message_name' }, { name: 'system_properties.bt', label: 'system_properties_bt' }, { name: 'system_properties.link', label: 'system_properties_link_key' }, { name: 'system_properties.rl', label: 'system_properties_redirect_link' }, { name: 'properties.custom_per_client_and_not_required', label: 'properties_custom_per_client_and_not_required' }] },
+  internalCsv: {
+    name: 'activities_batch_march25',
+    exportType: 'csv',
+    destination: { type: 'aws' },
+    showHeader: true,
+    selected_timeframe_start: '2019-03-24T00:00:00.000Z',
+    selected_timeframe_end: '2019-03-25T23:59:59.999Z',
+    selected_message_type: 'batch',
+    selected_action_name: 'message-sent',
+    compress: false,
+    confirmEmail: 'msmith@example.com',
+  },
+  ftpCsv: {
+    name: 'batch-30days',
+    exportType: 'csv',
+    destination: {
+      type: 'ftp',
+      server: 'ftp.example.com',
+      port: 21,
+      username: 'cordial@example.com',
+      password: 'cordial',
+      path: './',
+    },
+    showHeader: true,
+    selected_timeframe_start: '2019-03-24T00:00:00.000Z',
+    selected_timeframe_end: '2019-03-25T23:59:59.999Z',
+    selected_action_names: ['message-sent', 'open', 'click'],
+    selected_message_type: 'batch',
+    compress: false,
+    confirmEmail: 'msmith@example.com',
+  },
+  s3Csv: {
+    name: 'activities_batch_march25',
+    exportType: 'csv',
+    destination: {
+      type: 's3',
+      aws_access_key_id: 'A1234567890',
+      aws_secret_access_key: 'B1234567890',
+      aws_bucket: 'my_bucket',
+      aws_region: 'us-west-2',
+      path: 'folder',
+    },
+    showHeader: true,
+    selected_timeframe_start: '2019-03-24T00:00:00.000Z',
+    selected_timeframe_end: '2019-03-25T23:59:59.999Z',
+    selected_message_type: 'batch',
+    selected_action_name: 'message-sent',
+    compress: false,
+    confirmEmail: 'msmith@example.com',
+  },
+  gcsCsv: {
+    name: 'activities_batch_march25',
+    exportType: 'csv',
+    destination: { type: 'gcs', gcs_bucket: 'bucketname', path: '/contactactivities' },
+    columnHeaders: [
+      { name: 'action', label: 'Action' },
+      { name: 'email', label: 'Contact Email' },
+      { name: 'cID', label: 'Contact ID' },
+    ],
+    showHeader: true,
+    selected_timeframe_start: '2019-03-24T00:00:00.000Z',
+    selected_timeframe_end: '2019-03-25T23:59:59.999Z',
+    selected_message_type: 'batch',
+    selected_action_name: 'message-sent',
+    compress: false,
+    confirmEmail: 'msmith@example.com',
+  },
+  ftpJson: {
+    name: 'bounce-30days',
+    exportType: 'json',
+    destination: {
+      type: 'ftp',
+      server: 'ftp.example.com',
+      port: 21,
+      username: 'username@example.com',
+      password: 'password',
+      path: './',
+    },
+    selected_timeframe_start: '2018-02-01T00:00:00.000Z',
+    selected_timeframe_end: '2018-02-27T23:59:59.999Z',
+    selected_action_name: 'bounce',
+    showAllProperties: false,
+    compress: false,
+    confirmEmail: 'msmith@example.com',
+    columnHeaders: [
+      { name: '_id', label: '_id' },
+      { name: 'action', label: 'action' },
+      { name: 'email', label: 'email' },
+      { name: 'cID', label: 'cID' },
+      { name: 'bmID', label: 'msID' },
+      { name: 'mcID', label: 'mcID' },
+      { name: 'mdtID', label: 'mdtID' },
+      { name: 'time', label: 'time' },
+      { name: 'first', label: 'first' },
+      { name: 'message_name', label: 'message_name' },
+      { name: 'system_properties.bt', label: 'system_properties_bt' },
+      { name: 'system_properties.link', label: 'system_properties_link_key' },
+      { name: 'system_properties.rl', label: 'system_properties_redirect_link' },
+      { name: 'properties.custom_per_client_and_not_required', label: 'properties_custom_per_client_and_not_required' },
+    ],
+  },
 };
 
 const internal = (example: Record<string, unknown>) => ({ ...example, destination: { type: 'aws' } });
-const inMarch = (a: TestActivity) => a.time.getTime() >= Date.parse('2019-03-24T00:00:00.000Z') && a.time.getTime() <= Date.parse('2019-03-25T23:59:59.999Z');
+const inMarch = (a: TestActivity) =>
+  a.time.getTime() >= Date.parse('2019-03-24T00:00:00.000Z') &&
+  a.time.getTime() <= Date.parse('2019-03-25T23:59:59.999Z');
 
-describe('the reference\'s example requests', () => {
+describe("the reference's example requests", () => {
   let key: string;
   let activities: TestActivity[];
 
@@ -26,9 +132,17 @@ describe('the reference\'s example requests', () => {
     activities = makeActivities(account.accountId, 2_000, 51);
     // February 2018 bounces for the last example, one with every field it asks for.
     const bounces: TestActivity[] = Array.from({ length: 12 }, (_, i) => ({
-      _id: new ObjectId(), accountId: account.accountId, cID: `cid-${i}`, email: `b${i}@example.com`, action: 'bounce',
-      time: new Date(Date.UTC(2018, 1, 2 + i, 10)), bmID: `45:5a7d2a3cc7280b410:ot`, mcID: `mc-b${i}`, first: i % 2 === 0,
-      message_name: 'Winter sale', system_properties: { bt: i % 2 ? 'soft' : 'hard', link: 'k', rl: 'https://x.example.com/r' },
+      _id: new ObjectId(),
+      accountId: account.accountId,
+      cID: `cid-${i}`,
+      email: `b${i}@example.com`,
+      action: 'bounce',
+      time: new Date(Date.UTC(2018, 1, 2 + i, 10)),
+      bmID: `45:5a7d2a3cc7280b410:ot`,
+      mcID: `mc-b${i}`,
+      first: i % 2 === 0,
+      message_name: 'Winter sale',
+      system_properties: { bt: i % 2 ? 'soft' : 'hard', link: 'k', rl: 'https://x.example.com/r' },
       properties: i === 0 ? { custom_per_client_and_not_required: 'yes' } : undefined,
     }));
     activities.push(...bounces);
@@ -55,7 +169,9 @@ describe('the reference\'s example requests', () => {
 
   it('example 2 (internal variant): sends, opens and clicks of batch messages', async () => {
     const job = await runExport(key, internal(EXAMPLES.ftpCsv));
-    const expected = exportOrder(activities.filter((a) => inMarch(a) && ['message-sent', 'open', 'click'].includes(a.action) && a.bmID));
+    const expected = exportOrder(
+      activities.filter((a) => inMarch(a) && ['message-sent', 'open', 'click'].includes(a.action) && a.bmID),
+    );
     expect(job.files.map((f) => [f.name, f.records])).toEqual([['batch-30days.csv', expected.length]]);
   });
 
@@ -63,18 +179,33 @@ describe('the reference\'s example requests', () => {
     const job = await runExport(key, internal(EXAMPLES.gcsCsv));
     const expected = exportOrder(activities.filter((a) => inMarch(a) && a.action === 'message-sent' && a.bmID));
     const rows = parseCsv((await downloadAll(key, job))[0].text);
-    expect(rows).toEqual([['Action', 'Contact Email', 'Contact ID'], ...expected.map((a) => [a.action, a.email ?? '', a.cID])]);
+    expect(rows).toEqual([
+      ['Action', 'Contact Email', 'Contact ID'],
+      ...expected.map((a) => [a.action, a.email ?? '', a.cID]),
+    ]);
   });
 
   it('example 5 (internal variant): February 2018 bounces as JSON lines with the listed labels', async () => {
     const job = await runExport(key, internal(EXAMPLES.ftpJson));
     const lines = parseNdjson((await downloadAll(key, job))[0].text);
-    const bounces = exportOrder(activities.filter((a) => a.action === 'bounce' && a.time.getUTCFullYear() === 2018)).map(asExported);
+    const bounces = exportOrder(
+      activities.filter((a) => a.action === 'bounce' && a.time.getUTCFullYear() === 2018),
+    ).map(asExported);
     expect(lines).toHaveLength(12);
     expect(lines[0]).toEqual({
-      _id: bounces[0]._id, action: 'bounce', email: 'b0@example.com', cID: 'cid-0', msID: '45:5a7d2a3cc7280b410:ot', mcID: 'mc-b0',
-      mdtID: null, time: '2018-02-02T10:00:00.000Z', first: true, message_name: 'Winter sale', system_properties_bt: 'hard',
-      system_properties_link_key: 'k', system_properties_redirect_link: 'https://x.example.com/r',
+      _id: bounces[0]._id,
+      action: 'bounce',
+      email: 'b0@example.com',
+      cID: 'cid-0',
+      msID: '45:5a7d2a3cc7280b410:ot',
+      mcID: 'mc-b0',
+      mdtID: null,
+      time: '2018-02-02T10:00:00.000Z',
+      first: true,
+      message_name: 'Winter sale',
+      system_properties_bt: 'hard',
+      system_properties_link_key: 'k',
+      system_properties_redirect_link: 'https://x.example.com/r',
       properties_custom_per_client_and_not_required: 'yes',
     });
     expect(lines.map((line) => line._id)).toEqual(bounces.map((b) => b._id));

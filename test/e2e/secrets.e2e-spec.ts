@@ -16,7 +16,14 @@ async function everyTopicsContent(): Promise<string> {
 
 describe('secrets stay secret', () => {
   const marker = `Zq${randomUUID().replace(/-/g, '')}`;
-  const secrets = [`pw-${marker}`, `aws-secret-${marker}`, `AKIA${marker.slice(0, 16).toUpperCase()}`, SFTP.password, FTP.password, S3_KEYS.secretAccessKey];
+  const secrets = [
+    `pw-${marker}`,
+    `aws-secret-${marker}`,
+    `AKIA${marker.slice(0, 16).toUpperCase()}`,
+    SFTP.password,
+    FTP.password,
+    S3_KEYS.secretAccessKey,
+  ];
   let key: string;
   let accountId: string;
   const jobs: JobView[] = [];
@@ -27,11 +34,32 @@ describe('secrets stay secret', () => {
     const bucket = `secrets-${randomUUID().slice(0, 8)}`;
     await createS3Bucket(bucket);
     const destinations = [
-      { type: 'sftp', server: SFTP.host, port: SFTP.port, username: SFTP.user, password: SFTP.password, path: '/upload' },
+      {
+        type: 'sftp',
+        server: SFTP.host,
+        port: SFTP.port,
+        username: SFTP.user,
+        password: SFTP.password,
+        path: '/upload',
+      },
       { type: 'sftp', server: SFTP.host, port: SFTP.port, username: SFTP.user, password: secrets[0], path: '/upload' },
       { type: 'ftp', server: FTP.host, port: FTP.port, username: FTP.user, password: FTP.password, path: './' },
-      { type: 's3', aws_access_key_id: S3_KEYS.accessKeyId, aws_secret_access_key: S3_KEYS.secretAccessKey, aws_bucket: bucket, aws_region: 'us-west-2', path: 'x' },
-      { type: 's3', aws_access_key_id: secrets[2], aws_secret_access_key: secrets[1], aws_bucket: bucket, aws_region: 'us-west-2', path: 'x' },
+      {
+        type: 's3',
+        aws_access_key_id: S3_KEYS.accessKeyId,
+        aws_secret_access_key: S3_KEYS.secretAccessKey,
+        aws_bucket: bucket,
+        aws_region: 'us-west-2',
+        path: 'x',
+      },
+      {
+        type: 's3',
+        aws_access_key_id: secrets[2],
+        aws_secret_access_key: secrets[1],
+        aws_bucket: bucket,
+        aws_region: 'us-west-2',
+        path: 'x',
+      },
     ];
     for (const destination of destinations) {
       jobs.push(await runExport(key, { name: `secret-${randomUUID().slice(0, 6)}`, exportType: 'csv', destination }));
@@ -60,9 +88,16 @@ describe('secrets stay secret', () => {
     const db = await database();
     for (const name of await db.listCollections().toArray()) {
       const documents = await db.collection(name.name).find({}).toArray();
-      expect({ collection: name.name, leaks: leaks(JSON.stringify(documents)) }).toEqual({ collection: name.name, leaks: [] });
+      expect({ collection: name.name, leaks: leaks(JSON.stringify(documents)) }).toEqual({
+        collection: name.name,
+        leaks: [],
+      });
     }
-    expect(await db.collection('destination_secrets').countDocuments({ _id: { $in: jobs.map((job) => job.jobId) } as never })).toBe(0);
+    expect(
+      await db
+        .collection('destination_secrets')
+        .countDocuments({ _id: { $in: jobs.map((job) => job.jobId) } as never }),
+    ).toBe(0);
   });
 
   it('writes no secret to any service log', () => {

@@ -2,7 +2,15 @@ import { api, JobView, runExport, waitForJob } from '../support/api';
 import { downloadAll } from '../support/expect-files';
 import { parseNdjson } from '../support/files';
 import {
-  asExported, closeDatabase, createAccount, exportOrder, insertActivities, insertAudience, insertContacts, makeActivities, TestActivity,
+  asExported,
+  closeDatabase,
+  createAccount,
+  exportOrder,
+  insertActivities,
+  insertAudience,
+  insertContacts,
+  makeActivities,
+  TestActivity,
 } from '../support/fixtures';
 import { readJsonMessages, StatusEvent } from '../support/kafka-topics';
 
@@ -32,7 +40,7 @@ describe('tenant isolation', () => {
   });
   afterAll(closeDatabase);
 
-  it('exports only the caller\'s activities, while the other account exports at the same time', async () => {
+  it("exports only the caller's activities, while the other account exports at the same time", async () => {
     const [jobA, jobB] = await Promise.all([
       start(a.key, { exportType: 'json', name: 'mine' }),
       start(b.key, { exportType: 'json', name: 'mine' }),
@@ -42,7 +50,7 @@ describe('tenant isolation', () => {
     expect(parseNdjson((await downloadAll(b.key, doneB))[0].text)).toEqual(exportOrder(activitiesB).map(asExported));
   });
 
-  it('resolves contacts and audiences inside the caller\'s account only', async () => {
+  it("resolves contacts and audiences inside the caller's account only", async () => {
     // A's contact e-mail means nothing in B: an empty export, not A's activities.
     const byEmail = await runExport(b.key, { exportType: 'json', selected_contact: 'contact-3@example.com' });
     expect(byEmail).toMatchObject({ status: 'done', totalItems: 0 });
@@ -53,23 +61,30 @@ describe('tenant isolation', () => {
     );
     // A's audience key is unknown to B, and the refusal creates nothing.
     const refused = await api<{ fields: { field: string }[] }>('POST', '/v2/contactactivityexport', {
-      key: b.key, body: { exportType: 'csv', selected_audience_key: 'a_only_vips' },
+      key: b.key,
+      body: { exportType: 'csv', selected_audience_key: 'a_only_vips' },
     });
     expect(refused.status).toBe(400);
     expect(refused.body.fields.map((f) => f.field)).toContain('selected_audience_key');
   });
 
-  it('answers 404 (never 403) for the other account\'s job, files and downloads', async () => {
+  it("answers 404 (never 403) for the other account's job, files and downloads", async () => {
     const job = await runExport(a.key, { exportType: 'csv', name: 'secret-plan', limitRecordsPerFile: 250 });
     expect(job.files.length).toBe(3);
-    for (const path of [`/v2/jobs/${job.jobId}`, ...job.files.map((f) => f.url!), `/v2/jobs/${job.jobId}/files/${job.files[0].name}`]) {
+    for (const path of [
+      `/v2/jobs/${job.jobId}`,
+      ...job.files.map((f) => f.url!),
+      `/v2/jobs/${job.jobId}/files/${job.files[0].name}`,
+    ]) {
       const response = await api('GET', path, { key: b.key });
       expect({ path, status: response.status }).toEqual({ path, status: 404 });
       // The same answer as for a job that never existed: nothing tells B that A's job exists.
       const never = '00000000-0000-4000-8000-000000000000';
       const answer = await api('GET', path.replace(job.jobId, never), { key: b.key });
-      expect({ status: answer.status, body: JSON.parse(JSON.stringify(answer.body).replaceAll(never, job.jobId)) })
-        .toEqual({ status: 404, body: response.body });
+      expect({
+        status: answer.status,
+        body: JSON.parse(JSON.stringify(answer.body).replaceAll(never, job.jobId)),
+      }).toEqual({ status: 404, body: response.body });
     }
     const listed = await api<{ items: JobView[] }>('GET', '/v2/jobs?name=secret-plan', { key: b.key });
     expect(listed.body.items).toEqual([]);
@@ -82,7 +97,9 @@ describe('tenant isolation', () => {
     const ofA = events.filter((e) => e.jobId === jobA);
     const ofB = events.filter((e) => e.jobId === jobB);
     // claimed, counted, three files, completed
-    expect(ofA.map((e) => e.type)).toEqual(expect.arrayContaining(['query.started', 'file.delivered', 'job.completed']));
+    expect(ofA.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['query.started', 'file.delivered', 'job.completed']),
+    );
     expect(ofA.filter((e) => e.type === 'file.delivered')).toHaveLength(3);
     expect(ofB.filter((e) => e.type === 'file.delivered')).toHaveLength(2);
     expect(new Set(ofA.map((e) => e.accountId))).toEqual(new Set([a.accountId]));
@@ -90,7 +107,7 @@ describe('tenant isolation', () => {
     expect(ofA.every((e) => e.key === jobA)).toBe(true);
   });
 
-  it('does not let one account\'s queue of exports starve another account', async () => {
+  it("does not let one account's queue of exports starve another account", async () => {
     const queued: string[] = [];
     for (let i = 0; i < 8; i++) queued.push(await start(a.key, { exportType: 'csv', name: `flood-${i}` }));
     const other = await start(b.key, { exportType: 'csv', name: 'behind-the-flood' });

@@ -5,8 +5,24 @@ import { runExport } from '../support/api';
 import { FTP, serverFiles, SFTP, sftpHostKeyFingerprint } from '../support/destinations';
 import { closeDatabase, createAccount, database, insertActivities, makeActivities } from '../support/fixtures';
 
-const sftp = (over: Record<string, unknown> = {}) => ({ type: 'sftp', server: SFTP.host, port: SFTP.port, username: SFTP.user, password: SFTP.password, path: '/upload', ...over });
-const ftp = (over: Record<string, unknown> = {}) => ({ type: 'ftp', server: FTP.host, port: FTP.port, username: FTP.user, password: FTP.password, path: './', ...over });
+const sftp = (over: Record<string, unknown> = {}) => ({
+  type: 'sftp',
+  server: SFTP.host,
+  port: SFTP.port,
+  username: SFTP.user,
+  password: SFTP.password,
+  path: '/upload',
+  ...over,
+});
+const ftp = (over: Record<string, unknown> = {}) => ({
+  type: 'ftp',
+  server: FTP.host,
+  port: FTP.port,
+  username: FTP.user,
+  password: FTP.password,
+  path: './',
+  ...over,
+});
 const OTHER_KEY = `SHA256:${'Q'.repeat(43)}`;
 
 /** Host keys of SFTP servers, TLS for FTP, and the permissions of delivered files, against the real sshd and vsftpd. */
@@ -22,13 +38,21 @@ describe('transport security of SFTP and FTP deliveries', () => {
 
   describe('SFTP host keys', () => {
     it('delivers when the server presents the requested fingerprint', async () => {
-      const job = await runExport(account.key, { name: name('pinned'), exportType: 'csv', destination: sftp({ hostKeyFingerprint: sftpHostKeyFingerprint() }) });
+      const job = await runExport(account.key, {
+        name: name('pinned'),
+        exportType: 'csv',
+        destination: sftp({ hostKeyFingerprint: sftpHostKeyFingerprint() }),
+      });
       expect(job.status).toBe('done');
     });
 
     it('sends nothing when the server presents another key than the requested one', async () => {
       const file = name('wrong-key');
-      const job = await runExport(account.key, { name: file, exportType: 'csv', destination: sftp({ hostKeyFingerprint: OTHER_KEY }) });
+      const job = await runExport(account.key, {
+        name: file,
+        exportType: 'csv',
+        destination: sftp({ hostKeyFingerprint: OTHER_KEY }),
+      });
       expect(job.error?.code).toBe('HOST_KEY_MISMATCH');
       expect(job.error?.message).toContain(sftpHostKeyFingerprint());
       expect([...serverFiles(SFTP.root, 'upload').keys()].filter((f) => f.includes(file))).toEqual([]);
@@ -50,16 +74,22 @@ describe('transport security of SFTP and FTP deliveries', () => {
       expect(changed.error?.message).toContain(`hostKeyFingerprint: "${sftpHostKeyFingerprint()}"`);
 
       // The customer confirms the new key: delivered, and it is the pinned key from now on.
-      const confirmed = await runExport(fresh.key, { name: name('confirmed'), exportType: 'csv', destination: sftp({ hostKeyFingerprint: sftpHostKeyFingerprint() }) });
+      const confirmed = await runExport(fresh.key, {
+        name: name('confirmed'),
+        exportType: 'csv',
+        destination: sftp({ hostKeyFingerprint: sftpHostKeyFingerprint() }),
+      });
       expect(confirmed.status).toBe('done');
       expect((await keys.findOne({ accountId: fresh.accountId }))?.fingerprint).toBe(sftpHostKeyFingerprint());
-      expect((await runExport(fresh.key, { name: name('after'), exportType: 'csv', destination: sftp() })).status).toBe('done');
+      expect((await runExport(fresh.key, { name: name('after'), exportType: 'csv', destination: sftp() })).status).toBe(
+        'done',
+      );
       // Another account's pins are its own.
       expect(await keys.countDocuments({ accountId: fresh.accountId })).toBe(1);
     });
   });
 
-  it('creates SFTP files readable by the owner\'s group at most, never world-writable', async () => {
+  it("creates SFTP files readable by the owner's group at most, never world-writable", async () => {
     const file = name('mode');
     const job = await runExport(account.key, { name: file, exportType: 'csv', destination: sftp() });
     expect(job.status).toBe('done');
@@ -77,7 +107,11 @@ describe('transport security of SFTP and FTP deliveries', () => {
     });
 
     it('with requireTls, verifies the certificate (trusted here through NODE_EXTRA_CA_CERTS) and delivers', async () => {
-      const job = await runExport(account.key, { name: name('ftps-required'), exportType: 'csv', destination: ftp({ requireTls: true }) });
+      const job = await runExport(account.key, {
+        name: name('ftps-required'),
+        exportType: 'csv',
+        destination: ftp({ requireTls: true }),
+      });
       expect(job.status).toBe('done');
     });
   });

@@ -34,8 +34,17 @@ export function seeded(seed: number): () => number {
 /** Drives the stack's processes: SIGKILL and restart services, the broker and the database. */
 export class Chaos {
   readonly counts = {
-    kills: 0, sigterms: 0, pauses: 0, rebalances: 0, scalings: 0, live_writes: 0, live_deletes: 0,
-    broker_restarts: 0, database_restarts: 0, destination_outages: 0, disk_fulls: 0,
+    kills: 0,
+    sigterms: 0,
+    pauses: 0,
+    rebalances: 0,
+    scalings: 0,
+    live_writes: 0,
+    live_deletes: 0,
+    broker_restarts: 0,
+    database_restarts: 0,
+    destination_outages: 0,
+    disk_fulls: 0,
   };
   /** What was done, in order, with milliseconds since the run started: printed with the run for replays. */
   readonly events: string[] = [];
@@ -48,11 +57,19 @@ export class Chaos {
   constructor(private readonly env: Record<string, string>) {}
 
   private async stack(...args: string[]): Promise<void> {
-    await run('bash', ['deploy/local/stack.sh', ...args], { cwd: ROOT, env: { ...process.env, ...this.env }, timeout: 180_000 });
+    await run('bash', ['deploy/local/stack.sh', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...this.env },
+      timeout: 180_000,
+    });
   }
 
   private async destinations(...args: string[]): Promise<void> {
-    await run('bash', ['deploy/local/test-destinations.sh', ...args], { cwd: ROOT, env: { ...process.env, ...this.env }, timeout: 60_000 });
+    await run('bash', ['deploy/local/test-destinations.sh', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...this.env },
+      timeout: 60_000,
+    });
   }
 
   /** SIGKILL the services, wait, start them again (each waits for its readiness probe). */

@@ -18,11 +18,28 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { allFiles, api, JobView } from '../support/api';
 import { createS3Bucket, FTP, S3_KEYS, serverFiles, SFTP } from '../support/destinations';
-import { closeDatabase, createAccount, database, exportOrder, insertActivities, makeActivities } from '../support/fixtures';
+import {
+  closeDatabase,
+  createAccount,
+  database,
+  exportOrder,
+  insertActivities,
+  makeActivities,
+} from '../support/fixtures';
 import { produceRaw } from '../support/kafka-topics';
 import { insertPendingJob, INTERNAL_TOPICS, InternalTopic, POISON_CODE, poisonFor } from '../support/poison';
 import { ROOT, TEST_STACK_ENV } from '../support/test-stack';
-import { Chaos, fillDisk, instancesOf, mountWriterDisk, SERVICES, seeded, Service, sleep, unmountWriterDisk } from './chaos';
+import {
+  Chaos,
+  fillDisk,
+  instancesOf,
+  mountWriterDisk,
+  SERVICES,
+  seeded,
+  Service,
+  sleep,
+  unmountWriterDisk,
+} from './chaos';
 import { ExportUnderTest, verify, Verdict } from './verify';
 
 const args = new Map<string, string>(
@@ -60,7 +77,11 @@ async function seedData(): Promise<Dataset> {
     const account = await createAccount('faults');
     const activities = makeActivities(account.accountId, Math.round(RECORDS * share), accounts.length + 101);
     await insertActivities(activities);
-    accounts.push({ key: account.key, accountId: account.accountId, ids: exportOrder(activities).map((a) => a._id.toHexString()) });
+    accounts.push({
+      key: account.key,
+      accountId: account.accountId,
+      ids: exportOrder(activities).map((a) => a._id.toHexString()),
+    });
   }
   const doomed = await createAccount('faults-doomed');
   await insertActivities(makeActivities(doomed.accountId, 2_000, 103));
@@ -68,7 +89,9 @@ async function seedData(): Promise<Dataset> {
   const diskActivities = makeActivities(diskFull.accountId, 1_000, 104);
   await insertActivities(diskActivities);
   return {
-    accounts, doomed, victim: await createAccount('faults-poison'),
+    accounts,
+    doomed,
+    victim: await createAccount('faults-poison'),
     diskFull: { ...diskFull, ids: exportOrder(diskActivities).map((a) => a._id.toHexString()) },
   };
 }
@@ -92,14 +115,29 @@ async function expectFailure(what: string, key: string, jobId: string, expectedC
  * the last page and an export started; it must fail LOCAL_DISK_FULL without delivering any file (and the writers
  * must not crash). Once there is room again, the same export must be exact.
  */
-async function diskFullFault(chaos: Chaos, data: Dataset, run: number): Promise<{ failure: ExpectedFailure; test: ExportUnderTest; jobId: string; recovery: Verdict | null }> {
+async function diskFullFault(
+  chaos: Chaos,
+  data: Dataset,
+  run: number,
+): Promise<{ failure: ExpectedFailure; test: ExportUnderTest; jobId: string; recovery: Verdict | null }> {
   const test: ExportUnderTest = {
-    key: data.diskFull.key, name: `diskfull-${run}-${randomUUID().slice(0, 6)}`, format: 'csv', compress: false, limit: 250,
-    destination: 'internal', expectedIds: data.diskFull.ids,
+    key: data.diskFull.key,
+    name: `diskfull-${run}-${randomUUID().slice(0, 6)}`,
+    format: 'csv',
+    compress: false,
+    limit: 250,
+    destination: 'internal',
+    expectedIds: data.diskFull.ids,
   };
   const body = (name: string) => ({
-    name, exportType: 'csv', limitRecordsPerFile: 250,
-    columnHeaders: [{ name: '_id', label: '_id' }, { name: 'action', label: 'action' }, { name: 'time', label: 'time' }],
+    name,
+    exportType: 'csv',
+    limitRecordsPerFile: 250,
+    columnHeaders: [
+      { name: '_id', label: '_id' },
+      { name: 'action', label: 'action' },
+      { name: 'time', label: 'time' },
+    ],
   });
   const free = await fillDisk(WRITER_DISK);
   chaos.counts.disk_fulls += 1;
@@ -108,8 +146,10 @@ async function diskFullFault(chaos: Chaos, data: Dataset, run: number): Promise<
   try {
     const jobId = await createJob(test.key, body(`${test.name}-full`));
     const job = await finalState(test.key, jobId);
-    const got = job ? `${job.status}${job.error ? ` ${job.error.code}` : ''}${job.fileCount > 0 ? ` after ${job.fileCount} files` : ''}` : 'stuck';
-    failure = { what: 'writers\' disk full', jobId, expectedCode: 'failed LOCAL_DISK_FULL', got };
+    const got = job
+      ? `${job.status}${job.error ? ` ${job.error.code}` : ''}${job.fileCount > 0 ? ` after ${job.fileCount} files` : ''}`
+      : 'stuck';
+    failure = { what: "writers' disk full", jobId, expectedCode: 'failed LOCAL_DISK_FULL', got };
   } finally {
     await free();
   }
@@ -126,7 +166,9 @@ async function poisonOneTopic(random: () => number, data: Dataset): Promise<{ to
   const jobId = randomUUID();
   // The database or the broker may be restarting at this moment: keep trying, as a real producer would.
   await persistently(() => insertPendingJob(data.victim.accountId, `poison-${topic}`, jobId));
-  await persistently(() => produceRaw(INTERNAL_TOPICS[topic], jobId, JSON.stringify(poisonFor(topic, jobId, data.victim.accountId).payload)));
+  await persistently(() =>
+    produceRaw(INTERNAL_TOPICS[topic], jobId, JSON.stringify(poisonFor(topic, jobId, data.victim.accountId).payload)),
+  );
   return { topic, jobId };
 }
 
@@ -142,7 +184,11 @@ async function persistently<T>(action: () => Promise<T>): Promise<T> {
 }
 
 /** The exports of one run: both accounts at once, options and destinations varied by the seed. */
-async function planExports(random: () => number, data: Dataset, run: number): Promise<{ test: ExportUnderTest; body: object }[]> {
+async function planExports(
+  random: () => number,
+  data: Dataset,
+  run: number,
+): Promise<{ test: ExportUnderTest; body: object }[]> {
   const plans = [];
   for (const [index, account] of data.accounts.entries()) {
     const format = random() < 0.5 ? 'csv' : 'json';
@@ -152,16 +198,53 @@ async function planExports(random: () => number, data: Dataset, run: number): Pr
     const name = `faults-${run}-${index}-${randomUUID().slice(0, 6)}`;
     let bucket: string | undefined;
     let target: object | undefined;
-    if (destination === 'sftp') target = { type: 'sftp', server: SFTP.host, port: SFTP.port, username: SFTP.user, password: SFTP.password, path: '/upload' };
+    if (destination === 'sftp')
+      target = {
+        type: 'sftp',
+        server: SFTP.host,
+        port: SFTP.port,
+        username: SFTP.user,
+        password: SFTP.password,
+        path: '/upload',
+      };
     if (destination === 's3') {
       bucket = `faults-${randomUUID().slice(0, 8)}`;
       await createS3Bucket(bucket);
-      target = { type: 's3', aws_access_key_id: S3_KEYS.accessKeyId, aws_secret_access_key: S3_KEYS.secretAccessKey, aws_bucket: bucket, aws_region: 'us-west-2', path: 'out' };
+      target = {
+        type: 's3',
+        aws_access_key_id: S3_KEYS.accessKeyId,
+        aws_secret_access_key: S3_KEYS.secretAccessKey,
+        aws_bucket: bucket,
+        aws_region: 'us-west-2',
+        path: 'out',
+      };
     }
-    const test: ExportUnderTest = { key: account.key, name, format, compress, limit, destination, bucket, expectedIds: account.ids };
+    const test: ExportUnderTest = {
+      key: account.key,
+      name,
+      format,
+      compress,
+      limit,
+      destination,
+      bucket,
+      expectedIds: account.ids,
+    };
     const body = {
-      name, exportType: format, compress, limitRecordsPerFile: limit, destination: target,
-      ...(format === 'csv' ? { columnHeaders: [{ name: '_id', label: '_id' }, { name: 'action', label: 'action' }, { name: 'time', label: 'time' }, { name: 'properties', label: 'properties' }] } : {}),
+      name,
+      exportType: format,
+      compress,
+      limitRecordsPerFile: limit,
+      destination: target,
+      ...(format === 'csv'
+        ? {
+            columnHeaders: [
+              { name: '_id', label: '_id' },
+              { name: 'action', label: 'action' },
+              { name: 'time', label: 'time' },
+              { name: 'properties', label: 'properties' },
+            ],
+          }
+        : {}),
     };
     plans.push({ test, body });
   }
@@ -173,7 +256,14 @@ async function planExports(random: () => number, data: Dataset, run: number): Pr
  * destination outage, one rolling restart, one pause and one scaling a run.
  */
 async function injectFaults(random: () => number, chaos: Chaos, done: () => boolean): Promise<void> {
-  const budget = { broker: 1, database: 1, outage: 1, rolling: 1, pause: REPLICAS > 1 ? 1 : 0, scale: REPLICAS > 1 ? 1 : 0 };
+  const budget = {
+    broker: 1,
+    database: 1,
+    outage: 1,
+    rolling: 1,
+    pause: REPLICAS > 1 ? 1 : 0,
+    scale: REPLICAS > 1 ? 1 : 0,
+  };
   const take = (kind: keyof typeof budget) => budget[kind]-- > 0;
   await sleep(1_000 + random() * 3_000);
   while (!done()) {
@@ -193,7 +283,9 @@ async function injectFaults(random: () => number, chaos: Chaos, done: () => bool
       else if (take('outage')) await chaos.destinationOutage(random() < 0.5 ? 'sshd' : 'customer-s3', 2_000);
     } catch (error) {
       // A restart that did not become ready is a finding, not the end of the campaign: the jobs will show it.
-      chaos.events.push(`restart failed: ${error instanceof Error ? error.message.split('\n').slice(-3).join(' ') : String(error)}`);
+      chaos.events.push(
+        `restart failed: ${error instanceof Error ? error.message.split('\n').slice(-3).join(' ') : String(error)}`,
+      );
     }
     await sleep(2_000 + random() * 6_000);
   }
@@ -212,7 +304,10 @@ async function writeLive(random: () => number, chaos: Chaos, data: Dataset, done
   while (!done()) {
     try {
       const account = data.accounts[Math.floor(random() * data.accounts.length)];
-      const fresh = makeActivities(account.accountId, 25, Math.floor(random() * 1e9)).map((a) => ({ ...a, faultsLive: true }));
+      const fresh = makeActivities(account.accountId, 25, Math.floor(random() * 1e9)).map((a) => ({
+        ...a,
+        faultsLive: true,
+      }));
       chaos.counts.live_writes += fresh.length;
       written.push(...fresh.map((a) => a._id));
       await insertActivities(fresh);
@@ -253,7 +348,8 @@ async function finalState(key: string, jobId: string): Promise<JobView | null> {
   while (Date.now() < deadline) {
     try {
       const { status, body } = await api<JobView>('GET', `/v2/jobs/${jobId}`, { key });
-      if (status === 200 && (body.status === 'done' || body.status === 'failed')) return { ...body, files: await allFiles(key, body) };
+      if (status === 200 && (body.status === 'done' || body.status === 'failed'))
+        return { ...body, files: await allFiles(key, body) };
     } catch {
       // gateway restarting
     }
@@ -268,10 +364,37 @@ async function main(): Promise<void> {
   unmountWriterDisk(WRITER_DISK);
   rmSync(ENV.STACK_DIR, { recursive: true, force: true });
   const diskFullPossible = mountWriterDisk(WRITER_DISK, 64);
-  if (!diskFullPossible) console.log(JSON.stringify({ note: 'the disk-full fault is left out: a tmpfs could not be mounted (not root?)' }));
+  if (!diskFullPossible)
+    console.log(JSON.stringify({ note: 'the disk-full fault is left out: a tmpfs could not be mounted (not root?)' }));
   stack('deploy/local/test-destinations.sh', 'up');
   stack('deploy/local/stack.sh', 'up');
-  const totals = { runs: 0, replicas: REPLICAS, kills: 0, sigterms: 0, pauses: 0, rebalances: 0, scalings: 0, live_writes: 0, live_deletes: 0, broker_restarts: 0, database_restarts: 0, destination_outages: 0, disk_fulls: 0, records_expected: 0, records_lost: 0, records_duplicated: 0, malformed_files: 0, stuck_jobs: 0, failed_jobs: 0, out_of_order: 0, wrong_names: 0, leftovers: 0, wrong_counters: 0, expected_failures_ok: 0, unexpected_outcomes: 0 };
+  const totals = {
+    runs: 0,
+    replicas: REPLICAS,
+    kills: 0,
+    sigterms: 0,
+    pauses: 0,
+    rebalances: 0,
+    scalings: 0,
+    live_writes: 0,
+    live_deletes: 0,
+    broker_restarts: 0,
+    database_restarts: 0,
+    destination_outages: 0,
+    disk_fulls: 0,
+    records_expected: 0,
+    records_lost: 0,
+    records_duplicated: 0,
+    malformed_files: 0,
+    stuck_jobs: 0,
+    failed_jobs: 0,
+    out_of_order: 0,
+    wrong_names: 0,
+    leftovers: 0,
+    wrong_counters: 0,
+    expected_failures_ok: 0,
+    unexpected_outcomes: 0,
+  };
   try {
     const data = await seedData();
     for (let run = 0; run < RUNS; run++) {
@@ -283,7 +406,17 @@ async function main(): Promise<void> {
       stack('deploy/local/test-destinations.sh', 'stop', 'vsftpd');
       const doomedName = `doomed-${run}-${randomUUID().slice(0, 6)}`;
       const doomedJob = await createJob(data.doomed.key, {
-        name: doomedName, exportType: 'csv', limitRecordsPerFile: 500, destination: { type: 'ftp', server: FTP.host, port: FTP.port, username: FTP.user, password: FTP.password, path: 'exports' },
+        name: doomedName,
+        exportType: 'csv',
+        limitRecordsPerFile: 500,
+        destination: {
+          type: 'ftp',
+          server: FTP.host,
+          port: FTP.port,
+          username: FTP.user,
+          password: FTP.password,
+          path: 'exports',
+        },
       });
       const jobIds = await Promise.all(plans.map(({ test, body }) => createJob(test.key, body)));
       let finished = false;
@@ -297,7 +430,12 @@ async function main(): Promise<void> {
         jobs = await Promise.all(plans.map(({ test }, i) => finalState(test.key, jobIds[i])));
         expectedFailures = await Promise.all([
           expectFailure('ftp away longer than the retry budget', data.doomed.key, doomedJob, 'failed HOST_UNREACHABLE'),
-          expectFailure(`poison on ${poisoned.topic}`, data.victim.key, poisoned.jobId, `failed ${POISON_CODE[poisoned.topic]}`),
+          expectFailure(
+            `poison on ${poisoned.topic}`,
+            data.victim.key,
+            poisoned.jobId,
+            `failed ${POISON_CODE[poisoned.topic]}`,
+          ),
         ]);
       } finally {
         // Faults stop however the run ended, so a harness error cannot leave chaos running.
@@ -307,9 +445,12 @@ async function main(): Promise<void> {
         await removeLiveWrites();
       }
       stack('deploy/local/test-destinations.sh', 'start', 'vsftpd');
-      const doomedLeftovers = [...serverFiles(FTP.root, 'exports').keys()].filter((file) => file.includes(doomedName)).length;
+      const doomedLeftovers = [...serverFiles(FTP.root, 'exports').keys()].filter((file) =>
+        file.includes(doomedName),
+      ).length;
       const verdicts: (Verdict | { status: 'stuck' })[] = [];
-      for (const [i, job] of jobs.entries()) verdicts.push(job ? await verify(plans[i].test, job) : { status: 'stuck' });
+      for (const [i, job] of jobs.entries())
+        verdicts.push(job ? await verify(plans[i].test, job) : { status: 'stuck' });
       if (diskFullPossible) {
         const diskFull = await diskFullFault(chaos, data, run);
         expectedFailures.push(diskFull.failure);
@@ -341,7 +482,24 @@ async function main(): Promise<void> {
         totals.leftovers += v.leftovers;
         totals.wrong_counters += v.countersWrong ? 1 : 0;
       }
-      console.log(JSON.stringify({ run, seed, replicas: REPLICAS, ...chaos.counts, events: chaos.events, exports: plans.map((p, i) => ({ ...p.test, expectedIds: p.test.expectedIds.length, key: undefined, jobId: jobIds[i], verdict: verdicts[i] })), expectedFailures, doomedLeftovers }));
+      console.log(
+        JSON.stringify({
+          run,
+          seed,
+          replicas: REPLICAS,
+          ...chaos.counts,
+          events: chaos.events,
+          exports: plans.map((p, i) => ({
+            ...p.test,
+            expectedIds: p.test.expectedIds.length,
+            key: undefined,
+            jobId: jobIds[i],
+            verdict: verdicts[i],
+          })),
+          expectedFailures,
+          doomedLeftovers,
+        }),
+      );
     }
   } finally {
     await closeDatabase().catch(() => undefined);
@@ -351,10 +509,54 @@ async function main(): Promise<void> {
       unmountWriterDisk(WRITER_DISK);
     }
   }
-  const { runs, replicas, kills, sigterms, pauses, rebalances, scalings, live_writes, broker_restarts, disk_fulls, records_expected, records_lost, records_duplicated, malformed_files, stuck_jobs } = totals;
-  console.log(JSON.stringify({ runs, replicas, kills, sigterms, pauses, rebalances, scalings, live_writes, broker_restarts, disk_fulls, records_expected, records_lost, records_duplicated, malformed_files, stuck_jobs }));
+  const {
+    runs,
+    replicas,
+    kills,
+    sigterms,
+    pauses,
+    rebalances,
+    scalings,
+    live_writes,
+    broker_restarts,
+    disk_fulls,
+    records_expected,
+    records_lost,
+    records_duplicated,
+    malformed_files,
+    stuck_jobs,
+  } = totals;
+  console.log(
+    JSON.stringify({
+      runs,
+      replicas,
+      kills,
+      sigterms,
+      pauses,
+      rebalances,
+      scalings,
+      live_writes,
+      broker_restarts,
+      disk_fulls,
+      records_expected,
+      records_lost,
+      records_duplicated,
+      malformed_files,
+      stuck_jobs,
+    }),
+  );
   console.log(JSON.stringify({ details: totals }));
-  const bad = records_lost + records_duplicated + malformed_files + stuck_jobs + totals.failed_jobs + totals.out_of_order + totals.wrong_names + totals.leftovers + totals.wrong_counters + totals.unexpected_outcomes;
+  const bad =
+    records_lost +
+    records_duplicated +
+    malformed_files +
+    stuck_jobs +
+    totals.failed_jobs +
+    totals.out_of_order +
+    totals.wrong_names +
+    totals.leftovers +
+    totals.wrong_counters +
+    totals.unexpected_outcomes;
   process.exit(bad === 0 ? 0 : 1);
 }
 

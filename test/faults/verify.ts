@@ -65,7 +65,14 @@ function idsOf(test: ExportUnderTest, name: string, bytes: Buffer): string[] | n
 /** Judges an export from its delivered files alone (plus the job's own account of them). */
 export async function verify(test: ExportUnderTest, job: JobView): Promise<Verdict> {
   const verdict: Verdict = {
-    status: job.status, lost: 0, duplicated: 0, outOfOrder: false, malformedFiles: 0, wrongNames: false, leftovers: 0, countersWrong: false,
+    status: job.status,
+    lost: 0,
+    duplicated: 0,
+    outOfOrder: false,
+    malformedFiles: 0,
+    wrongNames: false,
+    leftovers: 0,
+    countersWrong: false,
     error: job.error ? `${job.error.code}: ${job.error.message}` : undefined,
   };
   const delivered: string[] = [];
@@ -78,18 +85,25 @@ export async function verify(test: ExportUnderTest, job: JobView): Promise<Verdi
   const seen = new Map<string, number>();
   for (const id of delivered) seen.set(id, (seen.get(id) ?? 0) + 1);
   verdict.lost = test.expectedIds.filter((id) => !seen.has(id)).length;
-  verdict.duplicated = [...seen.values()].reduce((sum, n) => sum + (n - 1), 0) + delivered.filter((id) => !expected.has(id)).length;
-  verdict.outOfOrder = delivered.length === test.expectedIds.length && delivered.some((id, i) => id !== test.expectedIds[i]);
+  verdict.duplicated =
+    [...seen.values()].reduce((sum, n) => sum + (n - 1), 0) + delivered.filter((id) => !expected.has(id)).length;
+  verdict.outOfOrder =
+    delivered.length === test.expectedIds.length && delivered.some((id, i) => id !== test.expectedIds[i]);
   verdict.wrongNames = JSON.stringify(job.files.map((f) => f.name)) !== JSON.stringify(expectedNames(test));
-  verdict.countersWrong = job.totalItems !== test.expectedIds.length || job.completedItems !== test.expectedIds.length
-    || job.files.reduce((sum, f) => sum + f.records, 0) !== test.expectedIds.length;
+  verdict.countersWrong =
+    job.totalItems !== test.expectedIds.length ||
+    job.completedItems !== test.expectedIds.length ||
+    job.files.reduce((sum, f) => sum + f.records, 0) !== test.expectedIds.length;
   if (test.destination === 'sftp') {
     const names = new Set(job.files.map((f) => f.name));
-    verdict.leftovers = [...serverFiles(SFTP.root, 'upload').keys()].filter((file) => file.includes(test.name) && !names.has(file)).length;
+    verdict.leftovers = [...serverFiles(SFTP.root, 'upload').keys()].filter(
+      (file) => file.includes(test.name) && !names.has(file),
+    ).length;
   }
   if (test.destination === 's3') {
-    verdict.leftovers = ((await s3.send(new ListObjectsV2Command({ Bucket: test.bucket }))).Contents ?? [])
-      .filter((object) => !job.files.some((f) => f.location === `s3://${test.bucket}/${object.Key}`)).length;
+    verdict.leftovers = ((await s3.send(new ListObjectsV2Command({ Bucket: test.bucket }))).Contents ?? []).filter(
+      (object) => !job.files.some((f) => f.location === `s3://${test.bucket}/${object.Key}`),
+    ).length;
   }
   return verdict;
 }

@@ -41,7 +41,15 @@ export interface JobView {
   totalItems: number | null;
   completedItems: number;
   /** The first 100 files, in chunk order; `filesUrl` lists them all (see `allFiles`). */
-  files: { name: string; records: number; bytes: number; sha256: string; url?: string; location?: string; expiresAt?: string }[];
+  files: {
+    name: string;
+    records: number;
+    bytes: number;
+    sha256: string;
+    url?: string;
+    location?: string;
+    expiresAt?: string;
+  }[];
   fileCount: number;
   filesUrl: string;
   error?: { code: string; message: string };
@@ -80,13 +88,19 @@ export async function runExport(key: string, request: Record<string, unknown>): 
 }
 
 /** Every file of a job, read a page at a time from its files endpoint. */
-export async function allFiles(key: string, job: Pick<JobView, 'filesUrl' | 'files' | 'fileCount'>): Promise<JobView['files']> {
+export async function allFiles(
+  key: string,
+  job: Pick<JobView, 'filesUrl' | 'files' | 'fileCount'>,
+): Promise<JobView['files']> {
   if (job.fileCount <= job.files.length) return job.files;
   const files: JobView['files'] = [];
   let cursor: string | null = null;
   do {
-    const page: ApiResponse<{ items: JobView['files']; nextCursor: string | null }> =
-      await api('GET', `${job.filesUrl}?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, { key });
+    const page: ApiResponse<{ items: JobView['files']; nextCursor: string | null }> = await api(
+      'GET',
+      `${job.filesUrl}?limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+      { key },
+    );
     if (page.status !== 200) throw new Error(`GET ${job.filesUrl}: ${page.status}`);
     files.push(...page.body.items);
     cursor = page.body.nextCursor;

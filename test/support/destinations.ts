@@ -6,8 +6,20 @@ import { join } from 'node:path';
 import { TEST_STACK_ENV } from './test-stack';
 
 /** Credentials of the customer-side test servers (deploy/local/test-destinations.sh defaults). */
-export const SFTP = { host: '127.0.0.1', port: Number(TEST_STACK_ENV.SFTP_PORT), user: 'caesftp', password: 'sftp-test-pass', root: TEST_STACK_ENV.SFTP_ROOT };
-export const FTP = { host: '127.0.0.1', port: Number(TEST_STACK_ENV.FTP_PORT), user: 'caeftp', password: 'ftp-test-pass', root: TEST_STACK_ENV.FTP_ROOT };
+export const SFTP = {
+  host: '127.0.0.1',
+  port: Number(TEST_STACK_ENV.SFTP_PORT),
+  user: 'caesftp',
+  password: 'sftp-test-pass',
+  root: TEST_STACK_ENV.SFTP_ROOT,
+};
+export const FTP = {
+  host: '127.0.0.1',
+  port: Number(TEST_STACK_ENV.FTP_PORT),
+  user: 'caeftp',
+  password: 'ftp-test-pass',
+  root: TEST_STACK_ENV.FTP_ROOT,
+};
 export const S3_KEYS = { accessKeyId: 'customeraccesskey', secretAccessKey: 'customer-secret-key-123' };
 
 /** Files in a folder of the SFTP/FTP server, read from its disk: what a customer would find there. */
@@ -15,12 +27,19 @@ export function serverFiles(root: string, folder: string): Map<string, Buffer> {
   const dir = join(root, folder);
   if (!existsSync(dir)) return new Map();
   return new Map(
-    readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => [entry.name, readFileSync(join(dir, entry.name))]),
+    readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => [entry.name, readFileSync(join(dir, entry.name))]),
   );
 }
 
 /** The customer's S3 (a second versitygw, region us-west-2), not the service's own storage. */
-export const s3 = new S3Client({ endpoint: `http://127.0.0.1:${TEST_STACK_ENV.S3_DEST_PORT}`, region: 'us-west-2', forcePathStyle: true, credentials: S3_KEYS });
+export const s3 = new S3Client({
+  endpoint: `http://127.0.0.1:${TEST_STACK_ENV.S3_DEST_PORT}`,
+  region: 'us-west-2',
+  forcePathStyle: true,
+  credentials: S3_KEYS,
+});
 
 export async function createS3Bucket(bucket: string): Promise<void> {
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -50,11 +69,18 @@ export const GCS_VERIFICATION_OBJECT = 'cae-export-verification.txt';
 
 /** As the bucket's owner (outside the service): writes the tokens of the accounts allowed to deliver into it. */
 export async function placeGcsTokens(bucket: string, tokens: string[]): Promise<void> {
-  await gcs.bucket(bucket).file(GCS_VERIFICATION_OBJECT).save(`${tokens.join('\n')}\n`, { resumable: false });
+  await gcs
+    .bucket(bucket)
+    .file(GCS_VERIFICATION_OBJECT)
+    .save(`${tokens.join('\n')}\n`, { resumable: false });
 }
 
 /** The test sshd's host key fingerprint, as `ssh-keygen -l` prints it (what a customer would give us). */
 export function sftpHostKeyFingerprint(): string {
-  const printed = execFileSync('ssh-keygen', ['-l', '-f', join(TEST_STACK_ENV.STACK_DIR, 'destinations', 'ssh_host_ed25519_key.pub')]).toString();
+  const printed = execFileSync('ssh-keygen', [
+    '-l',
+    '-f',
+    join(TEST_STACK_ENV.STACK_DIR, 'destinations', 'ssh_host_ed25519_key.pub'),
+  ]).toString();
   return printed.split(' ')[1];
 }

@@ -19,7 +19,10 @@ export function parseCsv(text: string): string[][] {
 export function parseNdjson(text: string): Record<string, unknown>[] {
   if (text === '') return [];
   if (!text.endsWith('\n')) throw new Error('NDJSON must end with a newline');
-  return text.slice(0, -1).split('\n').map((line) => JSON.parse(line));
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((line) => JSON.parse(line));
 }
 
 /** A value as a CSV cell, per the README: missing/null empty, objects JSON, the rest as printed. */
@@ -30,5 +33,11 @@ export function expectedCell(value: unknown): string {
 }
 
 export function readPath(record: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((current, key) => (current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined), record);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (current, key) =>
+        current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined,
+      record,
+    );
 }

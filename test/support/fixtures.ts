@@ -55,13 +55,25 @@ export async function createAccount(prefix = 'acct'): Promise<{ accountId: strin
   const key = `key-${randomBytes(12).toString('hex')}`;
   const db = await database();
   await db.collection('api_keys').insertOne({
-    accountId, keyHash: createHash('sha256').update(key).digest('hex'), label: 'e2e', createdAt: new Date(),
+    accountId,
+    keyHash: createHash('sha256').update(key).digest('hex'),
+    label: 'e2e',
+    createdAt: new Date(),
   });
   return { accountId, key };
 }
 
 /** Values that break naive CSV and JSON writers. */
-const TRICKY = ['plain', 'comma, inside', 'quote " inside', 'line\nbreak', 'crlf\r\nbreak', 'ünïcødé ✓ 日本', '=1+2', ''];
+const TRICKY = [
+  'plain',
+  'comma, inside',
+  'quote " inside',
+  'line\nbreak',
+  'crlf\r\nbreak',
+  'ünïcødé ✓ 日本',
+  '=1+2',
+  '',
+];
 const ACTIONS = ['message-sent', 'open', 'click', 'optout', 'bounce', 'complaint', 'product_viewed', 'purchase'];
 
 /**
@@ -89,10 +101,25 @@ export function makeActivities(accountId: string, count: number, seed = 1): Test
       email: random() < 0.9 ? `person${Math.floor(random() * 50)}@example.com` : undefined,
       action,
       time,
-      ...(custom ? {} : batch ? { bmID: `bm-${Math.floor(random() * 3)}` } : { mdtID: `mdt-${Math.floor(random() * 3)}` }),
+      ...(custom
+        ? {}
+        : batch
+          ? { bmID: `bm-${Math.floor(random() * 3)}` }
+          : { mdtID: `mdt-${Math.floor(random() * 3)}` }),
       ...(custom ? {} : { mcID: `mc-${i}`, message_name: pick(TRICKY), first: random() < 0.5 }),
-      ...(custom ? { properties: { sku: pick(TRICKY), price: Math.round(random() * 10_000) / 100, nested: { deep: [1, pick(TRICKY)] } } } : {}),
-      system_properties: action === 'bounce' ? { bt: pick(['hard', 'soft']), desc: pick(TRICKY) } : { ua: pick(TRICKY), link: pick(TRICKY) },
+      ...(custom
+        ? {
+            properties: {
+              sku: pick(TRICKY),
+              price: Math.round(random() * 10_000) / 100,
+              nested: { deep: [1, pick(TRICKY)] },
+            },
+          }
+        : {}),
+      system_properties:
+        action === 'bounce'
+          ? { bt: pick(['hard', 'soft']), desc: pick(TRICKY) }
+          : { ua: pick(TRICKY), link: pick(TRICKY) },
     });
   }
   for (let i = activities.length - 1; i > 0; i--) {
@@ -111,7 +138,9 @@ export async function insertActivities(activities: TestActivity[]): Promise<void
 
 /** The documented export order: time, then _id. */
 export function exportOrder(activities: TestActivity[]): TestActivity[] {
-  return [...activities].sort((a, b) => a.time.getTime() - b.time.getTime() || a._id.toHexString().localeCompare(b._id.toHexString()));
+  return [...activities].sort(
+    (a, b) => a.time.getTime() - b.time.getTime() || a._id.toHexString().localeCompare(b._id.toHexString()),
+  );
 }
 
 /** An activity as the export shows it: ObjectId as hex, dates ISO 8601 UTC, no accountId. */
@@ -144,5 +173,9 @@ export async function insertContacts(accountId: string): Promise<TestContact[]> 
 /** Stores a rule as an object, or as JSON text when it uses operators (FerretDB refuses `$` field names). */
 export async function insertAudience(accountId: string, key: string, rule: object): Promise<void> {
   const usesOperators = JSON.stringify(rule).includes('"$');
-  await (await database()).collection('audiences').insertOne({ accountId, key, rule: usesOperators ? JSON.stringify(rule) : rule });
+  await (
+    await database()
+  )
+    .collection('audiences')
+    .insertOne({ accountId, key, rule: usesOperators ? JSON.stringify(rule) : rule });
 }

@@ -10,18 +10,36 @@ import { ROOT, TEST_STACK_ENV } from './test-stack';
 export default function globalSetup(): void {
   if (process.env.REUSE_TEST_STACK === '1' && gatewayReady()) return;
   for (const script of ['stack.sh', 'test-destinations.sh']) {
-    execFileSync('bash', [`deploy/local/${script}`, 'down'], { cwd: ROOT, env: { ...process.env, ...TEST_STACK_ENV }, stdio: 'inherit' });
+    execFileSync('bash', [`deploy/local/${script}`, 'down'], {
+      cwd: ROOT,
+      env: { ...process.env, ...TEST_STACK_ENV },
+      stdio: 'inherit',
+    });
   }
   rmSync(TEST_STACK_ENV.STACK_DIR, { recursive: true, force: true });
-  execFileSync('bash', ['deploy/local/test-destinations.sh', 'up'], { cwd: ROOT, env: { ...process.env, ...TEST_STACK_ENV }, stdio: 'inherit' });
+  execFileSync('bash', ['deploy/local/test-destinations.sh', 'up'], {
+    cwd: ROOT,
+    env: { ...process.env, ...TEST_STACK_ENV },
+    stdio: 'inherit',
+  });
   execFileSync('bash', ['deploy/local/stack.sh', 'up'], {
-    cwd: ROOT, env: { ...process.env, ...TEST_STACK_ENV }, stdio: 'inherit', timeout: 10 * 60_000,
+    cwd: ROOT,
+    env: { ...process.env, ...TEST_STACK_ENV },
+    stdio: 'inherit',
+    timeout: 10 * 60_000,
   });
 }
 
 function gatewayReady(): boolean {
   try {
-    execFileSync('curl', ['-fsS', '-o', '/dev/null', '--max-time', '2', `http://127.0.0.1:${TEST_STACK_ENV.PORT}/health/ready`]);
+    execFileSync('curl', [
+      '-fsS',
+      '-o',
+      '/dev/null',
+      '--max-time',
+      '2',
+      `http://127.0.0.1:${TEST_STACK_ENV.PORT}/health/ready`,
+    ]);
     return true;
   } catch {
     return false;

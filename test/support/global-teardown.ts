@@ -5,6 +5,10 @@ import { ROOT, TEST_STACK_ENV } from './test-stack';
 export default function globalTeardown(): void {
   if (process.env.KEEP_TEST_STACK === '1' || process.env.REUSE_TEST_STACK === '1') return;
   for (const script of ['stack.sh', 'test-destinations.sh']) {
-    execFileSync('bash', [`deploy/local/${script}`, 'down'], { cwd: ROOT, env: { ...process.env, ...TEST_STACK_ENV }, stdio: 'inherit' });
+    execFileSync('bash', [`deploy/local/${script}`, 'down'], {
+      cwd: ROOT,
+      env: { ...process.env, ...TEST_STACK_ENV },
+      stdio: 'inherit',
+    });
   }
 }

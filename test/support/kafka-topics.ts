@@ -103,7 +103,11 @@ export async function produceMany(topic: string, messages: { key: string; value:
 }
 
 /** Produces a raw message and says where it landed. */
-export async function produceRawAt(topic: string, key: string, value: string): Promise<{ partition: number; offset: bigint }> {
+export async function produceRawAt(
+  topic: string,
+  key: string,
+  value: string,
+): Promise<{ partition: number; offset: bigint }> {
   const producer = kafka('e2e-raw').producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
@@ -115,7 +119,13 @@ export async function produceRawAt(topic: string, key: string, value: string): P
 }
 
 /** Waits until a consumer group has committed past `offset` on a partition (it handled that message for good). */
-export async function waitForCommitPast(groupId: string, topic: string, partition: number, offset: bigint, timeoutMs = 120_000): Promise<void> {
+export async function waitForCommitPast(
+  groupId: string,
+  topic: string,
+  partition: number,
+  offset: bigint,
+  timeoutMs = 120_000,
+): Promise<void> {
   const admin = kafka('e2e-offsets').admin();
   await admin.connect();
   try {
@@ -125,7 +135,8 @@ export async function waitForCommitPast(groupId: string, topic: string, partitio
       const mine = committed.partitions.find((p) => p.partition === partition);
       const at = mine && mine.offset !== '-1' ? BigInt(mine.offset) : -1n;
       if (at > offset) return;
-      if (Date.now() > deadline) throw new Error(`${groupId} committed ${at} on ${topic}[${partition}], not past ${offset}`);
+      if (Date.now() > deadline)
+        throw new Error(`${groupId} committed ${at} on ${topic}[${partition}], not past ${offset}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   } finally {

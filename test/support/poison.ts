@@ -20,16 +20,36 @@ export const POISON_CODE: Record<InternalTopic, string> = {
   status: 'INVALID_STATUS_EVENT',
 };
 
-export function poisonFor(topic: InternalTopic, jobId: string, accountId: string): { payload: object; badField: RegExp } {
+export function poisonFor(
+  topic: InternalTopic,
+  jobId: string,
+  accountId: string,
+): { payload: object; badField: RegExp } {
   switch (topic) {
     case 'requested':
-      return { payload: { jobId, accountId, createdAt: 'yesterday', filter: {}, output: {}, delivery: {} }, badField: /createdAt/ };
+      return {
+        payload: { jobId, accountId, createdAt: 'yesterday', filter: {}, output: {}, delivery: {} },
+        badField: /createdAt/,
+      };
     case 'records':
-      return { payload: { jobId, accountId, batchSeq: 'first', firstSeq: 0, records: [], final: true }, badField: /batchSeq/ };
+      return {
+        payload: { jobId, accountId, batchSeq: 'first', firstSeq: 0, records: [], final: true },
+        badField: /batchSeq/,
+      };
     case 'chunks':
       return { payload: { jobId, accountId, chunkIndex: -1, name: '../../x.csv' }, badField: /chunkIndex/ };
     case 'status':
-      return { payload: { type: 'file.delivered', jobId, accountId, at: new Date().toISOString(), service: 'x', file: { name: 7 } }, badField: /file/ };
+      return {
+        payload: {
+          type: 'file.delivered',
+          jobId,
+          accountId,
+          at: new Date().toISOString(),
+          service: 'x',
+          file: { name: 7 },
+        },
+        badField: /file/,
+      };
   }
 }
 
@@ -37,8 +57,18 @@ export function poisonFor(topic: InternalTopic, jobId: string, accountId: string
 export async function insertPendingJob(accountId: string, name: string, jobId: string = randomUUID()): Promise<string> {
   try {
     await (await database()).collection('jobs').insertOne({
-      _id: jobId as never, accountId, jobName: 'contactactivityexport', name, status: 'pending', totalItems: null, completedItems: 0,
-      createdAt: new Date(), startedAt: null, endedAt: null, request: { exportType: 'csv', name }, fileCount: 0,
+      _id: jobId as never,
+      accountId,
+      jobName: 'contactactivityexport',
+      name,
+      status: 'pending',
+      totalItems: null,
+      completedItems: 0,
+      createdAt: new Date(),
+      startedAt: null,
+      endedAt: null,
+      request: { exportType: 'csv', name },
+      fileCount: 0,
     });
   } catch (error) {
     // Inserted by an earlier attempt whose answer was lost (the fault harness retries while the database restarts).

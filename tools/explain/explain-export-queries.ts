@@ -11,7 +11,11 @@
  * query with a scan (it does not use secondary indexes); docs/performance.md says what MongoDB should show.
  */
 import { MongoClient, ObjectId } from 'mongodb';
-import { buildActivityFilter, EXPORT_SORT, snapshotBound } from '../../apps/query/src/export-query/scope/activity-filter';
+import {
+  buildActivityFilter,
+  EXPORT_SORT,
+  snapshotBound,
+} from '../../apps/query/src/export-query/scope/activity-filter';
 import type { ExportFilter } from '@cae/contracts';
 
 const uri = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/cordial';
@@ -41,7 +45,10 @@ async function main(): Promise<void> {
     const activities = client.db().collection('contactactivities');
     const sample = await activities.findOne({ accountId }, { sort: EXPORT_SORT });
     const cID = typeof sample?.cID === 'string' ? sample.cID : 'c-1';
-    const after = { time: sample?.time instanceof Date ? sample.time : new Date(0), id: sample?._id instanceof ObjectId ? sample._id : new ObjectId() };
+    const after = {
+      time: sample?.time instanceof Date ? sample.time : new Date(0),
+      id: sample?._id instanceof ObjectId ? sample._id : new ObjectId(),
+    };
     const snapshot = snapshotBound(new Date());
     const filters: [string, ExportFilter, string[]?][] = [
       ['account', {}],
@@ -59,14 +66,27 @@ async function main(): Promise<void> {
         const query = buildActivityFilter(accountId, filter, contactIds, resumed ? after : undefined, snapshot);
         const explained = (await activities.find(query).sort(EXPORT_SORT).explain('executionStats')) as {
           queryPlanner?: { winningPlan?: PlanStage; Plan?: string[] };
-          executionStats?: { totalKeysExamined?: number; totalDocsExamined?: number; nReturned?: number; executionTimeMillis?: number };
+          executionStats?: {
+            totalKeysExamined?: number;
+            totalDocsExamined?: number;
+            nReturned?: number;
+            executionTimeMillis?: number;
+          };
         };
-        const plan = explained.queryPlanner?.winningPlan ? stages(explained.queryPlanner.winningPlan).join(' < ') : JSON.stringify(explained.queryPlanner?.Plan ?? explained.queryPlanner);
+        const plan = explained.queryPlanner?.winningPlan
+          ? stages(explained.queryPlanner.winningPlan).join(' < ')
+          : JSON.stringify(explained.queryPlanner?.Plan ?? explained.queryPlanner);
         const stats = explained.executionStats;
-        console.log(JSON.stringify({
-          query: `${name}${resumed ? ', resumed' : ''}`, plan,
-          keysExamined: stats?.totalKeysExamined, docsExamined: stats?.totalDocsExamined, returned: stats?.nReturned, ms: stats?.executionTimeMillis,
-        }));
+        console.log(
+          JSON.stringify({
+            query: `${name}${resumed ? ', resumed' : ''}`,
+            plan,
+            keysExamined: stats?.totalKeysExamined,
+            docsExamined: stats?.totalDocsExamined,
+            returned: stats?.nReturned,
+            ms: stats?.executionTimeMillis,
+          }),
+        );
       }
     }
   } finally {

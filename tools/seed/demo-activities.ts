@@ -31,12 +31,21 @@ export function demoContacts(count: number, random: () => number, accountId = DE
     cID: `c${String(i).padStart(6, '0')}`,
     email: `contact${i}@example.com`,
     secondaryIdentifiers: [{ key: 'phone', value: `1619${String(8880000 + i)}` }],
-    attributes: { tier: pick(random, ['vip', 'regular', 'new']), city: pick(random, ['San Diego', 'Austin', 'Lyon', 'Kraków']) },
+    attributes: {
+      tier: pick(random, ['vip', 'regular', 'new']),
+      city: pick(random, ['San Diego', 'Austin', 'Lyon', 'Kraków']),
+    },
   }));
 }
 
 const ACTION_WEIGHTS: [string, number][] = [
-  ['message-sent', 40], ['open', 25], ['click', 12], ['bounce', 5], ['optout', 3], ['complaint', 1], ['custom', 14],
+  ['message-sent', 40],
+  ['open', 25],
+  ['click', 12],
+  ['bounce', 5],
+  ['optout', 3],
+  ['complaint', 1],
+  ['custom', 14],
 ];
 
 function weightedAction(random: () => number): string {
@@ -48,7 +57,12 @@ function weightedAction(random: () => number): string {
 }
 
 /** Activities spread over March 2019, the month of the reference's example requests. */
-export function* demoActivities(count: number, contacts: DemoContact[], random: () => number, accountId = DEMO_ACCOUNT) {
+export function* demoActivities(
+  count: number,
+  contacts: DemoContact[],
+  random: () => number,
+  accountId = DEMO_ACCOUNT,
+) {
   const start = Date.UTC(2019, 2, 1);
   const span = 31 * 24 * 3600 * 1000;
   for (let i = 0; i < count; i++) {
@@ -66,9 +80,22 @@ export function* demoActivities(count: number, contacts: DemoContact[], random: 
       time: new Date(start + Math.floor(random() * span)),
       ...(isMessageEvent && batch ? { bmID: `${messageNo}:5a7d2a3cc7280b410:ot` } : {}),
       ...(isMessageEvent && !batch ? { mdtID: `auto-${messageNo}` } : {}),
-      ...(isMessageEvent ? { mcID: `${messageNo}:${contact.cID}`, message_name: `${batch ? 'Newsletter' : 'Welcome flow'} #${messageNo}` } : {}),
+      ...(isMessageEvent
+        ? {
+            mcID: `${messageNo}:${contact.cID}`,
+            message_name: `${batch ? 'Newsletter' : 'Welcome flow'} #${messageNo}`,
+          }
+        : {}),
       ...(isMessageEvent ? { first: random() < 0.3 } : {}),
-      ...(kind === 'custom' ? { properties: { sku: `SKU-${Math.floor(random() * 500)}`, price: Math.round(random() * 20_000) / 100, custom_per_client_and_not_required: random() < 0.5 ? 'yes' : undefined } } : {}),
+      ...(kind === 'custom'
+        ? {
+            properties: {
+              sku: `SKU-${Math.floor(random() * 500)}`,
+              price: Math.round(random() * 20_000) / 100,
+              custom_per_client_and_not_required: random() < 0.5 ? 'yes' : undefined,
+            },
+          }
+        : {}),
       system_properties: systemProperties(kind, random),
     };
   }
@@ -77,11 +104,22 @@ export function* demoActivities(count: number, contacts: DemoContact[], random: 
 function systemProperties(kind: string, random: () => number): Record<string, unknown> {
   switch (kind) {
     case 'open':
-      return { ua: pick(random, ['Mozilla/5.0 (iPhone)', 'Mozilla/5.0 (Windows NT 10.0)', 'GoogleImageProxy']), ip: `203.0.113.${Math.floor(random() * 255)}` };
+      return {
+        ua: pick(random, ['Mozilla/5.0 (iPhone)', 'Mozilla/5.0 (Windows NT 10.0)', 'GoogleImageProxy']),
+        ip: `203.0.113.${Math.floor(random() * 255)}`,
+      };
     case 'click':
-      return { link: pick(random, ['hero', 'footer', 'cta']), rl: `https://shop.example.com/p/${Math.floor(random() * 100)}?utm=a,b`, ua: 'Mozilla/5.0' };
+      return {
+        link: pick(random, ['hero', 'footer', 'cta']),
+        rl: `https://shop.example.com/p/${Math.floor(random() * 100)}?utm=a,b`,
+        ua: 'Mozilla/5.0',
+      };
     case 'bounce':
-      return { bt: pick(random, ['hard', 'soft']), bc: pick(random, ['550', '421', '552']), desc: 'mailbox "unavailable", try later' };
+      return {
+        bt: pick(random, ['hard', 'soft']),
+        bc: pick(random, ['550', '421', '552']),
+        desc: 'mailbox "unavailable", try later',
+      };
     case 'optout':
       return { ot: pick(random, ['list-unsubscribe', 'preference-center']) };
     case 'complaint':

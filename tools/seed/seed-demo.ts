@@ -18,7 +18,14 @@ async function main(): Promise<void> {
     const keyHash = createHash('sha256').update(apiKey).digest('hex');
     await db.collection('api_keys').updateOne(
       { keyHash },
-      { $setOnInsert: { accountId: DEMO_ACCOUNT, keyHash, label: 'demo (local development only)', createdAt: new Date() } },
+      {
+        $setOnInsert: {
+          accountId: DEMO_ACCOUNT,
+          keyHash,
+          label: 'demo (local development only)',
+          createdAt: new Date(),
+        },
+      },
       { upsert: true },
     );
     if ((await db.collection('contactactivities').countDocuments({ accountId: DEMO_ACCOUNT }, { limit: 1 })) > 0) {

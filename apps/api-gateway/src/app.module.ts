@@ -14,12 +14,7 @@ export class AppModule {
   static forEnv(env: GatewayEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        ServiceCoreModule.forService('api-gateway', env),
-        JobsModule,
-        ExportsModule,
-        GcsBucketsModule,
-      ],
+      imports: [ServiceCoreModule.forService('api-gateway', env), JobsModule, ExportsModule, GcsBucketsModule],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         // Pipes run in order: the body's shape first, then the DTO.

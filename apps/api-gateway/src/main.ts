@@ -15,7 +15,10 @@ const env = loadEnvOrExit(GatewayEnv);
 void bootstrapService('api-gateway', AppModule.forEnv(env), env.PORT, (app) => {
   const express = app.getHttpAdapter().getInstance() as Express;
   express.disable('x-powered-by');
-  express.set('trust proxy', env.TRUSTED_PROXIES === '' ? false : env.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()));
+  express.set(
+    'trust proxy',
+    env.TRUSTED_PROXIES === '' ? false : env.TRUSTED_PROXIES.split(',').map((entry) => entry.trim()),
+  );
   // The key is checked before the body is read: unauthenticated callers cost no parsing.
   const limiter = new FailedAuthLimiter(env.AUTH_FAILURE_BURST, env.AUTH_FAILURES_PER_MINUTE);
   app.use('/v2', authenticate(app.get(ApiKeyRepository), limiter, env.TRUSTED_PROXIES !== ''));

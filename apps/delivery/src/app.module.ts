@@ -9,10 +9,7 @@ export class AppModule {
   static forEnv(env: DeliveryEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        ServiceCoreModule.forService('delivery', env),
-        DeliveryModule,
-      ],
+      imports: [ServiceCoreModule.forService('delivery', env), DeliveryModule],
     };
   }
 }

@@ -9,10 +9,7 @@ export class AppModule {
   static forEnv(env: JobsEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        ServiceCoreModule.forService('jobs', env),
-        JobStateModule,
-      ],
+      imports: [ServiceCoreModule.forService('jobs', env), JobStateModule],
     };
   }
 }

@@ -9,10 +9,7 @@ export class AppModule {
   static forEnv(env: QueryEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        ServiceCoreModule.forService('query', env),
-        ExportQueryModule,
-      ],
+      imports: [ServiceCoreModule.forService('query', env), ExportQueryModule],
     };
   }
 }

@@ -21,7 +21,10 @@ const JOB_ID = arg('--job');
 
 async function main(): Promise<void> {
   const kafka = new Kafka({ clientId: 'bench-format-baseline', brokers: BROKERS, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `bench-format-baseline-${process.pid}-${Date.now()}`, maxBytes: 16 * 1024 * 1024 });
+  const consumer = kafka.consumer({
+    groupId: `bench-format-baseline-${process.pid}-${Date.now()}`,
+    maxBytes: 16 * 1024 * 1024,
+  });
   const dir = mkdtempSync(join(tmpdir(), 'bench-format-baseline-'));
   await consumer.connect();
   await consumer.subscribe({ topic: Topic.Records, fromBeginning: true });
@@ -35,40 +38,42 @@ async function main(): Promise<void> {
   let bytes = 0;
   let seconds = 0;
   const finished = new Promise<void>((resolve, reject) => {
-    consumer.run({
-      eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) {
-          if (message.key?.toString() !== JOB_ID) continue;
-          const value: RecordsBatchValue = decodePayload(Topic.Records, message.value);
-          formatter ??= new RecordFormatter(value.output);
-          const { limitRecordsPerFile, compress } = value.output;
-          let text = '';
-          for (const record of value.records) {
-            if (!file) {
-              file = new ChunkFile(join(dir, `part-${++files}`), compress);
-              text = formatter.header();
-              inFile = 0;
+    consumer
+      .run({
+        eachBatch: async ({ batch }) => {
+          for (const message of batch.messages) {
+            if (message.key?.toString() !== JOB_ID) continue;
+            const value: RecordsBatchValue = decodePayload(Topic.Records, message.value);
+            formatter ??= new RecordFormatter(value.output);
+            const { limitRecordsPerFile, compress } = value.output;
+            let text = '';
+            for (const record of value.records) {
+              if (!file) {
+                file = new ChunkFile(join(dir, `part-${++files}`), compress);
+                text = formatter.header();
+                inFile = 0;
+              }
+              text += formatter.line(record);
+              inFile += 1;
+              records += 1;
+              if (limitRecordsPerFile && inFile === limitRecordsPerFile) {
+                await file.append(text);
+                text = '';
+                bytes += (await file.close()).bytes;
+                file = null;
+              }
             }
-            text += formatter.line(record);
-            inFile += 1;
-            records += 1;
-            if (limitRecordsPerFile && inFile === limitRecordsPerFile) {
-              await file.append(text);
-              text = '';
-              bytes += (await file.close()).bytes;
-              file = null;
+            if (file && text) await file.append(text);
+            if (value.final) {
+              if (file) bytes += (await (file as ChunkFile).close()).bytes;
+              seconds = (Date.now() - started) / 1000;
+              resolve();
+              return;
             }
           }
-          if (file && text) await file.append(text);
-          if (value.final) {
-            if (file) bytes += (await (file as ChunkFile).close()).bytes;
-            seconds = (Date.now() - started) / 1000;
-            resolve();
-            return;
-          }
-        }
-      },
-    }).catch(reject);
+        },
+      })
+      .catch(reject);
   });
   try {
     await finished;

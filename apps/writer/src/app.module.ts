@@ -9,10 +9,7 @@ export class AppModule {
   static forEnv(env: WriterEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        ServiceCoreModule.forService('writer', env),
-        ChunkingModule,
-      ],
+      imports: [ServiceCoreModule.forService('writer', env), ChunkingModule],
     };
   }
 }

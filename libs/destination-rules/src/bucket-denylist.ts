@@ -19,7 +19,11 @@ export class BucketDenylist {
   }
 
   /** From a service's environment (DestinationPolicyEnv): the listed buckets and its own staging and files buckets. */
-  static forEnv(env: { DESTINATION_BUCKET_DENYLIST: string; STAGING_BUCKET: string; FILES_BUCKET: string }): BucketDenylist {
+  static forEnv(env: {
+    DESTINATION_BUCKET_DENYLIST: string;
+    STAGING_BUCKET: string;
+    FILES_BUCKET: string;
+  }): BucketDenylist {
     return BucketDenylist.of(env.DESTINATION_BUCKET_DENYLIST, [env.STAGING_BUCKET, env.FILES_BUCKET]);
   }
 

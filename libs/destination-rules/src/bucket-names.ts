@@ -12,8 +12,10 @@ export function gcsBucketNameProblem(name: string): string | null {
     return 'must be a Google Cloud Storage bucket name: lower-case letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
   }
   const parts = name.split('.');
-  if (name.length < 3 || name.length > (parts.length > 1 ? 222 : 63)) return 'must have 3-63 characters (up to 222 when it contains dots)';
-  if (parts.some((part) => part.length === 0 || part.length > 63)) return 'must not have an empty dot-separated part or one longer than 63 characters';
+  if (name.length < 3 || name.length > (parts.length > 1 ? 222 : 63))
+    return 'must have 3-63 characters (up to 222 when it contains dots)';
+  if (parts.some((part) => part.length === 0 || part.length > 63))
+    return 'must not have an empty dot-separated part or one longer than 63 characters';
   if (isIPv4(name)) return 'must not be an IP address';
   if (name.startsWith('goog')) return 'must not start with "goog" (reserved by Google)';
   if (/g[o0][o0]g[l1][e3]/.test(name)) return 'must not contain "google" or a close misspelling (reserved by Google)';

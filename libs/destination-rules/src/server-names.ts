@@ -9,7 +9,8 @@ import { isIP, isIPv6 } from 'node:net';
  */
 export function serverProblem(server: string): string | null {
   if (/\s/.test(server)) return 'must not contain spaces';
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(server)) return 'must be a host name or address without a scheme (no ftp:// or sftp://)';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(server))
+    return 'must be a host name or address without a scheme (no ftp:// or sftp://)';
   if (server.includes('/')) return 'must be a host name or address without a path; put the folder in destination.path';
   if (server.includes('%')) return 'must not carry an IPv6 zone id (the part after %)';
   const unbracketed = /^\[(.*)\]$/.exec(server)?.[1];

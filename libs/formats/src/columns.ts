@@ -14,8 +14,18 @@ export const FIELD_ALIASES: Readonly<Record<string, string>> = { a: 'action', at
 
 /** Columns of a CSV export without `columnHeaders`, in this order. Objects are written as JSON. */
 export const DEFAULT_CSV_COLUMNS: readonly string[] = [
-  '_id', 'cID', 'email', 'action', 'time', 'bmID', 'mdtID', 'mcID', 'message_name', 'first',
-  'system_properties', 'properties',
+  '_id',
+  'cID',
+  'email',
+  'action',
+  'time',
+  'bmID',
+  'mdtID',
+  'mcID',
+  'message_name',
+  'first',
+  'system_properties',
+  'properties',
 ];
 
 export function expandAlias(path: string): string {

@@ -3,7 +3,18 @@
  * `contactactivities` later (or an internal one such as `accountId`) is never exported unless it is added here.
  */
 export const EXPORTED_FIELDS = [
-  '_id', 'cID', 'email', 'action', 'time', 'bmID', 'mdtID', 'mcID', 'message_name', 'first', 'properties', 'system_properties',
+  '_id',
+  'cID',
+  'email',
+  'action',
+  'time',
+  'bmID',
+  'mdtID',
+  'mcID',
+  'message_name',
+  'first',
+  'properties',
+  'system_properties',
 ] as const;
 
 /** The exported fields that hold objects, into which a column may reach with a dot path. */

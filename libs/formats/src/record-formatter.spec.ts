@@ -3,14 +3,22 @@ import { chunkFileName, chunkIndexOf } from './file-names';
 import { RecordFormatter } from './record-formatter';
 
 const output = (over: Partial<OutputSpec>): OutputSpec => ({
-  format: 'csv', showHeader: true, showAllProperties: false, compress: false, fileBaseName: 'x', ...over,
+  format: 'csv',
+  showHeader: true,
+  showAllProperties: false,
+  compress: false,
+  fileBaseName: 'x',
+  ...over,
 });
 
 describe(RecordFormatter.name, () => {
   const record = { _id: 'id1', action: 'click', time: '2019-03-24T00:00:00.000Z', properties: { k: 'v' } };
 
   it('writes a CSV header only when asked', () => {
-    const columns = [{ name: 'a', label: 'Action' }, { name: 'ats', label: 'When' }];
+    const columns = [
+      { name: 'a', label: 'Action' },
+      { name: 'ats', label: 'When' },
+    ];
     expect(new RecordFormatter(output({ columns })).header()).toBe('Action,When\r\n');
     expect(new RecordFormatter(output({ columns, showHeader: false })).header()).toBe('');
     expect(new RecordFormatter(output({ columns })).line(record)).toBe('click,2019-03-24T00:00:00.000Z\r\n');
@@ -20,20 +28,40 @@ describe(RecordFormatter.name, () => {
     const json = output({ format: 'json' });
     expect(new RecordFormatter(json).header()).toBe('');
     expect(JSON.parse(new RecordFormatter(json).line(record))).toEqual(record);
-    const labelled = new RecordFormatter({ ...json, columns: [{ name: 'properties.k', label: 'K' }, { name: 'zz', label: 'Z' }] });
+    const labelled = new RecordFormatter({
+      ...json,
+      columns: [
+        { name: 'properties.k', label: 'K' },
+        { name: 'zz', label: 'Z' },
+      ],
+    });
     expect(labelled.line(record)).toBe('{"K":"v","Z":null}\n');
   });
 
   it('writes any label as a JSON key, __proto__ included', () => {
-    const sut = new RecordFormatter(output({ format: 'json', columns: [{ name: 'a', label: '__proto__' }, { name: '_id', label: 'constructor' }] }));
+    const sut = new RecordFormatter(
+      output({
+        format: 'json',
+        columns: [
+          { name: 'a', label: '__proto__' },
+          { name: '_id', label: 'constructor' },
+        ],
+      }),
+    );
     const line = sut.line(record);
     expect(line).toBe('{"__proto__":"click","constructor":"id1"}\n');
     expect(Object.keys(JSON.parse(line))).toEqual(['__proto__', 'constructor']);
   });
 
   it('escapes formula-like header labels too when escapeFormulas is on', () => {
-    const columns = [{ name: 'a', label: '=HYPERLINK("http://x")' }, { name: 'ats', label: '@When' }, { name: '_id', label: 'Id' }];
-    expect(new RecordFormatter(output({ columns, escapeFormulas: true })).header()).toBe(`"'=HYPERLINK(""http://x"")",'@When,Id\r\n`);
+    const columns = [
+      { name: 'a', label: '=HYPERLINK("http://x")' },
+      { name: 'ats', label: '@When' },
+      { name: '_id', label: 'Id' },
+    ];
+    expect(new RecordFormatter(output({ columns, escapeFormulas: true })).header()).toBe(
+      `"'=HYPERLINK(""http://x"")",'@When,Id\r\n`,
+    );
     expect(new RecordFormatter(output({ columns })).header()).toBe('"=HYPERLINK(""http://x"")",@When,Id\r\n');
   });
 });

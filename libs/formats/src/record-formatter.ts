@@ -13,7 +13,9 @@ export class RecordFormatter {
 
   /** Text that opens every file: the CSV header row when `showHeader`, else nothing. */
   header(): string {
-    return this.output.format === 'csv' && this.output.showHeader && this.columns ? csvHeader(this.columns, this.output.escapeFormulas) : '';
+    return this.output.format === 'csv' && this.output.showHeader && this.columns
+      ? csvHeader(this.columns, this.output.escapeFormulas)
+      : '';
   }
 
   line(record: Record<string, unknown>): string {

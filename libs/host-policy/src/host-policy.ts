@@ -8,8 +8,10 @@ export class HostRefusedError extends Error {
     readonly reason: 'unresolvable' | 'private-address' | 'not-allowed',
   ) {
     super(
-      reason === 'unresolvable' ? `the host ${host} could not be resolved`
-        : reason === 'private-address' ? `the host ${host} points at a private or reserved address, which destinations may not use`
+      reason === 'unresolvable'
+        ? `the host ${host} could not be resolved`
+        : reason === 'private-address'
+          ? `the host ${host} points at a private or reserved address, which destinations may not use`
           : `the host ${host} is not in this installation's destination allow-list`,
     );
   }
@@ -43,12 +45,17 @@ export class HostPolicy {
   }
 
   async resolve(host: string): Promise<string> {
-    const name = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    const name = host
+      .trim()
+      .toLowerCase()
+      .replace(/^\[(.*)\]$/, '$1');
     // A zone id (`fe80::1%eth0`) only means something on the sender's own links.
     if (name.includes('%')) throw new HostRefusedError(host, 'private-address');
     let addresses: { address: string; family: number }[];
     try {
-      addresses = isIP(name) ? [{ address: name, family: isIP(name) }] : await lookup(name, { all: true, verbatim: true });
+      addresses = isIP(name)
+        ? [{ address: name, family: isIP(name) }]
+        : await lookup(name, { all: true, verbatim: true });
     } catch {
       throw new HostRefusedError(host, 'unresolvable');
     }
@@ -66,11 +73,15 @@ export class HostPolicy {
     const described = describeAddress(address);
     if (!described) return 'private-address';
     const mapped = described.groups && mappedIPv4(described.groups);
-    if (this.allowedAddresses.check(described.address, described.type) || (mapped && this.allowedAddresses.check(mapped, 'ipv4'))) {
+    if (
+      this.allowedAddresses.check(described.address, described.type) ||
+      (mapped && this.allowedAddresses.check(mapped, 'ipv4'))
+    ) {
       return 'allowed';
     }
-    const blocked = BLOCKED.check(described.address, described.type)
-      || (described.groups ? embeddedIPv4(described.groups) : []).some((inner) => BLOCKED.check(inner, 'ipv4'));
+    const blocked =
+      BLOCKED.check(described.address, described.type) ||
+      (described.groups ? embeddedIPv4(described.groups) : []).some((inner) => BLOCKED.check(inner, 'ipv4'));
     if (blocked) return 'private-address';
     return this.allowPublic ? 'allowed' : 'not-allowed';
   }

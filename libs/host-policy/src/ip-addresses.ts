@@ -4,13 +4,34 @@ import { BlockList, isIPv4, isIPv6 } from 'node:net';
 function blockedRanges(): BlockList {
   const list = new BlockList();
   for (const [net, prefix] of [
-    ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-    ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
-    ['224.0.0.0', 4], ['240.0.0.0', 4],
-  ] as const) list.addSubnet(net, prefix, 'ipv4');
+    ['0.0.0.0', 8],
+    ['10.0.0.0', 8],
+    ['100.64.0.0', 10],
+    ['127.0.0.0', 8],
+    ['169.254.0.0', 16],
+    ['172.16.0.0', 12],
+    ['192.0.0.0', 24],
+    ['192.0.2.0', 24],
+    ['192.168.0.0', 16],
+    ['198.18.0.0', 15],
+    ['198.51.100.0', 24],
+    ['203.0.113.0', 24],
+    ['224.0.0.0', 4],
+    ['240.0.0.0', 4],
+  ] as const)
+    list.addSubnet(net, prefix, 'ipv4');
   for (const [net, prefix] of [
-    ['::', 128], ['::1', 128], ['100::', 64], ['2001:db8::', 32], ['64:ff9b:1::', 48], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-  ] as const) list.addSubnet(net, prefix, 'ipv6');
+    ['::', 128],
+    ['::1', 128],
+    ['100::', 64],
+    ['2001:db8::', 32],
+    ['64:ff9b:1::', 48],
+    ['fc00::', 7],
+    ['fe80::', 10],
+    ['fec0::', 10],
+    ['ff00::', 8],
+  ] as const)
+    list.addSubnet(net, prefix, 'ipv6');
   return list;
 }
 
@@ -27,7 +48,10 @@ export function ipv6Groups(address: string): number[] | null {
   }
   const [head, tail] = text.split('::');
   const part = (side: string) => (side === '' ? [] : side.split(':'));
-  const groups = tail === undefined ? part(head) : [...part(head), ...Array(8 - part(head).length - part(tail).length).fill('0'), ...part(tail)];
+  const groups =
+    tail === undefined
+      ? part(head)
+      : [...part(head), ...Array(8 - part(head).length - part(tail).length).fill('0'), ...part(tail)];
   return groups.map((group) => parseInt(group, 16));
 }
 
@@ -46,7 +70,8 @@ export function embeddedIPv4(groups: number[]): string[] {
   if (zeros(0, 4) && groups[4] === 0xffff && groups[5] === 0) return [last];
   if (groups[0] === 0x64 && groups[1] === 0xff9b && zeros(2, 6)) return [last];
   if (groups[0] === 0x2002) return [ipv4Of(groups[1], groups[2])];
-  if (groups[0] === 0x2001 && groups[1] === 0) return [ipv4Of(groups[2], groups[3]), ipv4Of(groups[6] ^ 0xffff, groups[7] ^ 0xffff)];
+  if (groups[0] === 0x2001 && groups[1] === 0)
+    return [ipv4Of(groups[2], groups[3]), ipv4Of(groups[6] ^ 0xffff, groups[7] ^ 0xffff)];
   return [];
 }
 

@@ -8,7 +8,12 @@ import { NonRetriableError, RetriableError } from './errors';
 
 /** A kafkajs consumer that joins when run, and whose lifecycle events a test emits. */
 function fakeKafka() {
-  const events = { GROUP_JOIN: 'consumer.group_join', CRASH: 'consumer.crash', STOP: 'consumer.stop', DISCONNECT: 'consumer.disconnect' };
+  const events = {
+    GROUP_JOIN: 'consumer.group_join',
+    CRASH: 'consumer.crash',
+    STOP: 'consumer.stop',
+    DISCONNECT: 'consumer.disconnect',
+  };
   const emitter = new EventEmitter();
   const commits: { partition: number; offset: string }[] = [];
   let eachBatch: ((payload: unknown) => Promise<void>) | undefined;
@@ -29,13 +34,23 @@ function fakeKafka() {
     },
   };
   /** Hands one message to the consumer as kafkajs would, in a batch of its own. */
-  const deliver = (value: string, offset = '7') => eachBatch!({
-    batch: { partition: 0, messages: [{ key: Buffer.from('5f0f6a1e-8d1c-4b7e-9f0a-1c2d3e4f5a6b'), value: Buffer.from(value), offset }] },
-    heartbeat: async () => undefined, resolveOffset: () => undefined, isRunning: () => true, isStale: () => false,
-  });
+  const deliver = (value: string, offset = '7') =>
+    eachBatch!({
+      batch: {
+        partition: 0,
+        messages: [{ key: Buffer.from('5f0f6a1e-8d1c-4b7e-9f0a-1c2d3e4f5a6b'), value: Buffer.from(value), offset }],
+      },
+      heartbeat: async () => undefined,
+      resolveOffset: () => undefined,
+      isRunning: () => true,
+      isStale: () => false,
+    });
   return {
-    kafka: { consumer: () => consumer } as unknown as Kafka, emit: (event: string, payload: unknown) => emitter.emit(event, payload), events,
-    commits, deliver,
+    kafka: { consumer: () => consumer } as unknown as Kafka,
+    emit: (event: string, payload: unknown) => emitter.emit(event, payload),
+    events,
+    commits,
+    deliver,
   };
 }
 
@@ -49,11 +64,20 @@ describe(ContractConsumer.name, () => {
       if (reports.length < 3) throw new Error('broker away');
     });
     const sut = new ContractConsumer(kafka, deadLetters as unknown as ContractProducer, {
-      topic: Topic.Chunks, groupId: 'g', handle: async () => undefined, onRejected, retryBaseMs: 1, retryCapMs: 2,
+      topic: Topic.Chunks,
+      groupId: 'g',
+      handle: async () => undefined,
+      onRejected,
+      retryBaseMs: 1,
+      retryCapMs: 2,
     });
     await sut.start();
     await deliver('not json at all');
-    expect(deadLetters.publish).toHaveBeenCalledWith(Topic.DeadLetter, expect.any(String), expect.objectContaining({ sourceTopic: Topic.Chunks }));
+    expect(deadLetters.publish).toHaveBeenCalledWith(
+      Topic.DeadLetter,
+      expect.any(String),
+      expect.objectContaining({ sourceTopic: Topic.Chunks }),
+    );
     // Three tries, none of them after a commit; the commit follows the report that got through.
     expect(reports).toEqual([0, 0, 0]);
     expect(commits).toEqual([{ partition: 0, offset: '8' }]);
@@ -63,7 +87,11 @@ describe(ContractConsumer.name, () => {
     const { kafka, emit, events } = fakeKafka();
     const readiness = new Readiness();
     const sut = new ContractConsumer(kafka, {} as ContractProducer, {
-      topic: Topic.Chunks, groupId: 'g', handle: async () => undefined, onRejected: async () => undefined, readiness,
+      topic: Topic.Chunks,
+      groupId: 'g',
+      handle: async () => undefined,
+      onRejected: async () => undefined,
+      readiness,
     });
     expect((await readiness.report()).ready).toBe(false);
     await sut.start();

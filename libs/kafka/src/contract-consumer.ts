@@ -151,8 +151,7 @@ export class ContractConsumer<T extends Topic> {
     const { batch, heartbeat, resolveOffset, isRunning, isStale } = payload;
     const controls: ConsumerControls = {
       heartbeat,
-      commit: (partition, offset) =>
-        this.consumer.commitOffsets([{ topic: this.options.topic, partition, offset }]),
+      commit: (partition, offset) => this.consumer.commitOffsets([{ topic: this.options.topic, partition, offset }]),
     };
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
@@ -204,12 +203,20 @@ export class ContractConsumer<T extends Topic> {
     }
   }
 
-  private async reject(rejected: RejectedMessage<TopicPayloads[T]>, raw: Buffer | null, isRunning: () => boolean): Promise<void> {
+  private async reject(
+    rejected: RejectedMessage<TopicPayloads[T]>,
+    raw: Buffer | null,
+    isRunning: () => boolean,
+  ): Promise<void> {
     const reason = errorMessage(rejected.error);
     this.logger.error({ message: 'message dead-lettered', jobId: rejected.key, reason });
     await publishDeadLetter(this.deadLetters, {
-      sourceTopic: this.options.topic, partition: rejected.partition, offset: rejected.offset, key: rejected.key,
-      reason, payload: raw?.toString() ?? '',
+      sourceTopic: this.options.topic,
+      partition: rejected.partition,
+      offset: rejected.offset,
+      key: rejected.key,
+      reason,
+      payload: raw?.toString() ?? '',
     });
     for (let attempt = 0; ; attempt++) {
       try {
@@ -217,7 +224,12 @@ export class ContractConsumer<T extends Topic> {
       } catch (error) {
         // Stopping: leave the message uncommitted; it is dead-lettered and reported again after the restart.
         if (!isRunning() || this.stopping) throw error;
-        this.logger.warn({ message: 'rejection not reported yet; retrying', jobId: rejected.key, attempt, error: errorMessage(error) });
+        this.logger.warn({
+          message: 'rejection not reported yet; retrying',
+          jobId: rejected.key,
+          attempt,
+          error: errorMessage(error),
+        });
         await sleep(backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs));
       }
     }
@@ -229,8 +241,13 @@ export class ContractConsumer<T extends Topic> {
  * HOST_UNREACHABLE, with its message for the user) wins over an internal one that happened to end the last
  * attempt (the database restarting), whose details stay in the logs rather than in the job's error.
  */
-export function exhausted(last: unknown, lastSpecific: RetriableError | undefined, maxAttempts: number): NonRetriableError {
-  if (lastSpecific) return new NonRetriableError(lastSpecific.code, `${lastSpecific.message} (gave up after ${maxAttempts} attempts)`);
+export function exhausted(
+  last: unknown,
+  lastSpecific: RetriableError | undefined,
+  maxAttempts: number,
+): NonRetriableError {
+  if (lastSpecific)
+    return new NonRetriableError(lastSpecific.code, `${lastSpecific.message} (gave up after ${maxAttempts} attempts)`);
   return new NonRetriableError(
     'RETRIES_EXHAUSTED',
     `a step of the export kept failing (gave up after ${maxAttempts} attempts: ${errorMessage(last).slice(0, 200)}); please run it again`,

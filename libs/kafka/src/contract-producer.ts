@@ -14,7 +14,11 @@ export class ContractProducer {
   constructor(kafka: Kafka) {
     // murmur2 (Java-compatible): a job's key lands where Java clients would put it too; a chunked export's chunks
     // take the partitions in turn (ChunkSpreadingPartitioner).
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1, createPartitioner: ChunkSpreadingPartitioner });
+    this.producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      maxInFlightRequests: 1,
+      createPartitioner: ChunkSpreadingPartitioner,
+    });
   }
 
   async connect(): Promise<void> {
@@ -42,7 +46,10 @@ export class ContractProducer {
     } catch (error) {
       // Sending it again cannot help: the job fails with a code that says why instead of retrying for nothing.
       if (isMessageTooLarge(error)) {
-        throw new NonRetriableError('MESSAGE_TOO_LARGE', 'a record of this export is larger than the message size the broker accepts (message.max.bytes)');
+        throw new NonRetriableError(
+          'MESSAGE_TOO_LARGE',
+          'a record of this export is larger than the message size the broker accepts (message.max.bytes)',
+        );
       }
       throw error;
     }
@@ -50,7 +57,11 @@ export class ContractProducer {
 }
 
 function isMessageTooLarge(error: unknown): boolean {
-  for (let current = error as { type?: string; cause?: unknown } | undefined, depth = 0; current && depth < 5; depth++) {
+  for (
+    let current = error as { type?: string; cause?: unknown } | undefined, depth = 0;
+    current && depth < 5;
+    depth++
+  ) {
     if (current.type === 'MESSAGE_TOO_LARGE') return true;
     current = current.cause as typeof current;
   }

@@ -7,7 +7,14 @@ import { ContractProducer } from './contract-producer';
  */
 export function publishDeadLetter(
   producer: ContractProducer,
-  message: { sourceTopic: string; partition: number; offset: string; key?: string | null; reason: string; payload: string },
+  message: {
+    sourceTopic: string;
+    partition: number;
+    offset: string;
+    key?: string | null;
+    reason: string;
+    payload: string;
+  },
 ): Promise<void> {
   return producer.publish(Topic.DeadLetter, message.key ?? 'unknown', {
     sourceTopic: message.sourceTopic,

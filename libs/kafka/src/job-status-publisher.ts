@@ -22,7 +22,11 @@ export function publishJobStatus(
   fact: JobStatusFact,
 ): Promise<void> {
   return producer.publish(Topic.JobStatus, job.jobId, {
-    ...fact, jobId: job.jobId, accountId: job.accountId ?? 'unknown', at: new Date().toISOString(), service,
+    ...fact,
+    jobId: job.jobId,
+    accountId: job.accountId ?? 'unknown',
+    at: new Date().toISOString(),
+    service,
   });
 }
 
@@ -39,8 +43,10 @@ export async function reportJobFailure(
   // A message keyed by anything but a job id names no job to fail (it was still dead-lettered).
   if (!isUUID(failure.jobId)) return;
   const error = { code: failure.code, message: failure.message.slice(0, 2000) };
-  await publishJobStatus(producer, failure.service, failure, { type: 'job.failed', error }).catch((publishError: unknown) => {
-    onError(publishError);
-    throw publishError;
-  });
+  await publishJobStatus(producer, failure.service, failure, { type: 'job.failed', error }).catch(
+    (publishError: unknown) => {
+      onError(publishError);
+      throw publishError;
+    },
+  );
 }

@@ -7,7 +7,10 @@ export interface KafkaConnection {
 }
 
 export function parseBrokers(list: string): string[] {
-  return list.split(',').map((broker) => broker.trim()).filter(Boolean);
+  return list
+    .split(',')
+    .map((broker) => broker.trim())
+    .filter(Boolean);
 }
 
 /** Routes kafkajs' own logging into the service's JSON logger, dropping its chatty info lines. */

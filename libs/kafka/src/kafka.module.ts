@@ -24,14 +24,22 @@ export interface KafkaModuleOptions {
 export function kafkaOptionsFromEnv(
   service: string,
   env: {
-    KAFKA_BROKERS: string; KAFKA_CLIENT_ID_PREFIX: string; KAFKA_CREATE_TOPICS: boolean; KAFKA_TOPIC_PARTITIONS: number;
-    KAFKA_TOPIC_REPLICATION?: number; KAFKA_MIN_INSYNC_REPLICAS?: number;
+    KAFKA_BROKERS: string;
+    KAFKA_CLIENT_ID_PREFIX: string;
+    KAFKA_CREATE_TOPICS: boolean;
+    KAFKA_TOPIC_PARTITIONS: number;
+    KAFKA_TOPIC_REPLICATION?: number;
+    KAFKA_MIN_INSYNC_REPLICAS?: number;
   },
 ): KafkaModuleOptions {
   return {
-    service, brokers: env.KAFKA_BROKERS, clientIdPrefix: env.KAFKA_CLIENT_ID_PREFIX,
-    createTopics: env.KAFKA_CREATE_TOPICS, partitions: env.KAFKA_TOPIC_PARTITIONS,
-    replicationFactor: env.KAFKA_TOPIC_REPLICATION, minInSyncReplicas: env.KAFKA_MIN_INSYNC_REPLICAS,
+    service,
+    brokers: env.KAFKA_BROKERS,
+    clientIdPrefix: env.KAFKA_CLIENT_ID_PREFIX,
+    createTopics: env.KAFKA_CREATE_TOPICS,
+    partitions: env.KAFKA_TOPIC_PARTITIONS,
+    replicationFactor: env.KAFKA_TOPIC_REPLICATION,
+    minInSyncReplicas: env.KAFKA_MIN_INSYNC_REPLICAS,
   };
 }
 
@@ -69,7 +77,11 @@ export class KafkaModule {
         { provide: OPTIONS, useValue: options },
         {
           provide: KAFKA,
-          useFactory: () => createKafka({ brokers: parseBrokers(options.brokers), clientId: `${options.clientIdPrefix}-${options.service}` }),
+          useFactory: () =>
+            createKafka({
+              brokers: parseBrokers(options.brokers),
+              clientId: `${options.clientIdPrefix}-${options.service}`,
+            }),
         },
         { provide: PRODUCER, inject: [KAFKA], useFactory: (kafka: Kafka) => new ContractProducer(kafka) },
         ProducerLifecycle,

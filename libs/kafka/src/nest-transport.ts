@@ -30,7 +30,9 @@ export function exitOnUnrecoverableCrash(microservice: { unwrap<T>(): T }, log: 
   const [, consumer] = microservice.unwrap<[unknown, Consumer, unknown]>();
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (payload.restart) return;
-    log(`job-status consumer crashed and will not restart itself: ${payload.error?.message ?? 'unknown error'}; exiting`);
+    log(
+      `job-status consumer crashed and will not restart itself: ${payload.error?.message ?? 'unknown error'}; exiting`,
+    );
     process.exit(1);
   });
 }

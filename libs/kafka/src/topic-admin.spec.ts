@@ -12,7 +12,10 @@ describe(topicDurability.name, () => {
   });
 
   it('takes what the operator asks, never more in sync than copies', () => {
-    expect(topicDurability(5, { replicationFactor: 5, minInSyncReplicas: 3 })).toEqual({ replicationFactor: 5, minInSyncReplicas: 3 });
+    expect(topicDurability(5, { replicationFactor: 5, minInSyncReplicas: 3 })).toEqual({
+      replicationFactor: 5,
+      minInSyncReplicas: 3,
+    });
     expect(topicDurability(1, { minInSyncReplicas: 2 })).toEqual({ replicationFactor: 1, minInSyncReplicas: 1 });
   });
 });

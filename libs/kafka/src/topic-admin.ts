@@ -15,14 +15,21 @@ export interface TopicDurability {
  * (fewer on a smaller one), and one copy fewer than that in sync (at least one). acks=all means nothing without
  * `min.insync.replicas`: with the broker default of 1, a message acknowledged by a lone leader is lost with it.
  */
-export function topicDurability(brokers: number, asked: { replicationFactor?: number; minInSyncReplicas?: number } = {}): TopicDurability {
+export function topicDurability(
+  brokers: number,
+  asked: { replicationFactor?: number; minInSyncReplicas?: number } = {},
+): TopicDurability {
   const replicationFactor = asked.replicationFactor ?? Math.max(1, Math.min(3, brokers));
   const minInSyncReplicas = asked.minInSyncReplicas ?? Math.max(1, replicationFactor - 1);
   return { replicationFactor, minInSyncReplicas: Math.min(minInSyncReplicas, replicationFactor) };
 }
 
 /** Creates the project's topics when missing. Production manages topics declaratively (deploy/k8s). */
-export async function ensureTopics(kafka: Kafka, partitions: number, asked: { replicationFactor?: number; minInSyncReplicas?: number } = {}): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka,
+  partitions: number,
+  asked: { replicationFactor?: number; minInSyncReplicas?: number } = {},
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {

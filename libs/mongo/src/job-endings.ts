@@ -17,7 +17,9 @@ export class JobEndings {
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
 
   async hasEnded(jobId: string): Promise<boolean> {
-    const job = await this.db.collection<JobDocument>(Collections.jobs).findOne({ _id: jobId }, { projection: { status: 1 } });
+    const job = await this.db
+      .collection<JobDocument>(Collections.jobs)
+      .findOne({ _id: jobId }, { projection: { status: 1 } });
     return job?.status === 'done' || job?.status === 'failed';
   }
 

@@ -10,5 +10,9 @@ export function isDuplicateKey(error: unknown): boolean {
  * the same operation may succeed later, so such failures are retried without limit rather than counted.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  return error instanceof MongoNetworkError || error instanceof MongoServerSelectionError || error instanceof MongoNotConnectedError;
+  return (
+    error instanceof MongoNetworkError ||
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoNotConnectedError
+  );
 }

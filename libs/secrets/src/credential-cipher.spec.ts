@@ -16,7 +16,9 @@ describe(CredentialCipher.name, () => {
   it('refuses another job, another key and tampering', () => {
     const sealed = sut.seal('secret', 'job-1');
     expect(() => sut.open(sealed, 'job-2')).toThrow(SealedValueError);
-    expect(() => new CredentialCipher(randomBytes(32).toString('base64')).open(sealed, 'job-1')).toThrow(SealedValueError);
+    expect(() => new CredentialCipher(randomBytes(32).toString('base64')).open(sealed, 'job-1')).toThrow(
+      SealedValueError,
+    );
     const parts = sealed.split('.');
     parts[3] = Buffer.from('x' + Buffer.from(parts[3], 'base64url').toString('latin1')).toString('base64url');
     expect(() => sut.open(parts.join('.'), 'job-1')).toThrow(SealedValueError);

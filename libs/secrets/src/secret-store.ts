@@ -34,7 +34,12 @@ export class SecretStore {
   }
 
   async put(jobId: string, accountId: string, secrets: DestinationSecrets): Promise<void> {
-    await this.sealed.insertOne({ _id: jobId, accountId, sealed: this.cipher.seal(JSON.stringify(secrets), jobId), createdAt: new Date() });
+    await this.sealed.insertOne({
+      _id: jobId,
+      accountId,
+      sealed: this.cipher.seal(JSON.stringify(secrets), jobId),
+      createdAt: new Date(),
+    });
   }
 
   /** The job's credentials, or null when none are kept (no external destination, or the job ended). */

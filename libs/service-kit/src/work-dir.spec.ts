@@ -20,6 +20,8 @@ describe(claimWorkDir.name, () => {
     expect(existsSync(join(running, 'open-chunk.part'))).toBe(true);
     expect(existsSync(gone)).toBe(false);
     expect(existsSync(join(root, 'legacy.part'))).toBe(false);
-    expect(readdirSync(root).sort()).toEqual([running, first, second].map((path) => path.slice(root.length + 1)).sort());
+    expect(readdirSync(root).sort()).toEqual(
+      [running, first, second].map((path) => path.slice(root.length + 1)).sort(),
+    );
   });
 });

@@ -20,7 +20,11 @@ export class FailedAuthLimiter {
   /** `${client}|${keyHash}` -> when it last authenticated. */
   private readonly knownGood = new Map<string, number>();
 
-  constructor(burst: number, perMinute: number, private readonly now: () => number = Date.now) {
+  constructor(
+    burst: number,
+    perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.failures = new TokenBuckets(burst, perMinute / 60, now);
   }
 
@@ -61,5 +65,10 @@ export interface Admission {
 export function clientOf(address: string): string {
   const plain = address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
   const groups = ipv6Groups(plain);
-  return groups ? `${groups.slice(0, 4).map((group) => group.toString(16)).join(':')}::/64` : plain;
+  return groups
+    ? `${groups
+        .slice(0, 4)
+        .map((group) => group.toString(16))
+        .join(':')}::/64`
+    : plain;
 }

@@ -9,7 +9,8 @@ import { GatewayEnv } from '../config/gateway-env';
     {
       provide: HostPolicy,
       inject: [GatewayEnv],
-      useFactory: (env: GatewayEnv) => HostPolicy.fromList(env.DESTINATION_HOST_ALLOWLIST, env.DESTINATION_PUBLIC_HOSTS),
+      useFactory: (env: GatewayEnv) =>
+        HostPolicy.fromList(env.DESTINATION_HOST_ALLOWLIST, env.DESTINATION_PUBLIC_HOSTS),
     },
     {
       provide: BucketDenylist,

@@ -9,7 +9,13 @@ describe(toExportSpec.name, () => {
   it('applies documented defaults', () => {
     const sut = toExportSpec(plainToInstance(ContactActivityExportDto, { exportType: 'csv' }), jobId);
     expect(sut.name).toBe('export-12345678');
-    expect(sut.output).toMatchObject({ format: 'csv', showHeader: true, compress: false, showAllProperties: false, fileBaseName: 'export-12345678' });
+    expect(sut.output).toMatchObject({
+      format: 'csv',
+      showHeader: true,
+      compress: false,
+      showAllProperties: false,
+      fileBaseName: 'export-12345678',
+    });
     expect(sut.delivery).toEqual({ kind: 'internal' });
     expect(sut.filter.actions).toBeUndefined();
   });
@@ -17,7 +23,9 @@ describe(toExportSpec.name, () => {
   it('unions both action fields and normalises dates to UTC', () => {
     const sut = toExportSpec(
       plainToInstance(ContactActivityExportDto, {
-        exportType: 'json', selected_action_name: 'open', selected_action_names: ['open', 'click'],
+        exportType: 'json',
+        selected_action_name: 'open',
+        selected_action_names: ['open', 'click'],
         selected_timeframe_start: '2019-03-24T02:00:00+02:00',
       }),
       jobId,
@@ -28,7 +36,8 @@ describe(toExportSpec.name, () => {
 
   it('keeps secrets out of the spec', () => {
     const dto = plainToInstance(ContactActivityExportDto, {
-      exportType: 'csv', destination: { type: 'sftp', server: 'h', port: 22, username: 'u', password: 'hunter2', path: './' },
+      exportType: 'csv',
+      destination: { type: 'sftp', server: 'h', port: 22, username: 'u', password: 'hunter2', path: './' },
     });
     const spec = toExportSpec(dto, jobId);
     expect(JSON.stringify(spec)).not.toContain('hunter2');
@@ -39,7 +48,15 @@ describe(toExportSpec.name, () => {
 
   it('splits an S3 destination into spec and secrets', () => {
     const dto = plainToInstance(ContactActivityExportDto, {
-      exportType: 'csv', destination: { type: 's3', aws_access_key_id: 'AK', aws_secret_access_key: 'SK', aws_bucket: 'b', aws_region: 'us-west-2', path: 'folder' },
+      exportType: 'csv',
+      destination: {
+        type: 's3',
+        aws_access_key_id: 'AK',
+        aws_secret_access_key: 'SK',
+        aws_bucket: 'b',
+        aws_region: 'us-west-2',
+        path: 'folder',
+      },
     });
     expect(toExportSpec(dto, jobId).delivery).toEqual({ kind: 's3', bucket: 'b', region: 'us-west-2', path: 'folder' });
     expect(toDestinationSecrets(dto)).toEqual({ awsAccessKeyId: 'AK', awsSecretAccessKey: 'SK' });
@@ -48,7 +65,9 @@ describe(toExportSpec.name, () => {
 
 describe(redactRequest.name, () => {
   it('replaces every secret field', () => {
-    const sut = redactRequest({ destination: { type: 's3', aws_access_key_id: 'AK', aws_secret_access_key: 'SK', password: 'P' } });
+    const sut = redactRequest({
+      destination: { type: 's3', aws_access_key_id: 'AK', aws_secret_access_key: 'SK', password: 'P' },
+    });
     expect(JSON.stringify(sut)).not.toMatch(/"AK"|"SK"|"P"/);
   });
 });

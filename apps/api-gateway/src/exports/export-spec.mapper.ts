@@ -22,7 +22,9 @@ export function defaultExportName(jobId: string): string {
  */
 export function toExportSpec(dto: ContactActivityExportDto, jobId: string): ExportSpec {
   const name = dto.name ?? defaultExportName(jobId);
-  const actions = [...new Set([...(dto.selected_action_name ? [dto.selected_action_name] : []), ...(dto.selected_action_names ?? [])])];
+  const actions = [
+    ...new Set([...(dto.selected_action_name ? [dto.selected_action_name] : []), ...(dto.selected_action_names ?? [])]),
+  ];
   return {
     name,
     filter: {
@@ -53,11 +55,20 @@ function toDeliverySpec({ destination }: ContactActivityExportDto): DeliverySpec
   switch (destination.type) {
     case 'sftp':
       return {
-        kind: 'sftp', server: destination.server, port: destination.port, path: destination.path,
+        kind: 'sftp',
+        server: destination.server,
+        port: destination.port,
+        path: destination.path,
         hostKeyFingerprint: destination.hostKeyFingerprint && canonicalFingerprint(destination.hostKeyFingerprint)!,
       };
     case 'ftp':
-      return { kind: 'ftp', server: destination.server, port: destination.port, path: destination.path, requireTls: destination.requireTls };
+      return {
+        kind: 'ftp',
+        server: destination.server,
+        port: destination.port,
+        path: destination.path,
+        requireTls: destination.requireTls,
+      };
     case 's3':
       return { kind: 's3', bucket: destination.aws_bucket, region: destination.aws_region, path: destination.path };
     case 'gcs':
@@ -68,7 +79,9 @@ function toDeliverySpec({ destination }: ContactActivityExportDto): DeliverySpec
 /** The secret half of a destination, kept out of the spec; null when there is nothing secret. */
 export function toDestinationSecrets({ destination }: ContactActivityExportDto): DestinationSecrets | null {
   if (!destination) return null;
-  if (destination.type === 'sftp' || destination.type === 'ftp') return { username: destination.username, password: destination.password };
-  if (destination.type === 's3') return { awsAccessKeyId: destination.aws_access_key_id, awsSecretAccessKey: destination.aws_secret_access_key };
+  if (destination.type === 'sftp' || destination.type === 'ftp')
+    return { username: destination.username, password: destination.password };
+  if (destination.type === 's3')
+    return { awsAccessKeyId: destination.aws_access_key_id, awsSecretAccessKey: destination.aws_secret_access_key };
   return null;
 }

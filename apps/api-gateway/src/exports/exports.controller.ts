@@ -14,7 +14,11 @@ export class ExportsController {
   /** Starts an export: 202 with the job's id and a Location to poll. */
   @Post()
   @HttpCode(202)
-  async create(@AccountId() accountId: string, @Body() body: ContactActivityExportDto, @Res({ passthrough: true }) response: Response) {
+  async create(
+    @AccountId() accountId: string,
+    @Body() body: ContactActivityExportDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     const { jobId, name } = await this.exports.create(accountId, body);
     response.setHeader('Location', `/v2/jobs/${jobId}`);
     return { jobId, name, status: 'pending' };

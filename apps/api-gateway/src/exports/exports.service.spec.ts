@@ -9,17 +9,25 @@ import { ContactActivityExportDto } from './dto/contact-activity-export.dto';
 import { ExportsService } from './exports.service';
 
 const sftp = plainToInstance(ContactActivityExportDto, {
-  exportType: 'csv', destination: { type: 'sftp', server: 'sftp.example.com', port: 22, username: 'u', password: 'hunter2', path: './' },
+  exportType: 'csv',
+  destination: { type: 'sftp', server: 'sftp.example.com', port: 22, username: 'u', password: 'hunter2', path: './' },
 });
 
 function setup() {
-  const jobs = { insertPending: jest.fn().mockResolvedValue(undefined), markUnpublished: jest.fn().mockResolvedValue(undefined) };
+  const jobs = {
+    insertPending: jest.fn().mockResolvedValue(undefined),
+    markUnpublished: jest.fn().mockResolvedValue(undefined),
+  };
   const secrets = { put: jest.fn().mockResolvedValue(undefined), delete: jest.fn().mockResolvedValue(undefined) };
   const hosts = { resolve: jest.fn().mockResolvedValue(undefined) };
   const producer = { publish: jest.fn().mockResolvedValue(undefined) };
   const sut = new ExportsService(
-    jobs as unknown as JobRepository, {} as AudienceRepository, secrets as unknown as SecretStore,
-    hosts as unknown as HostPolicy, BucketDenylist.of('', ['cae-files']), producer as unknown as ContractProducer,
+    jobs as unknown as JobRepository,
+    {} as AudienceRepository,
+    secrets as unknown as SecretStore,
+    hosts as unknown as HostPolicy,
+    BucketDenylist.of('', ['cae-files']),
+    producer as unknown as ContractProducer,
   );
   return { sut, jobs, secrets, producer };
 }
@@ -51,9 +59,12 @@ describe(ExportsService.name, () => {
     expect(secrets.delete).toHaveBeenCalledWith(jobId);
   });
 
-  it('refuses the platform\'s own buckets before anything is stored', async () => {
+  it("refuses the platform's own buckets before anything is stored", async () => {
     const { sut, jobs, secrets, producer } = setup();
-    const gcs = plainToInstance(ContactActivityExportDto, { exportType: 'csv', destination: { type: 'gcs', gcs_bucket: 'cae-files', path: '/x' } });
+    const gcs = plainToInstance(ContactActivityExportDto, {
+      exportType: 'csv',
+      destination: { type: 'gcs', gcs_bucket: 'cae-files', path: '/x' },
+    });
     await expect(sut.create('acc', gcs)).rejects.toMatchObject({ status: 400 });
     expect(secrets.put).not.toHaveBeenCalled();
     expect(jobs.insertPending).not.toHaveBeenCalled();
@@ -63,7 +74,11 @@ describe(ExportsService.name, () => {
   it('refuses, before storing anything, a request whose message would break the requested contract', async () => {
     const { sut, jobs, secrets, producer } = setup();
     // Something the DTO's validation should have refused (a nested list of columns): the contract check is the net.
-    const dto = plainToInstance(ContactActivityExportDto, { exportType: 'csv', destination: sftp.destination, columnHeaders: [[]] });
+    const dto = plainToInstance(ContactActivityExportDto, {
+      exportType: 'csv',
+      destination: sftp.destination,
+      columnHeaders: [[]],
+    });
     await expect(sut.create('acc', dto)).rejects.toMatchObject({ status: 400 });
     expect(secrets.put).not.toHaveBeenCalled();
     expect(jobs.insertPending).not.toHaveBeenCalled();

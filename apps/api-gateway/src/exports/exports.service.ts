@@ -31,22 +31,39 @@ export class ExportsService {
     const spec = toExportSpec(dto, jobId);
     await this.refuseHost(spec.delivery.server);
     this.refuseBucket(dto);
-    if (dto.selected_audience_key !== undefined && !(await this.audiences.exists(accountId, dto.selected_audience_key))) {
+    if (
+      dto.selected_audience_key !== undefined &&
+      !(await this.audiences.exists(accountId, dto.selected_audience_key))
+    ) {
       throw new ApiError(400, 'VALIDATION_FAILED', 'invalid request: selected_audience_key', [
         { field: 'selected_audience_key', reasons: ['no audience with this key exists in this account'] },
       ]);
     }
     const createdAt = new Date();
     const request = this.checkedRequest({
-      jobId, accountId, createdAt: createdAt.toISOString(), filter: spec.filter, output: spec.output, delivery: spec.delivery,
+      jobId,
+      accountId,
+      createdAt: createdAt.toISOString(),
+      filter: spec.filter,
+      output: spec.output,
+      delivery: spec.delivery,
     });
     const secrets = toDestinationSecrets(dto);
     if (secrets) await this.secrets.put(jobId, accountId, secrets);
     try {
       await this.jobs.insertPending({
-        _id: jobId, accountId, jobName: 'contactactivityexport', name: spec.name, status: 'pending',
-        totalItems: null, completedItems: 0, createdAt, startedAt: null, endedAt: null,
-        request: redactRequest(dto), fileCount: 0,
+        _id: jobId,
+        accountId,
+        jobName: 'contactactivityexport',
+        name: spec.name,
+        status: 'pending',
+        totalItems: null,
+        completedItems: 0,
+        createdAt,
+        startedAt: null,
+        endedAt: null,
+        request: redactRequest(dto),
+        fileCount: 0,
         // A kill between this insert and the publish below leaves the job pending; the reconciler publishes it again.
         requested: JSON.parse(JSON.stringify(request)),
       });
@@ -76,7 +93,11 @@ export class ExportsService {
       return validatePayload(Topic.Requested, JSON.parse(JSON.stringify(request)));
     } catch (error) {
       if (!(error instanceof InvalidPayloadError)) throw error;
-      this.logger.error({ message: 'a validated request does not fit the requested contract', jobId: request.jobId, problems: error.problems });
+      this.logger.error({
+        message: 'a validated request does not fit the requested contract',
+        jobId: request.jobId,
+        problems: error.problems,
+      });
       throw new ApiError(400, 'VALIDATION_FAILED', 'invalid request: body', [
         { field: 'body', reasons: ['the request cannot be turned into an export', ...error.problems] },
       ]);
@@ -86,17 +107,28 @@ export class ExportsService {
   /** Best effort: a leftover sealed record is unreadable without its job and is logged for cleanup. */
   private async forgetSecrets(jobId: string): Promise<void> {
     await this.secrets.delete(jobId).catch((error) =>
-      this.logger.error({ message: 'could not delete the credentials of a job that was not created', jobId, error: errorMessage(error) }),
+      this.logger.error({
+        message: 'could not delete the credentials of a job that was not created',
+        jobId,
+        error: errorMessage(error),
+      }),
     );
   }
 
   /** The platform's own buckets (and those the operator listed) are never a destination. */
   private refuseBucket({ destination }: ContactActivityExportDto): void {
-    const [field, bucket] = destination?.type === 's3' ? ['aws_bucket', destination.aws_bucket]
-      : destination?.type === 'gcs' ? ['gcs_bucket', destination.gcs_bucket] : [];
+    const [field, bucket] =
+      destination?.type === 's3'
+        ? ['aws_bucket', destination.aws_bucket]
+        : destination?.type === 'gcs'
+          ? ['gcs_bucket', destination.gcs_bucket]
+          : [];
     if (field === undefined || bucket === undefined || !this.deniedBuckets.denies(bucket)) return;
     throw new ApiError(400, 'DESTINATION_BUCKET_REFUSED', `invalid request: destination.${field}`, [
-      { field: `destination.${field}`, reasons: [`${field} names a bucket of this platform, which destinations may not use`] },
+      {
+        field: `destination.${field}`,
+        reasons: [`${field} names a bucket of this platform, which destinations may not use`],
+      },
     ]);
   }
 
@@ -109,7 +141,9 @@ export class ExportsService {
       // A name that does not resolve now may later; delivery retries it and fails the job if it never does.
       if (!(error instanceof HostRefusedError)) throw error;
       if (error.reason === 'unresolvable') return;
-      throw new ApiError(400, 'DESTINATION_HOST_REFUSED', `invalid request: destination.server`, [{ field: 'destination.server', reasons: [error.message] }]);
+      throw new ApiError(400, 'DESTINATION_HOST_REFUSED', `invalid request: destination.server`, [
+        { field: 'destination.server', reasons: [error.message] },
+      ]);
     }
   }
 }

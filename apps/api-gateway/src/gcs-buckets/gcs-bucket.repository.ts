@@ -17,7 +17,11 @@ export class GcsBucketRepository {
    */
   async register(accountId: string, bucket: string): Promise<{ claim: GcsBucketDocument; created: boolean }> {
     const claim: GcsBucketDocument = {
-      _id: `${accountId}/${bucket}`, accountId, bucket, token: `cae-verify-${randomBytes(24).toString('hex')}`, createdAt: new Date(),
+      _id: `${accountId}/${bucket}`,
+      accountId,
+      bucket,
+      token: `cae-verify-${randomBytes(24).toString('hex')}`,
+      createdAt: new Date(),
     };
     try {
       await this.buckets.insertOne(claim);

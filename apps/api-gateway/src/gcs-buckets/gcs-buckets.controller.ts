@@ -19,9 +19,10 @@ function toView(claim: GcsBucketDocument) {
     verificationObject: GCS_VERIFICATION_OBJECT,
     token: claim.token,
     createdAt: claim.createdAt,
-    instructions: `put the token on a line of gs://${claim.bucket}/${GCS_VERIFICATION_OBJECT} (for example: `
-      + `echo ${claim.token} | gsutil cp - gs://${claim.bucket}/${GCS_VERIFICATION_OBJECT}) and grant this service's `
-      + 'identity read access to that object and write access to the folder you export to',
+    instructions:
+      `put the token on a line of gs://${claim.bucket}/${GCS_VERIFICATION_OBJECT} (for example: ` +
+      `echo ${claim.token} | gsutil cp - gs://${claim.bucket}/${GCS_VERIFICATION_OBJECT}) and grant this service's ` +
+      'identity read access to that object and write access to the folder you export to',
   };
 }
 
@@ -39,15 +40,25 @@ export class GcsBucketsController {
 
   /** 201 with the token for a new registration, 200 with the same token when the bucket was registered already. */
   @Post()
-  async register(@AccountId() accountId: string, @Body() body: RegisterGcsBucketDto, @Res({ passthrough: true }) response: Response) {
+  async register(
+    @AccountId() accountId: string,
+    @Body() body: RegisterGcsBucketDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     if (this.deniedBuckets.denies(body.bucket)) {
       throw new ApiError(400, 'DESTINATION_BUCKET_REFUSED', 'invalid request: bucket', [
         { field: 'bucket', reasons: ['bucket names a bucket of this platform, which destinations may not use'] },
       ]);
     }
-    const full = !(await this.buckets.isRegistered(accountId, body.bucket)) && (await this.buckets.count(accountId)) >= MAX_BUCKETS_PER_ACCOUNT;
+    const full =
+      !(await this.buckets.isRegistered(accountId, body.bucket)) &&
+      (await this.buckets.count(accountId)) >= MAX_BUCKETS_PER_ACCOUNT;
     if (full) {
-      throw new ApiError(409, 'BUCKET_LIMIT_REACHED', `an account may register at most ${MAX_BUCKETS_PER_ACCOUNT} buckets; delete one first`);
+      throw new ApiError(
+        409,
+        'BUCKET_LIMIT_REACHED',
+        `an account may register at most ${MAX_BUCKETS_PER_ACCOUNT} buckets; delete one first`,
+      );
     }
     const { claim, created } = await this.buckets.register(accountId, body.bucket);
     response.status(created ? 201 : 200);

@@ -2,8 +2,15 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Response } from 'express';
 
 const CODES: Record<number, string> = {
-  400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 410: 'GONE',
-  413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'TOO_MANY_REQUESTS', 503: 'SERVICE_UNAVAILABLE',
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  410: 'GONE',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
 };
 
 /** Turns every error into the API's JSON error shape; unexpected ones become a 500 without internals. */
@@ -24,7 +31,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
       response.status(status).json({ statusCode: status, code: CODES[status] ?? 'ERROR', message: String(message) });
       return;
     }
-    this.logger.error({ message: 'unhandled error', error: exception instanceof Error ? exception.message : String(exception) });
-    response.status(500).json({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'internal error; please retry later' });
+    this.logger.error({
+      message: 'unhandled error',
+      error: exception instanceof Error ? exception.message : String(exception),
+    });
+    response
+      .status(500)
+      .json({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'internal error; please retry later' });
   }
 }

@@ -13,7 +13,8 @@ function isUtf8(contentType: string): boolean {
 
 /** body-parser's verify hook: runs on the raw bytes before JSON.parse; a thrown error keeps its status and type. */
 function refuseDeepNesting(_request: unknown, _response: unknown, bytes: Buffer): void {
-  if (jsonNestingDepth(bytes, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw Object.assign(new Error('body nests too deep'), { status: 400, type: TOO_DEEP });
+  if (jsonNestingDepth(bytes, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+    throw Object.assign(new Error('body nests too deep'), { status: 400, type: TOO_DEEP });
 }
 
 /**
@@ -51,7 +52,9 @@ export function jsonBody(limitBytes: number, bodyTimeoutMs: number): RequestHand
         ]);
         return;
       }
-      sendApiError(response, 400, 'MALFORMED_JSON', 'request body is not valid JSON', [{ field: 'body', reasons: ['is not valid JSON'] }]);
+      sendApiError(response, 400, 'MALFORMED_JSON', 'request body is not valid JSON', [
+        { field: 'body', reasons: ['is not valid JSON'] },
+      ]);
     });
   };
 }

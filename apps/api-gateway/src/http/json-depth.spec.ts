@@ -4,8 +4,14 @@ describe(jsonNestingDepth.name, () => {
   const depth = (text: string) => jsonNestingDepth(Buffer.from(text));
 
   it.each([
-    ['1', 0], ['{}', 1], ['{"a":[1,{"b":2}]}', 3], ['[[],[[]]]', 3],
-    ['{"a":"[[[{{{"}', 1], ['{"a":"\\\\"}', 1], ['{"a":"\\"[[["}', 1], ['{"a":"é[🙂"}', 1],
+    ['1', 0],
+    ['{}', 1],
+    ['{"a":[1,{"b":2}]}', 3],
+    ['[[],[[]]]', 3],
+    ['{"a":"[[[{{{"}', 1],
+    ['{"a":"\\\\"}', 1],
+    ['{"a":"\\"[[["}', 1],
+    ['{"a":"é[🙂"}', 1],
   ])('%s nests %i deep', (text, expected) => {
     expect(depth(text)).toBe(expected);
   });

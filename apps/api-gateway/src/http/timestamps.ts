@@ -6,7 +6,8 @@ import { registerDecorator } from 'class-validator';
  */
 export const TIMESTAMP_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
-export const timestampMessage = '$property must be an ISO 8601 date-time with an offset, such as 2019-03-24T00:00:00.000Z';
+export const timestampMessage =
+  '$property must be an ISO 8601 date-time with an offset, such as 2019-03-24T00:00:00.000Z';
 
 /**
  * The instant, once in UTC, is within the years 0000-9999 (`9999-12-31T23:59:59-23:59` is in year 10000 in UTC,

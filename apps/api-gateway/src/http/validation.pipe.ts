@@ -11,7 +11,8 @@ export function toFieldErrors(errors: ValidationError[], parent = ''): FieldErro
     const field = parent ? `${parent}.${error.property}` : error.property;
     if (!error.constraints) return toFieldErrors(error.children ?? [], field);
     const reasons = Object.entries(error.constraints).map(([constraint, message]) =>
-      constraint === 'whitelistValidation' ? unknownFieldReason(error.property, parent) : message);
+      constraint === 'whitelistValidation' ? unknownFieldReason(error.property, parent) : message,
+    );
     return [{ field, reasons: [...new Set(reasons)] }];
   });
 }
@@ -58,7 +59,9 @@ export class BodyShapePipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type !== 'body') return value;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new ApiError(400, 'VALIDATION_FAILED', 'invalid request: body', [{ field: 'body', reasons: ['must be a JSON object'] }]);
+      throw new ApiError(400, 'VALIDATION_FAILED', 'invalid request: body', [
+        { field: 'body', reasons: ['must be a JSON object'] },
+      ]);
     }
     const fields = refusedKeys(value);
     if (fields.length > 0) {

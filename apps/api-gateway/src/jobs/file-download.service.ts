@@ -19,7 +19,11 @@ export class FileDownloadService {
   async send(file: JobFileDocument | null, response: Response): Promise<void> {
     if (!file?.storageKey) throw new ApiError(404, 'FILE_NOT_FOUND', 'this job has no such file in internal storage');
     if (file.expired || (file.expiresAt && file.expiresAt <= new Date())) {
-      throw new ApiError(410, 'FILE_EXPIRED', `the file expired on ${file.expiresAt?.toISOString() ?? 'its expiry date'}; run the export again`);
+      throw new ApiError(
+        410,
+        'FILE_EXPIRED',
+        `the file expired on ${file.expiresAt?.toISOString() ?? 'its expiry date'}; run the export again`,
+      );
     }
     const stored = await this.storage.get(this.env.FILES_BUCKET, file.storageKey);
     if (!stored) throw new ApiError(410, 'FILE_EXPIRED', 'the file is no longer kept; run the export again');

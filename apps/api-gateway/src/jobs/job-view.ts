@@ -14,7 +14,10 @@ export interface JobFileView {
 /** How many files the job resource shows; the rest is read a page at a time from `filesUrl`. */
 export const JOB_VIEW_FILES = 100;
 
-type StoredFile = Pick<JobFileDocument, 'name' | 'records' | 'bytes' | 'sha256' | 'location' | 'storageKey' | 'expiresAt' | 'expired'>;
+type StoredFile = Pick<
+  JobFileDocument,
+  'name' | 'records' | 'bytes' | 'sha256' | 'location' | 'storageKey' | 'expiresAt' | 'expired'
+>;
 
 /**
  * The job resource of the API (DESIGN.md, section 4): internal fields such as storage keys are left out. `files`

@@ -69,10 +69,6 @@ export class JobRepository implements OnModuleInit {
       const { createdAt, id } = query.before;
       and.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }] });
     }
-    return this.jobs
-      .find({ $and: and })
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(query.limit)
-      .toArray();
+    return this.jobs.find({ $and: and }).sort({ createdAt: -1, _id: -1 }).limit(query.limit).toArray();
   }
 }

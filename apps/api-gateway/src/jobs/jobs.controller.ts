@@ -7,7 +7,14 @@ import { ApiError } from '../http/api-error';
 import { FileDownloadService } from './file-download.service';
 import { JobRepository } from './job.repository';
 import { JOB_VIEW_FILES, toFileView, toJobView } from './job-view';
-import { decodeCursor, decodeFileCursor, encodeCursor, encodeFileCursor, ListFilesQuery, ListJobsQuery } from './list-jobs.query';
+import {
+  decodeCursor,
+  decodeFileCursor,
+  encodeCursor,
+  encodeFileCursor,
+  ListFilesQuery,
+  ListJobsQuery,
+} from './list-jobs.query';
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -25,10 +32,15 @@ export class JobsController {
     const limit = query.limit === undefined ? 20 : Number(query.limit);
     const before = query.cursor ? decodeCursor(query.cursor) : undefined;
     if (before === null) {
-      throw new ApiError(400, 'VALIDATION_FAILED', 'invalid cursor', [{ field: 'cursor', reasons: ['is not a cursor returned by this API'] }]);
+      throw new ApiError(400, 'VALIDATION_FAILED', 'invalid cursor', [
+        { field: 'cursor', reasons: ['is not a cursor returned by this API'] },
+      ]);
     }
     const page = await this.jobs.list(accountId, {
-      status: query.status, name: query.name, limit: limit + 1, before,
+      status: query.status,
+      name: query.name,
+      limit: limit + 1,
+      before,
       createdFrom: query.createdFrom ? new Date(query.createdFrom) : undefined,
       createdTo: query.createdTo ? new Date(query.createdTo) : undefined,
     });
@@ -62,7 +74,9 @@ export class JobsController {
     const limit = query.limit === undefined ? 100 : Number(query.limit);
     const after = query.cursor ? decodeFileCursor(query.cursor) : -1;
     if (after === null) {
-      throw new ApiError(400, 'VALIDATION_FAILED', 'invalid cursor', [{ field: 'cursor', reasons: ['is not a cursor returned by this API'] }]);
+      throw new ApiError(400, 'VALIDATION_FAILED', 'invalid cursor', [
+        { field: 'cursor', reasons: ['is not a cursor returned by this API'] },
+      ]);
     }
     const page = await this.jobs.files(accountId, jobId, after, limit + 1);
     const items = page.slice(0, limit);

@@ -6,13 +6,20 @@ import { TIMESTAMP_WITH_OFFSET, timestampMessage } from '../http/timestamps';
  * rather than guessed at, and a repeated parameter (an array) is refused too.
  */
 export class ListJobsQuery {
-  @IsOptional() @IsIn(['pending', 'processing', 'done', 'failed']) status?: 'pending' | 'processing' | 'done' | 'failed';
+  @IsOptional() @IsIn(['pending', 'processing', 'done', 'failed']) status?:
+    'pending' | 'processing' | 'done' | 'failed';
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{1,128}$/) name?: string;
-  @IsOptional() @IsISO8601({ strict: true }, { message: timestampMessage }) @Matches(TIMESTAMP_WITH_OFFSET, { message: timestampMessage })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: timestampMessage })
+  @Matches(TIMESTAMP_WITH_OFFSET, { message: timestampMessage })
   createdFrom?: string;
-  @IsOptional() @IsISO8601({ strict: true }, { message: timestampMessage }) @Matches(TIMESTAMP_WITH_OFFSET, { message: timestampMessage })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: timestampMessage })
+  @Matches(TIMESTAMP_WITH_OFFSET, { message: timestampMessage })
   createdTo?: string;
-  @IsOptional() @IsString() @Matches(/^([1-9]|[1-9]\d|1\d\d|200)$/, { message: 'limit must be an integer from 1 to 200, in plain digits' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^([1-9]|[1-9]\d|1\d\d|200)$/, { message: 'limit must be an integer from 1 to 200, in plain digits' })
   limit?: string;
   /** Opaque cursor from the previous page's `nextCursor`. */
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{1,200}$/) cursor?: string;
@@ -35,7 +42,9 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } | 
 
 /** Query string of `GET /v2/jobs/{jobId}/files`: pages of the job's files in chunk order. */
 export class ListFilesQuery {
-  @IsOptional() @IsString() @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be an integer from 1 to 1000, in plain digits' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be an integer from 1 to 1000, in plain digits' })
   limit?: string;
   /** Opaque cursor from the previous page's `nextCursor`. */
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{1,40}$/) cursor?: string;

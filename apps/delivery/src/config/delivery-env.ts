@@ -9,7 +9,8 @@ export class DeliveryEnv extends DestinationPolicyEnv {
   /** Opens destination credentials sealed by the gateway (the same key). */
   @Validate(CredentialsKeyConstraint) CREDENTIALS_KEY: string;
   /** S3 destinations: endpoint override (S3-compatible services, tests). Empty: AWS, from the request's region. */
-  @ValidateIf((env) => env.S3_DESTINATION_ENDPOINT !== '') @Matches(/^https?:\/\//) S3_DESTINATION_ENDPOINT: string = '';
+  @ValidateIf((env) => env.S3_DESTINATION_ENDPOINT !== '') @Matches(/^https?:\/\//) S3_DESTINATION_ENDPOINT: string =
+    '';
   @Transform(toBoolean) @IsBoolean() S3_DESTINATION_FORCE_PATH_STYLE: boolean = false;
   /** GCS destinations: endpoint override (tests, emulators). Empty: Google Cloud Storage with the service's own identity. */
   @ValidateIf((env) => env.GCS_ENDPOINT !== '') @Matches(/^https?:\/\//) GCS_ENDPOINT: string = '';

@@ -50,9 +50,13 @@ export class ChunksConsumer implements OnApplicationBootstrap, OnApplicationShut
   private async failJob({ key, accountId, error }: RejectedMessage): Promise<void> {
     if (!key) return;
     // A delivery error's message is written for the user; an unreadable message gets a generic one.
-    const failure: JobError = 'code' in error
-      ? { code: error.code, message: error.message.slice(0, 1000) }
-      : { code: 'INVALID_CHUNK_MESSAGE', message: `delivering the export files failed: ${error.message.slice(0, 500)}` };
+    const failure: JobError =
+      'code' in error
+        ? { code: error.code, message: error.message.slice(0, 1000) }
+        : {
+            code: 'INVALID_CHUNK_MESSAGE',
+            message: `delivering the export files failed: ${error.message.slice(0, 500)}`,
+          };
     await reportJobFailure(this.producer, { service: 'delivery', jobId: key, accountId, ...failure }, (publishError) =>
       this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }),
     );

@@ -34,7 +34,10 @@ export class DeliveryProgressRepository implements OnModuleInit {
     const _id = `${chunk.jobId}:${chunk.chunkIndex}`;
     await this.items.updateOne(
       { _id },
-      { $setOnInsert: { jobId: chunk.jobId, chunkIndex: chunk.chunkIndex, delivered: false, reported: false }, $set: { chunk } },
+      {
+        $setOnInsert: { jobId: chunk.jobId, chunkIndex: chunk.chunkIndex, delivered: false, reported: false },
+        $set: { chunk },
+      },
       { upsert: true },
     );
     return (await this.items.findOne({ _id })) as DeliveryItem;
@@ -45,7 +48,10 @@ export class DeliveryProgressRepository implements OnModuleInit {
   }
 
   async markDelivered(item: DeliveryItem, receipt: DeliveryReceipt): Promise<void> {
-    await this.items.updateOne({ _id: item._id }, { $set: { delivered: true, receipt, storageKey: receipt.storageKey } });
+    await this.items.updateOne(
+      { _id: item._id },
+      { $set: { delivered: true, receipt, storageKey: receipt.storageKey } },
+    );
   }
 
   async markReported(item: DeliveryItem): Promise<void> {

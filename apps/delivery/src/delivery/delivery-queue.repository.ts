@@ -53,13 +53,17 @@ export class DeliveryQueueRepository implements OnModuleInit {
   }
 
   /** Queues work once: a replayed chunk event leaves a queued entry (its attempts, its claim) as it is. */
-  async enqueue(entries: Pick<QueuedWork, 'kind' | 'jobId' | 'accountId' | 'chunkIndex' | 'memoryBytes'>[]): Promise<void> {
+  async enqueue(
+    entries: Pick<QueuedWork, 'kind' | 'jobId' | 'accountId' | 'chunkIndex' | 'memoryBytes'>[],
+  ): Promise<void> {
     if (entries.length === 0) return;
     const dueAt = new Date();
     await this.queue.bulkWrite(
       entries.map((entry) => {
         const _id = entry.kind === 'complete' ? completionId(entry.jobId) : `${entry.jobId}:${entry.chunkIndex}`;
-        return { updateOne: { filter: { _id }, update: { $setOnInsert: { ...entry, attempts: 0, dueAt } }, upsert: true } };
+        return {
+          updateOne: { filter: { _id }, update: { $setOnInsert: { ...entry, attempts: 0, dueAt } }, upsert: true },
+        };
       }),
       { ordered: false },
     );
@@ -89,13 +93,23 @@ export class DeliveryQueueRepository implements OnModuleInit {
 
   /** Extends a claim; false when it was lost (another replica took the entry, or it was removed). */
   async renew(work: QueuedWork, claimMs: number): Promise<boolean> {
-    const result = await this.queue.updateOne({ _id: work._id, claim: work.claim }, { $set: { dueAt: new Date(Date.now() + claimMs) } });
+    const result = await this.queue.updateOne(
+      { _id: work._id, claim: work.claim },
+      { $set: { dueAt: new Date(Date.now() + claimMs) } },
+    );
     return result.matchedCount === 1;
   }
 
   /** Gives the entry back, due at `dueAt` (a retry later, or now when this replica stops or has no room for it). */
-  async release(work: QueuedWork, dueAt: Date, update: Partial<Pick<QueuedWork, 'attempts' | 'lastError' | 'failure' | 'claims'>> = {}): Promise<void> {
-    await this.queue.updateOne({ _id: work._id, claim: work.claim }, { $set: { ...update, dueAt }, $unset: { claim: '' } });
+  async release(
+    work: QueuedWork,
+    dueAt: Date,
+    update: Partial<Pick<QueuedWork, 'attempts' | 'lastError' | 'failure' | 'claims'>> = {},
+  ): Promise<void> {
+    await this.queue.updateOne(
+      { _id: work._id, claim: work.claim },
+      { $set: { ...update, dueAt }, $unset: { claim: '' } },
+    );
   }
 
   /**
@@ -104,7 +118,10 @@ export class DeliveryQueueRepository implements OnModuleInit {
    */
   async wakeCompletion(jobId: string): Promise<void> {
     await this.queue.updateOne({ _id: completionId(jobId), lastSeen: true }, { $inc: { wakes: 1 } });
-    await this.queue.updateOne({ _id: completionId(jobId), lastSeen: true, claim: { $exists: false } }, { $set: { dueAt: new Date() } });
+    await this.queue.updateOne(
+      { _id: completionId(jobId), lastSeen: true, claim: { $exists: false } },
+      { $set: { dueAt: new Date() } },
+    );
   }
 
   /**

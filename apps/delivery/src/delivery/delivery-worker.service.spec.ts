@@ -16,7 +16,16 @@ class MemoryQueue {
 
   add(jobId: string, accountId: string, chunkIndex: number): void {
     const _id = `${jobId}:${chunkIndex}`;
-    this.entries.set(_id, { _id, kind: 'chunk', jobId, accountId, chunkIndex, memoryBytes: 1, attempts: 0, dueAt: new Date(0) });
+    this.entries.set(_id, {
+      _id,
+      kind: 'chunk',
+      jobId,
+      accountId,
+      chunkIndex,
+      memoryBytes: 1,
+      attempts: 0,
+      dueAt: new Date(0),
+    });
   }
 
   async claimNext(claimMs: number, busyIds: string[], fullAccounts: string[]): Promise<QueuedWork | null> {
@@ -64,13 +73,24 @@ function setup(deliver: (work: QueuedWork) => Promise<void>, over: Partial<Deliv
   };
   const producer = { publish: jest.fn(async () => undefined) };
   const env = Object.assign(new DeliveryEnv(), {
-    DELIVERY_CONCURRENCY: 4, DELIVERY_ACCOUNT_CONCURRENCY: 2, DELIVERY_MEMORY_BUDGET_MIB: 96, DELIVERY_CLAIM_MS: 60_000,
-    DELIVERY_POLL_MS: 20, DELIVERY_STOP_GRACE_MS: 0, DELIVERY_MAX_ATTEMPTS: 3, DELIVERY_RETRY_BASE_MS: 10, DELIVERY_RETRY_CAP_MS: 20,
+    DELIVERY_CONCURRENCY: 4,
+    DELIVERY_ACCOUNT_CONCURRENCY: 2,
+    DELIVERY_MEMORY_BUDGET_MIB: 96,
+    DELIVERY_CLAIM_MS: 60_000,
+    DELIVERY_POLL_MS: 20,
+    DELIVERY_STOP_GRACE_MS: 0,
+    DELIVERY_MAX_ATTEMPTS: 3,
+    DELIVERY_RETRY_BASE_MS: 10,
+    DELIVERY_RETRY_CAP_MS: 20,
     ...over,
   });
   const jobs = { hasEnded: jest.fn(async () => false) };
   const sut = new DeliveryWorker(
-    queue as unknown as DeliveryQueueRepository, delivery as unknown as DeliveryService, jobs as unknown as JobEndings, env, producer as unknown as ContractProducer,
+    queue as unknown as DeliveryQueueRepository,
+    delivery as unknown as DeliveryService,
+    jobs as unknown as JobEndings,
+    env,
+    producer as unknown as ContractProducer,
   );
   return { sut, queue, delivery, producer };
 }
@@ -81,7 +101,7 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe(DeliveryWorker.name, () => {
-  it('keeps delivering other accounts\' files while one account\'s uploads hang', async () => {
+  it("keeps delivering other accounts' files while one account's uploads hang", async () => {
     const hanging: QueuedWork[] = [];
     const answer: (() => void)[] = [];
     const delivered: string[] = [];
@@ -105,7 +125,7 @@ describe(DeliveryWorker.name, () => {
     await stopped;
   });
 
-  it('gives a failed attempt back with its retry time, then fails the job with the destination\'s reason after the last one', async () => {
+  it("gives a failed attempt back with its retry time, then fails the job with the destination's reason after the last one", async () => {
     const { sut, queue, delivery, producer } = setup(async () => {
       throw new RetriableError('HOST_UNREACHABLE', 'could not reach sftp://127.0.0.1:1');
     });
@@ -115,16 +135,24 @@ describe(DeliveryWorker.name, () => {
     sut.onApplicationBootstrap();
     await until(() => producer.publish.mock.calls.length > 0);
     await sut.beforeApplicationShutdown();
-    expect(producer.publish).toHaveBeenCalledWith('contactactivityexport.job-status.v1', jobId, expect.objectContaining({
-      type: 'job.failed', error: expect.objectContaining({ code: 'HOST_UNREACHABLE', message: expect.stringMatching(/gave up after 3 attempts/) }),
-    }));
+    expect(producer.publish).toHaveBeenCalledWith(
+      'contactactivityexport.job-status.v1',
+      jobId,
+      expect.objectContaining({
+        type: 'job.failed',
+        error: expect.objectContaining({
+          code: 'HOST_UNREACHABLE',
+          message: expect.stringMatching(/gave up after 3 attempts/),
+        }),
+      }),
+    );
     expect(delivery.abandonJob).toHaveBeenCalledWith(jobId);
     expect(queue.entries.size).toBe(0);
     // Three attempts of the first chunk at most; no attempt keeps a worker while it waits for its retry.
     expect(delivery.deliverChunk.mock.calls.filter(([w]) => w.chunkIndex === 0).length).toBeLessThanOrEqual(3);
   });
 
-  it('retries a report the broker did not take without using up the destination\'s attempts', async () => {
+  it("retries a report the broker did not take without using up the destination's attempts", async () => {
     let calls = 0;
     const { sut, queue, producer } = setup(async () => {
       if (++calls <= 5) throw new ReportNotSentError('file.delivered not sent: broker away');

@@ -1,5 +1,15 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { backoffMs, ContractProducer, errorMessage, exhausted, NonRetriableError, PRODUCER, reportJobFailure, RetriableError, sleep } from '@cae/kafka';
+import {
+  backoffMs,
+  ContractProducer,
+  errorMessage,
+  exhausted,
+  NonRetriableError,
+  PRODUCER,
+  reportJobFailure,
+  RetriableError,
+  sleep,
+} from '@cae/kafka';
 import { JobEndings } from '@cae/mongo';
 import { DeliveryEnv } from '../config/delivery-env';
 import { DeliveryQueueRepository, QueuedWork } from './delivery-queue.repository';
@@ -102,8 +112,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     const running = [...this.running.values()].map((r) => r.work);
     const perAccount = new Map<string, number>();
     for (const work of running) perAccount.set(work.accountId, (perAccount.get(work.accountId) ?? 0) + 1);
-    const full = [...perAccount].filter(([, count]) => count >= this.env.DELIVERY_ACCOUNT_CONCURRENCY).map(([account]) => account);
-    return this.queue.claimNext(this.env.DELIVERY_CLAIM_MS, running.map((w) => w._id), full);
+    const full = [...perAccount]
+      .filter(([, count]) => count >= this.env.DELIVERY_ACCOUNT_CONCURRENCY)
+      .map(([account]) => account);
+    return this.queue.claimNext(
+      this.env.DELIVERY_CLAIM_MS,
+      running.map((w) => w._id),
+      full,
+    );
   }
 
   /** Whether the upload's buffers fit the budget beside those running here (one larger than it runs alone). */
@@ -115,15 +131,23 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
 
   private async process(work: QueuedWork): Promise<void> {
     let owned = true;
-    const keeper = setInterval(() => {
-      this.queue.renew(work, this.env.DELIVERY_CLAIM_MS).then(
-        (kept) => {
-          if (!kept && owned) this.logger.warn({ message: 'delivery claim lost to another replica', jobId: work.jobId, chunk: work.chunkIndex });
-          owned &&= kept;
-        },
-        () => undefined, // the database is away: the claim may still hold; the next renewal will tell
-      );
-    }, Math.max(100, Math.floor(this.env.DELIVERY_CLAIM_MS / 3)));
+    const keeper = setInterval(
+      () => {
+        this.queue.renew(work, this.env.DELIVERY_CLAIM_MS).then(
+          (kept) => {
+            if (!kept && owned)
+              this.logger.warn({
+                message: 'delivery claim lost to another replica',
+                jobId: work.jobId,
+                chunk: work.chunkIndex,
+              });
+            owned &&= kept;
+          },
+          () => undefined, // the database is away: the claim may still hold; the next renewal will tell
+        );
+      },
+      Math.max(100, Math.floor(this.env.DELIVERY_CLAIM_MS / 3)),
+    );
     // Checked right before a report: renews the claim now, so a replica thawed after losing it does not report.
     const stillOwned = async () => {
       owned &&= await this.queue.renew(work, this.env.DELIVERY_CLAIM_MS).catch(() => owned);
@@ -132,7 +156,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     try {
       await this.step(work, stillOwned);
     } catch (error) {
-      if (owned) await this.afterFailure(work, error).catch((e) => this.logger.warn({ message: 'could not reschedule delivery', jobId: work.jobId, error: errorMessage(e) }));
+      if (owned)
+        await this.afterFailure(work, error).catch((e) =>
+          this.logger.warn({ message: 'could not reschedule delivery', jobId: work.jobId, error: errorMessage(e) }),
+        );
     } finally {
       clearInterval(keeper);
     }
@@ -148,7 +175,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     if ((work.claims ?? 0) > 2 * this.env.DELIVERY_MAX_ATTEMPTS) {
       // Taken again and again without an attempt ever ending (its upload kills the process, or each replica that
       // takes it freezes): fail rather than retry for ever.
-      throw new NonRetriableError('RETRIES_EXHAUSTED', `delivering file ${work.chunkIndex + 1} was interrupted ${work.claims} times; please run the export again`);
+      throw new NonRetriableError(
+        'RETRIES_EXHAUSTED',
+        `delivering file ${work.chunkIndex + 1} was interrupted ${work.claims} times; please run the export again`,
+      );
     }
     await this.delivery.deliverChunk(work, stillOwned);
     if (!(await stillOwned())) return;
@@ -163,15 +193,32 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
    */
   private async afterFailure(work: QueuedWork, error: unknown): Promise<void> {
     if ((error instanceof ReportNotSentError || work.kind === 'complete') && !work.failure) {
-      const retryIn = backoffMs(Math.min(work.attempts, 6), this.env.DELIVERY_RETRY_BASE_MS, this.env.DELIVERY_RETRY_CAP_MS);
-      this.logger.warn({ message: 'report or completion check failed; retrying later', jobId: work.jobId, chunk: work.chunkIndex, error: errorMessage(error) });
+      const retryIn = backoffMs(
+        Math.min(work.attempts, 6),
+        this.env.DELIVERY_RETRY_BASE_MS,
+        this.env.DELIVERY_RETRY_CAP_MS,
+      );
+      this.logger.warn({
+        message: 'report or completion check failed; retrying later',
+        jobId: work.jobId,
+        chunk: work.chunkIndex,
+        error: errorMessage(error),
+      });
       return this.queue.release(work, new Date(Date.now() + retryIn));
     }
     const attempts = work.attempts + 1;
     const lastError = error instanceof RetriableError ? { code: error.code, message: error.message } : work.lastError;
     if (!(error instanceof NonRetriableError) && attempts < this.env.DELIVERY_MAX_ATTEMPTS && !work.failure) {
       const retryIn = backoffMs(work.attempts, this.env.DELIVERY_RETRY_BASE_MS, this.env.DELIVERY_RETRY_CAP_MS);
-      this.logger.warn({ message: 'delivery failed; retrying later', jobId: work.jobId, accountId: work.accountId, chunk: work.chunkIndex, attempts, retryInMs: retryIn, error: errorMessage(error) });
+      this.logger.warn({
+        message: 'delivery failed; retrying later',
+        jobId: work.jobId,
+        accountId: work.accountId,
+        chunk: work.chunkIndex,
+        attempts,
+        retryInMs: retryIn,
+        error: errorMessage(error),
+      });
       return this.queue.release(work, new Date(Date.now() + retryIn), { attempts, lastError });
     }
     const final = work.failure ?? finalError(error, lastError, attempts);
@@ -182,14 +229,26 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         // reported below: the entry stays queued with the failure, and only the report is retried
       }
     }
-    await this.queue.release(work, new Date(Date.now() + backoffMs(attempts, this.env.DELIVERY_RETRY_BASE_MS, this.env.DELIVERY_RETRY_CAP_MS)), { failure: final });
+    await this.queue.release(
+      work,
+      new Date(Date.now() + backoffMs(attempts, this.env.DELIVERY_RETRY_BASE_MS, this.env.DELIVERY_RETRY_CAP_MS)),
+      { failure: final },
+    );
   }
 
   private async failJob(work: QueuedWork, failure: JobError): Promise<void> {
-    await reportJobFailure(this.producer, { service: 'delivery', jobId: work.jobId, accountId: work.accountId, ...failure }, (error) =>
-      this.logger.error({ message: 'could not report failure', jobId: work.jobId, error: errorMessage(error) }),
+    await reportJobFailure(
+      this.producer,
+      { service: 'delivery', jobId: work.jobId, accountId: work.accountId, ...failure },
+      (error) =>
+        this.logger.error({ message: 'could not report failure', jobId: work.jobId, error: errorMessage(error) }),
     );
-    this.logger.warn({ message: 'job failed in delivery', jobId: work.jobId, accountId: work.accountId, code: failure.code });
+    this.logger.warn({
+      message: 'job failed in delivery',
+      jobId: work.jobId,
+      accountId: work.accountId,
+      code: failure.code,
+    });
     await this.delivery.abandonJob(work.jobId);
   }
 }

@@ -36,7 +36,12 @@ import { DeliveryService } from './delivery.service';
     GcsDestination,
     GcsBucketClaims,
     { provide: ObjectStorage, inject: [DeliveryEnv], useFactory: (env: DeliveryEnv) => ObjectStorage.fromEnv(env) },
-    { provide: HostPolicy, inject: [DeliveryEnv], useFactory: (env: DeliveryEnv) => HostPolicy.fromList(env.DESTINATION_HOST_ALLOWLIST, env.DESTINATION_PUBLIC_HOSTS) },
+    {
+      provide: HostPolicy,
+      inject: [DeliveryEnv],
+      useFactory: (env: DeliveryEnv) =>
+        HostPolicy.fromList(env.DESTINATION_HOST_ALLOWLIST, env.DESTINATION_PUBLIC_HOSTS),
+    },
     {
       provide: BucketDenylist,
       inject: [DeliveryEnv],

@@ -71,7 +71,12 @@ export class DeliveryService {
     }
     const base = { jobId: chunk.jobId, accountId: chunk.accountId };
     await this.queue.enqueue([
-      ...due.map((each) => ({ ...base, kind: 'chunk' as const, chunkIndex: each.chunkIndex, memoryBytes: uploadMemoryBytes(each.chunk) })),
+      ...due.map((each) => ({
+        ...base,
+        kind: 'chunk' as const,
+        chunkIndex: each.chunkIndex,
+        memoryBytes: uploadMemoryBytes(each.chunk),
+      })),
       { ...base, kind: 'complete' as const, chunkIndex: COMPLETION_ORDER, memoryBytes: 0 },
     ]);
     if (chunk.last) await this.queue.markLastSeen(chunk.jobId);
@@ -83,9 +88,13 @@ export class DeliveryService {
    * renews this replica's claim: a replica that lost the work (frozen past its claim) leaves the rest to the new
    * owner.
    */
-  async deliverChunk(work: Pick<QueuedWork, 'jobId' | 'chunkIndex'>, stillOwned: () => Promise<boolean>): Promise<void> {
+  async deliverChunk(
+    work: Pick<QueuedWork, 'jobId' | 'chunkIndex'>,
+    stillOwned: () => Promise<boolean>,
+  ): Promise<void> {
     let item = await this.progress.find(work.jobId, work.chunkIndex);
-    if (!item) throw new NonRetriableError('CHUNKS_MISSING', `staged file ${work.chunkIndex + 1} of the export is unknown`);
+    if (!item)
+      throw new NonRetriableError('CHUNKS_MISSING', `staged file ${work.chunkIndex + 1} of the export is unknown`);
     if (item.reported) return;
     const { chunk } = item;
     if (!item.delivered) {
@@ -96,8 +105,13 @@ export class DeliveryService {
     }
     const receipt = item.receipt ?? { storageKey: item.storageKey };
     const file: DeliveredFile = {
-      name: receipt.name ?? chunk.fileName, chunkIndex: chunk.chunkIndex, records: chunk.records, bytes: chunk.bytes,
-      sha256: chunk.sha256, storageKey: receipt.storageKey, location: receipt.location,
+      name: receipt.name ?? chunk.fileName,
+      chunkIndex: chunk.chunkIndex,
+      records: chunk.records,
+      bytes: chunk.bytes,
+      sha256: chunk.sha256,
+      storageKey: receipt.storageKey,
+      location: receipt.location,
     };
     await this.report(chunk, { type: 'file.delivered', file });
     await this.progress.markReported(item);
@@ -134,7 +148,9 @@ export class DeliveryService {
     const expected = last.chunk.chunkCount ?? last.chunkIndex + 1;
     if (items.length !== expected || items.some((item) => !(item.reported ?? item.delivered))) return false;
     await this.report(last.chunk, {
-      type: 'job.completed', fileCount: expected, totalRecords: last.chunk.totalRecords ?? items.reduce((sum, i) => sum + i.chunk.records, 0),
+      type: 'job.completed',
+      fileCount: expected,
+      totalRecords: last.chunk.totalRecords ?? items.reduce((sum, i) => sum + i.chunk.records, 0),
     });
     this.logger.log({ message: 'job delivered', jobId, accountId: last.chunk.accountId, files: expected });
     return true;
@@ -153,7 +169,9 @@ export class DeliveryService {
     try {
       await publishJobStatus(this.producer, 'delivery', chunk, event);
     } catch (error) {
-      throw new ReportNotSentError(`${event.type} of job ${chunk.jobId} not sent: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ReportNotSentError(
+        `${event.type} of job ${chunk.jobId} not sent: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

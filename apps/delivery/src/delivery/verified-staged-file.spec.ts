@@ -26,14 +26,21 @@ describe(verifiedStagedFile.name, () => {
     ['a longer file', `${WRITTEN}3,bounce\r\n`, new RegExp(`more than its ${chunk.bytes} bytes`)],
   ])('fails a file with %s instead of ending it', async (_, staged, reason) => {
     const damaged: RetriableError[] = [];
-    await expect(text(verifiedStagedFile(chunk, pieces(staged), (error) => damaged.push(error)))).rejects.toMatchObject({
-      code: 'STAGED_FILE_CORRUPT', message: expect.stringMatching(reason),
-    });
+    await expect(text(verifiedStagedFile(chunk, pieces(staged), (error) => damaged.push(error)))).rejects.toMatchObject(
+      {
+        code: 'STAGED_FILE_CORRUPT',
+        message: expect.stringMatching(reason),
+      },
+    );
     expect(damaged).toHaveLength(1);
   });
 
   it('passes on an error of the staged file itself', async () => {
-    const failing = new Readable({ read() { this.destroy(new Error('connection reset')); } });
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('connection reset'));
+      },
+    });
     await expect(text(verifiedStagedFile(chunk, failing))).rejects.toThrow('connection reset');
   });
 
@@ -60,7 +67,9 @@ describe(verifiedStagedFile.name, () => {
 
     it('delivers an intact file under its final name', async () => {
       await deliver(WRITTEN);
-      expect([...server.files.entries()].map(([name, bytes]) => [name, bytes.toString()])).toEqual([['/upload/export.csv', WRITTEN]]);
+      expect([...server.files.entries()].map(([name, bytes]) => [name, bytes.toString()])).toEqual([
+        ['/upload/export.csv', WRITTEN],
+      ]);
     });
 
     it('never gives a damaged file its final name, and removes the temporary one', async () => {

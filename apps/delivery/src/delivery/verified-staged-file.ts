@@ -27,7 +27,8 @@ export function verifiedStagedFile(
     flush(done) {
       if (bytes !== chunk.bytes) return done(corrupt(`${bytes} bytes instead of ${chunk.bytes}`));
       const sha256 = hash.digest('hex');
-      if (sha256 !== chunk.sha256) return done(corrupt(`its SHA-256 differs from the one computed when it was written`));
+      if (sha256 !== chunk.sha256)
+        return done(corrupt(`its SHA-256 differs from the one computed when it was written`));
       done();
     },
   });
@@ -35,7 +36,10 @@ export function verifiedStagedFile(
   return body.pipe(check);
 
   function corrupt(what: string): RetriableError {
-    const error = new RetriableError('STAGED_FILE_CORRUPT', `the prepared file ${chunk.fileName} was damaged before delivery (${what}); it was not delivered`);
+    const error = new RetriableError(
+      'STAGED_FILE_CORRUPT',
+      `the prepared file ${chunk.fileName} was damaged before delivery (${what}); it was not delivered`,
+    );
     onDamaged(error);
     return error;
   }

@@ -20,7 +20,12 @@ describe(checkDestination.name, () => {
     ['NUL in an S3 secret', s3, { awsAccessKeyId: 'A', awsSecretAccessKey: 'B\u0000' }, 'INVALID_DESTINATION'],
     ['a host with a port', { ...sftp, server: 'h.example:22' }, null, 'INVALID_DESTINATION'],
     ['a zone id', { ...sftp, server: 'fe80::1%lo' }, null, 'INVALID_DESTINATION'],
-    ['a GCS bucket with a query', { ...gcs, bucket: 'victim/o?predefinedAcl=publicRead&x=' }, null, 'INVALID_DESTINATION'],
+    [
+      'a GCS bucket with a query',
+      { ...gcs, bucket: 'victim/o?predefinedAcl=publicRead&x=' },
+      null,
+      'INVALID_DESTINATION',
+    ],
     ['an S3 bucket with a path', { ...s3, bucket: 'b/../x' }, null, 'INVALID_DESTINATION'],
     ['an S3 region that is a host', { ...s3, region: 'us-west-2.attacker.example' }, null, 'INVALID_DESTINATION'],
     ['a platform bucket', { ...gcs, bucket: 'cae-files' }, null, 'DESTINATION_BUCKET_REFUSED'],

@@ -1,7 +1,11 @@
 import { folderOf, gcsObjectName, remoteFile, s3ObjectKey, temporaryName } from './destination-paths';
 
 const file = (over: Partial<{ fileName: string; chunkIndex: number; chunked: boolean; compressed: boolean }> = {}) => ({
-  fileName: 'exp.csv', chunkIndex: 0, chunked: false, compressed: false, ...over,
+  fileName: 'exp.csv',
+  chunkIndex: 0,
+  chunked: false,
+  compressed: false,
+  ...over,
 });
 
 describe('destination paths', () => {
@@ -34,13 +38,15 @@ describe('destination paths', () => {
 
   it('uses an S3 file name from the path, numbering chunks and appending .gz', () => {
     expect(s3ObjectKey('/folder/contactsExport.csv', file())).toBe('folder/contactsExport.csv');
-    expect(s3ObjectKey('/folder/contactsExport.csv', file({ chunked: true, chunkIndex: 1 }))).toBe('folder/contactsExport-part-00002.csv');
+    expect(s3ObjectKey('/folder/contactsExport.csv', file({ chunked: true, chunkIndex: 1 }))).toBe(
+      'folder/contactsExport-part-00002.csv',
+    );
     expect(s3ObjectKey('contactsExport.csv', file({ compressed: true }))).toBe('contactsExport.csv.gz');
     expect(s3ObjectKey('x/out.csv.gz', file({ compressed: true, chunked: true }))).toBe('x/out-part-00001.csv.gz');
     expect(() => s3ObjectKey('/a/../b', file())).toThrow();
   });
 
-  it('gives every upload attempt its own hidden temporary name, so two attempts never write or remove each other\'s file', () => {
+  it("gives every upload attempt its own hidden temporary name, so two attempts never write or remove each other's file", () => {
     const chunk = { fileName: 'exp.csv', jobId: '0b7c3a5e-0000-4000-8000-000000000000' };
     const names = new Set(Array.from({ length: 50 }, () => temporaryName(chunk)));
     expect(names.size).toBe(50);

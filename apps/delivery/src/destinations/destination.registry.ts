@@ -12,7 +12,13 @@ import { SftpDestination } from './sftp.destination';
 export class DestinationRegistry {
   private readonly byKind: Record<DestinationKind, Destination>;
 
-  constructor(internal: InternalStorageDestination, sftp: SftpDestination, ftp: FtpDestination, s3: S3Destination, gcs: GcsDestination) {
+  constructor(
+    internal: InternalStorageDestination,
+    sftp: SftpDestination,
+    ftp: FtpDestination,
+    s3: S3Destination,
+    gcs: GcsDestination,
+  ) {
     this.byKind = { internal, sftp, ftp, s3, gcs };
   }
 

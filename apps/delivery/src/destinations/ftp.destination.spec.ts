@@ -21,28 +21,54 @@ describe(FtpDestination.name, () => {
   });
   afterEach(() => server.stop());
 
-  const ftp = (over: Record<string, unknown> = {}) => ({ kind: 'ftp' as const, server: '127.0.0.1', port, path: '/upload', ...over });
+  const ftp = (over: Record<string, unknown> = {}) => ({
+    kind: 'ftp' as const,
+    server: '127.0.0.1',
+    port,
+    path: '/upload',
+    ...over,
+  });
 
   it('uploads under a temporary name, then renames it (the fake server works)', async () => {
     const receipt = await sut.deliver(deliveryInput(ftp(), { username: 'u', password: 'p' }));
     expect(receipt.name).toBe('export.csv');
     expect([...server.files.keys()]).toEqual(['/upload/export.csv']);
-    expect(server.commands).toEqual(expect.arrayContaining(['USER u', 'PASS p', 'CWD /upload', expect.stringMatching(/^STOR \.export\.csv\./), 'RNTO export.csv']));
+    expect(server.commands).toEqual(
+      expect.arrayContaining([
+        'USER u',
+        'PASS p',
+        'CWD /upload',
+        expect.stringMatching(/^STOR \.export\.csv\./),
+        'RNTO export.csv',
+      ]),
+    );
   });
 
   it.each([
-    ['path', () => deliveryInput(ftp({ path: '/upload\r\nDELE /important-file.txt' }), { username: 'u', password: 'p' })],
+    [
+      'path',
+      () => deliveryInput(ftp({ path: '/upload\r\nDELE /important-file.txt' }), { username: 'u', password: 'p' }),
+    ],
     ['username', () => deliveryInput(ftp(), { username: 'u\r\nSITE CHMOD 777 /x', password: 'p' })],
     ['password', () => deliveryInput(ftp(), { username: 'u', password: 'p\nDELE /important-file.txt' })],
     ['server', () => deliveryInput(ftp({ server: '127.0.0.1\r\nDELE x' }), { username: 'u', password: 'p' })],
-  ])('refuses a %s with a line break before connecting: no injected command reaches the server', async (field, input) => {
-    await expect(sut.deliver(input())).rejects.toMatchObject({ code: 'INVALID_DESTINATION', message: expect.stringContaining(field) });
-    expect(server.connections).toBe(0);
-    expect(server.commands.filter((line) => /^(DELE|SITE)/.test(line))).toEqual([]);
-  });
+  ])(
+    'refuses a %s with a line break before connecting: no injected command reaches the server',
+    async (field, input) => {
+      await expect(sut.deliver(input())).rejects.toMatchObject({
+        code: 'INVALID_DESTINATION',
+        message: expect.stringContaining(field),
+      });
+      expect(server.connections).toBe(0);
+      expect(server.commands.filter((line) => /^(DELE|SITE)/.test(line))).toEqual([]);
+    },
+  );
 
   describe('TLS', () => {
-    const withServer = async (options: ConstructorParameters<typeof FakeFtpServer>[0], run: (port: number) => Promise<void>) => {
+    const withServer = async (
+      options: ConstructorParameters<typeof FakeFtpServer>[0],
+      run: (port: number) => Promise<void>,
+    ) => {
       const other = new FakeFtpServer(options);
       const otherPort = await other.start();
       try {
@@ -64,15 +90,18 @@ describe(FtpDestination.name, () => {
       ['announces TLS but refuses AUTH TLS', { offerTls: true }],
     ])('with requireTls, sends no credentials to a server that %s', async (_case, options) => {
       const other = await withServer(options, async (otherPort) => {
-        await expect(sut.deliver(deliveryInput(ftp({ port: otherPort, requireTls: true }), credentials))).rejects.toMatchObject({ code: 'TLS_REQUIRED' });
+        await expect(
+          sut.deliver(deliveryInput(ftp({ port: otherPort, requireTls: true }), credentials)),
+        ).rejects.toMatchObject({ code: 'TLS_REQUIRED' });
       });
       expect(other.commands.filter((line) => /^(USER|PASS)/.test(line))).toEqual([]);
     });
 
     it('with requireTls, sends no credentials when the certificate does not verify', async () => {
       const other = await withServer({ offerTls: true, tls: UNTRUSTED_TLS }, async (otherPort) => {
-        await expect(sut.deliver(deliveryInput(ftp({ port: otherPort, requireTls: true }), credentials)))
-          .rejects.toMatchObject({ code: 'TLS_CERTIFICATE_INVALID' });
+        await expect(
+          sut.deliver(deliveryInput(ftp({ port: otherPort, requireTls: true }), credentials)),
+        ).rejects.toMatchObject({ code: 'TLS_CERTIFICATE_INVALID' });
       });
       expect(other.commands).toContain('AUTH TLS');
       expect(other.commands.filter((line) => /^(USER|PASS)/.test(line))).toEqual([]);
@@ -89,7 +118,9 @@ describe(FtpDestination.name, () => {
 
     it('with requireTls, sends no credentials when TLS cannot be negotiated', async () => {
       const other = await withServer({ offerTls: true, brokenTls: true }, async (otherPort) => {
-        await expect(sut.deliver(deliveryInput(ftp({ port: otherPort, requireTls: true }), credentials))).rejects.toBeDefined();
+        await expect(
+          sut.deliver(deliveryInput(ftp({ port: otherPort, requireTls: true }), credentials)),
+        ).rejects.toBeDefined();
       });
       expect(other.connections).toBe(1);
       expect(other.commands.filter((line) => /^(USER|PASS)/.test(line))).toEqual([]);

@@ -7,7 +7,14 @@ import { NonRetriableError, RetriableError } from '@cae/kafka';
 import { DeliverySpec } from '@cae/contracts';
 import { DestinationSecrets } from '@cae/secrets';
 import { DeliveryEnv } from '../config/delivery-env';
-import { authFailed, folderMissing, isNetworkFailure, permissionDenied, transferFailed, unreachable } from './delivery-errors';
+import {
+  authFailed,
+  folderMissing,
+  isNetworkFailure,
+  permissionDenied,
+  transferFailed,
+  unreachable,
+} from './delivery-errors';
 import { DeliveryInput, DeliveryReceipt, Destination } from './destination';
 import { temporaryName } from './destination-paths';
 import { passiveToControlHost } from './ftp-passive';
@@ -52,7 +59,8 @@ export class FtpDestination implements Destination {
         await client.rename(temporary, chunk.fileName);
       } catch (error) {
         if (!client.closed) await client.remove(temporary, true).catch(() => undefined);
-        if (error instanceof FTPError && (error.code === 553 || error.code === 550)) throw permissionDenied(chunk.fileName, where);
+        if (error instanceof FTPError && (error.code === 553 || error.code === 550))
+          throw permissionDenied(chunk.fileName, where);
         throw error;
       }
       return { name: chunk.fileName, location: `${where}/${posix.join(folder, chunk.fileName).replace(/^\.?\//, '')}` };
@@ -71,7 +79,10 @@ export class FtpDestination implements Destination {
    * out of a server that works.
    */
   private async logIn(
-    client: Client, target: { address: string; port: number; where: string }, delivery: DeliverySpec, secrets: DestinationSecrets | null,
+    client: Client,
+    target: { address: string; port: number; where: string },
+    delivery: DeliverySpec,
+    secrets: DestinationSecrets | null,
   ): Promise<void> {
     const { where } = target;
     const connect = async () => {
@@ -103,10 +114,17 @@ export class FtpDestination implements Destination {
     }
   }
 
-  private async startTls(client: Client, where: string, server: string, required: boolean): Promise<'secured' | 'refused' | 'handshake-failed'> {
+  private async startTls(
+    client: Client,
+    where: string,
+    server: string,
+    required: boolean,
+  ): Promise<'secured' | 'refused' | 'handshake-failed'> {
     try {
       await client.useTLS({
-        host: server, servername: isIP(server) ? undefined : server, minVersion: 'TLSv1.2',
+        host: server,
+        servername: isIP(server) ? undefined : server,
+        minVersion: 'TLSv1.2',
         // Without requireTls, TLS is opportunistic: it hides the password and files from anyone listening, and a
         // certificate that does not verify is accepted (most FTP servers have self-signed ones).
         rejectUnauthorized: required,
@@ -115,9 +133,16 @@ export class FtpDestination implements Destination {
     } catch (error) {
       // The server announced TLS, then refused AUTH TLS: go on in clear unless TLS is required.
       if (error instanceof FTPError && !required) return 'refused';
-      if (error instanceof FTPError) throw new NonRetriableError('TLS_REQUIRED', `${where} does not accept TLS (AUTH TLS) and requireTls is set; the credentials were not sent`);
+      if (error instanceof FTPError)
+        throw new NonRetriableError(
+          'TLS_REQUIRED',
+          `${where} does not accept TLS (AUTH TLS) and requireTls is set; the credentials were not sent`,
+        );
       if (required && CERTIFICATE_ERROR.test(String((error as Error).message ?? error))) {
-        throw new NonRetriableError('TLS_CERTIFICATE_INVALID', `${where} presented a TLS certificate that does not verify for ${server}; the credentials were not sent`);
+        throw new NonRetriableError(
+          'TLS_CERTIFICATE_INVALID',
+          `${where} presented a TLS certificate that does not verify for ${server}; the credentials were not sent`,
+        );
       }
       if (required) throw isNetworkFailure(error) ? unreachable(where) : transferFailed(where);
       client.close();

@@ -8,7 +8,9 @@ export class GcsBucketClaims {
 
   /** The account's verification token for the bucket, or null when the account never registered it. */
   async tokenOf(accountId: string, bucket: string): Promise<string | null> {
-    const claim = await this.db.collection<GcsBucketDocument>(Collections.gcsBuckets).findOne({ _id: `${accountId}/${bucket}`, accountId });
+    const claim = await this.db
+      .collection<GcsBucketDocument>(Collections.gcsBuckets)
+      .findOne({ _id: `${accountId}/${bucket}`, accountId });
     return claim?.token ?? null;
   }
 }

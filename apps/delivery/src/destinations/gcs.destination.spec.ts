@@ -33,13 +33,19 @@ describe(GcsDestination.name, () => {
 
   const sut = (over: Record<string, string> = {}) =>
     new GcsDestination(
-      loadEnv(DeliveryEnv, { CREDENTIALS_KEY: KEY, GCS_ENDPOINT: fake.url, GCS_PROJECT_ID: 'test', DELIVERY_TIMEOUT_MS: '5000', ...over }),
+      loadEnv(DeliveryEnv, {
+        CREDENTIALS_KEY: KEY,
+        GCS_ENDPOINT: fake.url,
+        GCS_PROJECT_ID: 'test',
+        DELIVERY_TIMEOUT_MS: '5000',
+        ...over,
+      }),
       claims as unknown as GcsBucketClaims,
       BucketDenylist.of('platform-*', ['cae-files']),
     );
   const gcs = (bucket: string) => deliveryInput({ kind: 'gcs', bucket, path: '/exports' }, null);
 
-  it('reads the bucket\'s proof of control before writing (the recording server sees the bucket\'s own URL)', async () => {
+  it("reads the bucket's proof of control before writing (the recording server sees the bucket's own URL)", async () => {
     await expect(sut().deliver(gcs('customer-bucket'))).rejects.toMatchObject({ code: 'BUCKET_NOT_VERIFIED' });
     expect(fake.requests[0]).toMatch(/^GET \/storage\/v1\/b\/customer-bucket\/o\/cae-export-verification\.txt\?/);
     expect(fake.requests.some((line) => line.startsWith('POST'))).toBe(false);
@@ -55,7 +61,7 @@ describe(GcsDestination.name, () => {
     expect(fake.requests).toEqual([]);
   });
 
-  it('refuses the platform\'s own buckets before any request', async () => {
+  it("refuses the platform's own buckets before any request", async () => {
     for (const bucket of ['cae-files', 'platform-exports']) {
       await expect(sut().deliver(gcs(bucket))).rejects.toMatchObject({ code: 'DESTINATION_BUCKET_REFUSED' });
     }
@@ -64,14 +70,21 @@ describe(GcsDestination.name, () => {
 
   it('refuses a bucket the account never registered, before any request', async () => {
     claims.tokenOf.mockResolvedValue(null);
-    await expect(sut().deliver(gcs('someone-elses-bucket'))).rejects.toMatchObject({ code: 'BUCKET_NOT_VERIFIED', message: expect.stringContaining('POST /v2/destinations/gcs-buckets') });
+    await expect(sut().deliver(gcs('someone-elses-bucket'))).rejects.toMatchObject({
+      code: 'BUCKET_NOT_VERIFIED',
+      message: expect.stringContaining('POST /v2/destinations/gcs-buckets'),
+    });
     expect(fake.requests).toEqual([]);
   });
 
   it('without a Google identity, fails at once and never probes the metadata server', async () => {
     const unconfigured = new GcsDestination(
-      loadEnv(DeliveryEnv, { CREDENTIALS_KEY: KEY }), claims as unknown as GcsBucketClaims, BucketDenylist.of('', []),
+      loadEnv(DeliveryEnv, { CREDENTIALS_KEY: KEY }),
+      claims as unknown as GcsBucketClaims,
+      BucketDenylist.of('', []),
     );
-    await expect(unconfigured.deliver(gcs('customer-bucket'))).rejects.toMatchObject({ code: 'DESTINATION_NOT_CONFIGURED' });
+    await expect(unconfigured.deliver(gcs('customer-bucket'))).rejects.toMatchObject({
+      code: 'DESTINATION_NOT_CONFIGURED',
+    });
   });
 });

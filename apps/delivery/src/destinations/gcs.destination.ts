@@ -6,7 +6,14 @@ import { contentTypeOf } from '@cae/formats';
 import { NonRetriableError } from '@cae/kafka';
 import { GCS_VERIFICATION_OBJECT } from '@cae/mongo';
 import { DeliveryEnv } from '../config/delivery-env';
-import { badPath, bucketMissing, isNetworkFailure, permissionDenied, transferFailed, unreachable } from './delivery-errors';
+import {
+  badPath,
+  bucketMissing,
+  isNetworkFailure,
+  permissionDenied,
+  transferFailed,
+  unreachable,
+} from './delivery-errors';
 import { DeliveryInput, DeliveryReceipt, Destination } from './destination';
 import { checkDestination } from './destination-guard';
 import { gcsObjectName } from './destination-paths';
@@ -19,8 +26,8 @@ const VERIFICATION_MAX_BYTES = 64 * 1024;
 const notVerified = (bucket: string, why: string) =>
   new NonRetriableError(
     'BUCKET_NOT_VERIFIED',
-    `gs://${bucket} is not verified for this account (${why}): register it with POST /v2/destinations/gcs-buckets and put the `
-      + `token it returns on a line of gs://${bucket}/${GCS_VERIFICATION_OBJECT}`,
+    `gs://${bucket} is not verified for this account (${why}): register it with POST /v2/destinations/gcs-buckets and put the ` +
+      `token it returns on a line of gs://${bucket}/${GCS_VERIFICATION_OBJECT}`,
   );
 
 /**
@@ -46,18 +53,21 @@ export class GcsDestination implements Destination {
     const identity = env.GCS_ENDPOINT !== '' || env.GOOGLE_APPLICATION_CREDENTIALS !== '' || env.GCS_METADATA_IDENTITY;
     this.storage = identity
       ? new Storage({
-        apiEndpoint: env.GCS_ENDPOINT || undefined,
-        projectId: env.GCS_PROJECT_ID || undefined,
-        retryOptions: { autoRetry: false },
-        timeout: env.DELIVERY_TIMEOUT_MS,
-      })
+          apiEndpoint: env.GCS_ENDPOINT || undefined,
+          projectId: env.GCS_PROJECT_ID || undefined,
+          retryOptions: { autoRetry: false },
+          timeout: env.DELIVERY_TIMEOUT_MS,
+        })
       : null;
   }
 
   async deliver({ chunk, open }: DeliveryInput): Promise<DeliveryReceipt> {
     checkDestination(chunk.delivery, null, this.deniedBuckets);
     if (!this.storage) {
-      throw new NonRetriableError('DESTINATION_NOT_CONFIGURED', 'GCS destinations are not configured on this installation (no Google identity)');
+      throw new NonRetriableError(
+        'DESTINATION_NOT_CONFIGURED',
+        'GCS destinations are not configured on this installation (no Google identity)',
+      );
     }
     const { bucket = '', path } = chunk.delivery;
     let name: string;
@@ -72,7 +82,14 @@ export class GcsDestination implements Destination {
     await this.verify(chunk.accountId, bucket);
     try {
       const file = this.storage.bucket(bucket).file(name);
-      await pipeline(await open(), file.createWriteStream({ resumable: chunk.bytes > RESUMABLE_ABOVE_BYTES, validation: false, metadata: { contentType: contentTypeOf(name) } }));
+      await pipeline(
+        await open(),
+        file.createWriteStream({
+          resumable: chunk.bytes > RESUMABLE_ABOVE_BYTES,
+          validation: false,
+          metadata: { contentType: contentTypeOf(name) },
+        }),
+      );
       return { name: chunk.fileName, location: `${where}/${name}` };
     } catch (error) {
       throw classify(error, bucket, name);
@@ -96,7 +113,13 @@ export class GcsDestination implements Destination {
       if (isNetworkFailure(error)) throw unreachable(`gs://${bucket}`);
       throw notVerified(bucket, unproved);
     }
-    if (!text.split(/\r?\n/).map((line) => line.trim()).includes(token)) throw notVerified(bucket, unproved);
+    if (
+      !text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .includes(token)
+    )
+      throw notVerified(bucket, unproved);
     this.verified.set(key, Date.now());
     this.logger.log({ message: 'gcs bucket verified', accountId, bucket });
   }

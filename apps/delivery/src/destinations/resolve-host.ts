@@ -32,7 +32,11 @@ export interface RemoteTarget {
 
 /** Checks the destination (no connection is opened for a bad one), then resolves its host through the policy. */
 export async function remoteTarget(
-  hosts: HostPolicy, delivery: DeliverySpec, secrets: DestinationSecrets | null, scheme: 'sftp' | 'ftp', defaultPort: number,
+  hosts: HostPolicy,
+  delivery: DeliverySpec,
+  secrets: DestinationSecrets | null,
+  scheme: 'sftp' | 'ftp',
+  defaultPort: number,
 ): Promise<RemoteTarget> {
   checkDestination(delivery, secrets);
   const { server = '', port = defaultPort, path } = delivery;

@@ -5,7 +5,15 @@ import { BucketDenylist } from '@cae/destination-rules';
 import { contentTypeOf } from '@cae/formats';
 import { NonRetriableError } from '@cae/kafka';
 import { DeliveryEnv } from '../config/delivery-env';
-import { authFailed, badPath, bucketMissing, isNetworkFailure, permissionDenied, transferFailed, unreachable } from './delivery-errors';
+import {
+  authFailed,
+  badPath,
+  bucketMissing,
+  isNetworkFailure,
+  permissionDenied,
+  transferFailed,
+  unreachable,
+} from './delivery-errors';
 import { DeliveryInput, DeliveryReceipt, Destination } from './destination';
 import { checkDestination } from './destination-guard';
 import { multipartPlan } from './s3-part-size';
@@ -37,7 +45,10 @@ export class S3Destination implements Destination {
     const where = `s3://${bucket}`;
     const plan = multipartPlan(chunk.bytes);
     if (!plan) {
-      throw new NonRetriableError('FILE_TOO_LARGE', `${chunk.fileName} is too large for one S3 upload by this service; set limitRecordsPerFile to split the export`);
+      throw new NonRetriableError(
+        'FILE_TOO_LARGE',
+        `${chunk.fileName} is too large for one S3 upload by this service; set limitRecordsPerFile to split the export`,
+      );
     }
     const client = new S3Client({
       region,
@@ -52,7 +63,13 @@ export class S3Destination implements Destination {
     try {
       const upload = new Upload({
         client,
-        params: { Bucket: bucket, Key: key, Body: await open(), ContentLength: chunk.bytes, ContentType: contentTypeOf(chunk.fileName) },
+        params: {
+          Bucket: bucket,
+          Key: key,
+          Body: await open(),
+          ContentLength: chunk.bytes,
+          ContentType: contentTypeOf(chunk.fileName),
+        },
         partSize: plan.partSize,
         queueSize: plan.queueSize,
         leavePartsOnError: false,
@@ -72,7 +89,15 @@ function classify(error: unknown, bucket: string, key: string, where: string): E
   const name = (error as { name?: string; Code?: string }).name ?? '';
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   if (name === 'NoSuchBucket') return bucketMissing(bucket);
-  if (['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidToken', 'ExpiredToken', 'AuthorizationHeaderMalformed'].includes(name)) {
+  if (
+    [
+      'InvalidAccessKeyId',
+      'SignatureDoesNotMatch',
+      'InvalidToken',
+      'ExpiredToken',
+      'AuthorizationHeaderMalformed',
+    ].includes(name)
+  ) {
     return authFailed(where);
   }
   if (name === 'AccessDenied' || status === 403) return permissionDenied(key, where);

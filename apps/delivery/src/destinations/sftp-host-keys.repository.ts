@@ -30,8 +30,13 @@ export class SftpHostKeys {
   ): Promise<HostKeyVerdict> {
     const _id = `${target.accountId}/${target.server.toLowerCase()}:${target.port}`;
     const pin: SftpHostKeyDocument = {
-      _id, accountId: target.accountId, server: target.server.toLowerCase(), port: target.port, fingerprint: presented,
-      firstSeenAt: new Date(), jobId: target.jobId,
+      _id,
+      accountId: target.accountId,
+      server: target.server.toLowerCase(),
+      port: target.port,
+      fingerprint: presented,
+      firstSeenAt: new Date(),
+      jobId: target.jobId,
     };
     if (requested !== undefined) {
       if (requested !== presented) return { trusted: false, expected: requested, source: 'hostKeyFingerprint' };
@@ -39,7 +44,10 @@ export class SftpHostKeys {
       return { trusted: true };
     }
     const known = await this.keys.findOne({ _id, accountId: target.accountId });
-    if (known) return known.fingerprint === presented ? { trusted: true } : { trusted: false, expected: known.fingerprint, source: 'first use' };
+    if (known)
+      return known.fingerprint === presented
+        ? { trusted: true }
+        : { trusted: false, expected: known.fingerprint, source: 'first use' };
     try {
       await this.keys.insertOne(pin);
       return { trusted: true };
@@ -47,7 +55,9 @@ export class SftpHostKeys {
       // Another delivery pinned a key at the same moment: judge by that one.
       if (!isDuplicateKey(error)) throw error;
       const raced = await this.keys.findOne({ _id, accountId: target.accountId });
-      return raced?.fingerprint === presented ? { trusted: true } : { trusted: false, expected: raced?.fingerprint, source: 'first use' };
+      return raced?.fingerprint === presented
+        ? { trusted: true }
+        : { trusted: false, expected: raced?.fingerprint, source: 'first use' };
     }
   }
 }

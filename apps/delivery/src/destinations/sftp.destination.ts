@@ -4,7 +4,14 @@ import { fingerprintOf } from '@cae/destination-rules';
 import { HostPolicy } from '@cae/host-policy';
 import { NonRetriableError, RetriableError } from '@cae/kafka';
 import { DeliveryEnv } from '../config/delivery-env';
-import { authFailed, folderMissing, isNetworkFailure, permissionDenied, transferFailed, unreachable } from './delivery-errors';
+import {
+  authFailed,
+  folderMissing,
+  isNetworkFailure,
+  permissionDenied,
+  transferFailed,
+  unreachable,
+} from './delivery-errors';
 import { DeliveryInput, DeliveryReceipt, Destination } from './destination';
 import { remoteFile, temporaryName } from './destination-paths';
 import { remoteTarget } from './resolve-host';
@@ -15,8 +22,8 @@ const hostKeyMismatch = (where: string, presented: string, verdict: HostKeyVerdi
     'HOST_KEY_MISMATCH',
     verdict.source === 'hostKeyFingerprint'
       ? `${where} presented the host key ${presented}, not the hostKeyFingerprint ${verdict.expected}; nothing was sent`
-      : `${where} presented the host key ${presented}, but ${verdict.expected} was seen first for this account; nothing was sent. `
-        + `If the server's key really changed, send destination.hostKeyFingerprint: "${presented}"`,
+      : `${where} presented the host key ${presented}, but ${verdict.expected} was seen first for this account; nothing was sent. ` +
+          `If the server's key really changed, send destination.hostKeyFingerprint: "${presented}"`,
   );
 
 /**
@@ -56,8 +63,14 @@ export class SftpDestination implements Destination {
     try {
       try {
         await client.connect({
-          host: address, port, username: secrets?.username, password: secrets?.password, hostVerifier,
-          readyTimeout: this.env.DELIVERY_TIMEOUT_MS, retries: 0, timeout: this.env.DELIVERY_TIMEOUT_MS,
+          host: address,
+          port,
+          username: secrets?.username,
+          password: secrets?.password,
+          hostVerifier,
+          readyTimeout: this.env.DELIVERY_TIMEOUT_MS,
+          retries: 0,
+          timeout: this.env.DELIVERY_TIMEOUT_MS,
         });
       } catch (error) {
         if (refusal) throw refusal;

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { errorMessage } from '@cae/kafka';
 import { Collections, Db, JobFileDocument, MONGO_DB } from '@cae/mongo';
 import { ObjectStorage } from '@cae/storage';
@@ -43,7 +50,10 @@ export class FileSweeperService implements OnModuleInit, OnApplicationBootstrap,
     let swept = 0;
     try {
       for (;;) {
-        const due = await this.files.find({ expiresAt: { $lte: now }, expired: { $ne: true } }).limit(100).toArray();
+        const due = await this.files
+          .find({ expiresAt: { $lte: now }, expired: { $ne: true } })
+          .limit(100)
+          .toArray();
         if (due.length === 0) break;
         for (const file of due) {
           if (file.storageKey) await this.storage.delete(this.env.FILES_BUCKET, file.storageKey);

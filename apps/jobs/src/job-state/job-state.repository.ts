@@ -35,7 +35,8 @@ export class JobStateRepository implements OnModuleInit {
   /** `processing` from the first event on; the count when the query service's survey has it. */
   async markStarted(jobId: string, at: Date, totalItems?: number): Promise<void> {
     await this.jobs.updateOne({ _id: jobId, status: 'pending' }, { $set: { status: 'processing', startedAt: at } });
-    if (totalItems !== undefined) await this.jobs.updateOne({ _id: jobId, status: 'processing' }, { $set: { totalItems } });
+    if (totalItems !== undefined)
+      await this.jobs.updateOne({ _id: jobId, status: 'processing' }, { $set: { totalItems } });
   }
 
   /**
@@ -50,8 +51,17 @@ export class JobStateRepository implements OnModuleInit {
       { _id: `${jobId}:${file.chunkIndex}` },
       {
         $setOnInsert: {
-          jobId, accountId, chunkIndex: file.chunkIndex, name: file.name, records: file.records, bytes: file.bytes,
-          sha256: file.sha256, storageKey: file.storageKey, location: file.location, expiresAt, deliveredAt: at,
+          jobId,
+          accountId,
+          chunkIndex: file.chunkIndex,
+          name: file.name,
+          records: file.records,
+          bytes: file.bytes,
+          sha256: file.sha256,
+          storageKey: file.storageKey,
+          location: file.location,
+          expiresAt,
+          deliveredAt: at,
         },
       },
       { upsert: true },
@@ -76,7 +86,10 @@ export class JobStateRepository implements OnModuleInit {
 
   /** Fails the job; its counters then say exactly what was delivered before it failed. */
   async fail(jobId: string, at: Date, error: { code: string; message: string }): Promise<void> {
-    await this.jobs.updateOne({ _id: jobId, status: { $in: [...ACTIVE] } }, { $set: { status: 'failed', endedAt: at, error } });
+    await this.jobs.updateOne(
+      { _id: jobId, status: { $in: [...ACTIVE] } },
+      { $set: { status: 'failed', endedAt: at, error } },
+    );
     await this.recount(jobId);
     await this.afterEnd(jobId);
   }
@@ -90,7 +103,12 @@ export class JobStateRepository implements OnModuleInit {
       await this.db.collection(SECRETS_COLLECTION).deleteOne({ _id: jobId as never });
     }
     await this.jobs.updateOne(
-      { _id: jobId, status: { $in: ['done', 'failed'] }, 'request.confirmEmail': { $exists: true }, notice: { $exists: false } },
+      {
+        _id: jobId,
+        status: { $in: ['done', 'failed'] },
+        'request.confirmEmail': { $exists: true },
+        notice: { $exists: false },
+      },
       { $set: { notice: { state: 'pending', attempts: 0 } } },
     );
   }

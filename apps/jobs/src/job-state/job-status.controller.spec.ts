@@ -9,13 +9,30 @@ const base = { jobId, accountId: 'acc', at: '2026-01-01T00:00:00.000Z', service:
 
 function setup() {
   const jobs = {
-    markStarted: jest.fn(), accountOf: jest.fn().mockResolvedValue('acc'), addFile: jest.fn(), complete: jest.fn().mockResolvedValue('done'), fail: jest.fn(),
+    markStarted: jest.fn(),
+    accountOf: jest.fn().mockResolvedValue('acc'),
+    addFile: jest.fn(),
+    complete: jest.fn().mockResolvedValue('done'),
+    fail: jest.fn(),
   };
   const producer = { publish: jest.fn().mockResolvedValue(undefined) };
-  const env = Object.assign(new JobsEnv(), { FILE_RETENTION_DAYS: 30, JOB_STATUS_MAX_ATTEMPTS: 3, JOB_STATUS_RETRY_BASE_MS: 10, JOB_STATUS_RETRY_CAP_MS: 20 });
-  const sut = new JobStatusController(jobs as unknown as JobStateRepository, env, producer as unknown as ContractProducer);
+  const env = Object.assign(new JobsEnv(), {
+    FILE_RETENTION_DAYS: 30,
+    JOB_STATUS_MAX_ATTEMPTS: 3,
+    JOB_STATUS_RETRY_BASE_MS: 10,
+    JOB_STATUS_RETRY_CAP_MS: 20,
+  });
+  const sut = new JobStatusController(
+    jobs as unknown as JobStateRepository,
+    env,
+    producer as unknown as ContractProducer,
+  );
   const context = (value: unknown) =>
-    ({ getMessage: () => ({ value, key: Buffer.from(jobId), offset: '7' }), getPartition: () => 2, getHeartbeat: () => async () => undefined }) as unknown as KafkaContext;
+    ({
+      getMessage: () => ({ value, key: Buffer.from(jobId), offset: '7' }),
+      getPartition: () => 2,
+      getHeartbeat: () => async () => undefined,
+    }) as unknown as KafkaContext;
   return { sut, jobs, producer, context };
 }
 
@@ -39,7 +56,11 @@ describe(JobStatusController.name, () => {
     const { sut, jobs, context } = setup();
     jobs.complete.mockResolvedValue('incomplete');
     await sut.onJobStatus(context({ ...base, type: 'job.completed', fileCount: 2, totalRecords: 3 }));
-    expect(jobs.fail).toHaveBeenCalledWith(jobId, expect.any(Date), expect.objectContaining({ code: 'FILES_INCOMPLETE' }));
+    expect(jobs.fail).toHaveBeenCalledWith(
+      jobId,
+      expect.any(Date),
+      expect.objectContaining({ code: 'FILES_INCOMPLETE' }),
+    );
   });
 
   it('dead-letters an off-contract event instead of applying it', async () => {
@@ -47,12 +68,20 @@ describe(JobStatusController.name, () => {
     await sut.onJobStatus(context({ ...base, type: 'query.started', totalItems: -5 }));
     expect(jobs.markStarted).not.toHaveBeenCalled();
     expect(producer.publish).toHaveBeenCalledWith(
-      'contactactivityexport.dlq.v1', jobId, expect.objectContaining({ reason: expect.stringMatching(/totalItems/), offset: '7' }),
+      'contactactivityexport.dlq.v1',
+      jobId,
+      expect.objectContaining({ reason: expect.stringMatching(/totalItems/), offset: '7' }),
     );
     // The job lost a fact about itself: it fails, through an event carrying its tenant from the jobs collection.
     expect(producer.publish).toHaveBeenCalledWith(
-      'contactactivityexport.job-status.v1', jobId,
-      expect.objectContaining({ type: 'job.failed', accountId: 'acc', service: 'jobs', error: expect.objectContaining({ code: 'INVALID_STATUS_EVENT' }) }),
+      'contactactivityexport.job-status.v1',
+      jobId,
+      expect.objectContaining({
+        type: 'job.failed',
+        accountId: 'acc',
+        service: 'jobs',
+        error: expect.objectContaining({ code: 'INVALID_STATUS_EVENT' }),
+      }),
     );
   });
 
@@ -71,10 +100,13 @@ describe(JobStatusController.name, () => {
     await sut.onJobStatus(context({ ...base, type: 'file.delivered', file }));
     expect(jobs.addFile).toHaveBeenCalledTimes(3);
     expect(producer.publish).toHaveBeenCalledWith(
-      'contactactivityexport.dlq.v1', jobId, expect.objectContaining({ reason: expect.stringMatching(/document too large/), offset: '7' }),
+      'contactactivityexport.dlq.v1',
+      jobId,
+      expect.objectContaining({ reason: expect.stringMatching(/document too large/), offset: '7' }),
     );
     expect(producer.publish).toHaveBeenCalledWith(
-      'contactactivityexport.job-status.v1', jobId,
+      'contactactivityexport.job-status.v1',
+      jobId,
       expect.objectContaining({ type: 'job.failed', error: expect.objectContaining({ code: 'STATUS_NOT_APPLIED' }) }),
     );
   });

@@ -2,7 +2,15 @@ import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { isUUID } from 'class-validator';
 import { InvalidPayloadError, JobError, JobStatusValue, Topic, validatePayload } from '@cae/contracts';
-import { backoffMs, ContractProducer, errorMessage, PRODUCER, publishDeadLetter, reportJobFailure, sleep } from '@cae/kafka';
+import {
+  backoffMs,
+  ContractProducer,
+  errorMessage,
+  PRODUCER,
+  publishDeadLetter,
+  reportJobFailure,
+  sleep,
+} from '@cae/kafka';
 import { isDatabaseUnavailable } from '@cae/mongo';
 import { JobsEnv } from '../config/jobs-env';
 import { JobStateRepository } from './job-state.repository';
@@ -32,12 +40,19 @@ export class JobStatusController {
     } catch (error) {
       if (!(error instanceof InvalidPayloadError)) throw error;
       await this.deadLetter(context, error.message, {
-        code: 'INVALID_STATUS_EVENT', message: 'a progress report of this export could not be read; please run the export again',
+        code: 'INVALID_STATUS_EVENT',
+        message: 'a progress report of this export could not be read; please run the export again',
       });
       return;
     }
     // Heartbeats while the event is retried, so the group does not take the partition away meanwhile.
-    const pacemaker = setInterval(() => void context.getHeartbeat()().catch(() => undefined), 3_000);
+    const pacemaker = setInterval(
+      () =>
+        void context
+          .getHeartbeat()()
+          .catch(() => undefined),
+      3_000,
+    );
     try {
       await this.applyWithRetries(context, event);
     } finally {
@@ -57,13 +72,30 @@ export class JobStatusController {
       } catch (error) {
         if (!isDatabaseUnavailable(error)) counted += 1;
         if (counted >= this.env.JOB_STATUS_MAX_ATTEMPTS) {
-          this.logger.error({ message: 'job-status event kept failing', jobId: event.jobId, attempts: attempt + 1, error: errorMessage(error) });
-          return this.deadLetter(context, `could not be applied after ${attempt + 1} attempts: ${errorMessage(error)}`, {
-            code: 'STATUS_NOT_APPLIED', message: 'a progress report of this export could not be recorded; please run the export again',
+          this.logger.error({
+            message: 'job-status event kept failing',
+            jobId: event.jobId,
+            attempts: attempt + 1,
+            error: errorMessage(error),
           });
+          return this.deadLetter(
+            context,
+            `could not be applied after ${attempt + 1} attempts: ${errorMessage(error)}`,
+            {
+              code: 'STATUS_NOT_APPLIED',
+              message: 'a progress report of this export could not be recorded; please run the export again',
+            },
+          );
         }
-        this.logger.warn({ message: 'job-status event not applied; retrying', jobId: event.jobId, attempt, error: errorMessage(error) });
-        await sleep(backoffMs(Math.min(attempt, 10), this.env.JOB_STATUS_RETRY_BASE_MS, this.env.JOB_STATUS_RETRY_CAP_MS));
+        this.logger.warn({
+          message: 'job-status event not applied; retrying',
+          jobId: event.jobId,
+          attempt,
+          error: errorMessage(error),
+        });
+        await sleep(
+          backoffMs(Math.min(attempt, 10), this.env.JOB_STATUS_RETRY_BASE_MS, this.env.JOB_STATUS_RETRY_CAP_MS),
+        );
       }
     }
   }
@@ -79,9 +111,17 @@ export class JobStatusController {
         const outcome = await this.jobs.complete(event.jobId, at, event.fileCount ?? 0, event.totalRecords ?? 0);
         if (outcome === 'incomplete') {
           this.logger.error({ message: 'completion without every file', jobId: event.jobId });
-          await this.jobs.fail(event.jobId, at, { code: 'FILES_INCOMPLETE', message: 'not every file of the export was delivered; please run it again' });
+          await this.jobs.fail(event.jobId, at, {
+            code: 'FILES_INCOMPLETE',
+            message: 'not every file of the export was delivered; please run it again',
+          });
         } else {
-          this.logger.log({ message: 'job done', jobId: event.jobId, accountId: event.accountId, records: event.totalRecords });
+          this.logger.log({
+            message: 'job done',
+            jobId: event.jobId,
+            accountId: event.accountId,
+            records: event.totalRecords,
+          });
         }
         return;
       }
@@ -95,8 +135,12 @@ export class JobStatusController {
     const message = context.getMessage();
     this.logger.error({ message: 'job-status event dead-lettered', reason });
     await publishDeadLetter(this.producer, {
-      sourceTopic: Topic.JobStatus, partition: context.getPartition(), offset: message.offset, key: message.key?.toString(),
-      reason, payload: JSON.stringify(message.value ?? null),
+      sourceTopic: Topic.JobStatus,
+      partition: context.getPartition(),
+      offset: message.offset,
+      key: message.key?.toString(),
+      reason,
+      payload: JSON.stringify(message.value ?? null),
     });
     await this.failAffectedJob(message.key?.toString(), failure);
   }
@@ -112,10 +156,8 @@ export class JobStatusController {
     // The Nest transport commits after the handler whatever happens: try hard here, then leave it to the log.
     for (let attempt = 0; attempt < 10; attempt++) {
       try {
-        return await reportJobFailure(
-          this.producer,
-          { service: 'jobs', jobId, accountId, ...failure },
-          (error) => this.logger.error({ message: 'could not report failure', jobId, attempt, error: String(error) }),
+        return await reportJobFailure(this.producer, { service: 'jobs', jobId, accountId, ...failure }, (error) =>
+          this.logger.error({ message: 'could not report failure', jobId, attempt, error: String(error) }),
         );
       } catch {
         await sleep(backoffMs(attempt, 500, 10_000));

@@ -36,7 +36,8 @@ export function noticeEmail(job: JobDocument, files: NoticeFile[], baseUrl: stri
       const link = file.storageKey ? `  ${base}/v2/jobs/${job._id}/files/${encodeURIComponent(file.name)}` : '';
       lines.push(`  ${file.name}  (${file.records} records, ${file.bytes} bytes)${link}`);
     }
-    if (fileCount > NOTICE_FILES) lines.push(`  ... and ${fileCount - NOTICE_FILES} more, all listed at ${base}/v2/jobs/${job._id}/files`);
+    if (fileCount > NOTICE_FILES)
+      lines.push(`  ... and ${fileCount - NOTICE_FILES} more, all listed at ${base}/v2/jobs/${job._id}/files`);
     if (files.some((file) => file.storageKey && file.expiresAt)) {
       const expires = files.find((file) => file.expiresAt)?.expiresAt?.toISOString();
       lines.push('', `Download links need your API key and work until ${expires}.`);

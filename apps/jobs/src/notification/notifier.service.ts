@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { backoffMs, errorMessage } from '@cae/kafka';
 import { Collections, Db, JobDocument, JobFileDocument, MONGO_DB } from '@cae/mongo';
@@ -60,7 +67,10 @@ export class NotifierService implements OnModuleInit, OnApplicationBootstrap, On
   private claim(): Promise<JobDocument | null> {
     const now = new Date();
     return this.jobs.findOneAndUpdate(
-      { 'notice.state': 'pending', $or: [{ 'notice.nextAttemptAt': { $exists: false } }, { 'notice.nextAttemptAt': { $lte: now } }] },
+      {
+        'notice.state': 'pending',
+        $or: [{ 'notice.nextAttemptAt': { $exists: false } }, { 'notice.nextAttemptAt': { $lte: now } }],
+      },
       { $set: { 'notice.nextAttemptAt': new Date(now.getTime() + CLAIM_MS) } },
       { returnDocument: 'after' },
     );
@@ -69,15 +79,29 @@ export class NotifierService implements OnModuleInit, OnApplicationBootstrap, On
   private async send(job: JobDocument): Promise<void> {
     const attempts = (job.notice?.attempts ?? 0) + 1;
     try {
-      const files = await this.db.collection<JobFileDocument>(Collections.jobFiles)
-        .find({ jobId: job._id }).sort({ chunkIndex: 1 }).limit(NOTICE_FILES).toArray();
+      const files = await this.db
+        .collection<JobFileDocument>(Collections.jobFiles)
+        .find({ jobId: job._id })
+        .sort({ chunkIndex: 1 })
+        .limit(NOTICE_FILES)
+        .toArray();
       await this.mailer.sendMail(noticeEmail(job, files, this.env.PUBLIC_BASE_URL));
-      await this.jobs.updateOne({ _id: job._id }, { $set: { 'notice.state': 'sent', 'notice.sentAt': new Date(), 'notice.attempts': attempts } });
+      await this.jobs.updateOne(
+        { _id: job._id },
+        { $set: { 'notice.state': 'sent', 'notice.sentAt': new Date(), 'notice.attempts': attempts } },
+      );
       this.logger.log({ message: 'notice sent', jobId: job._id, accountId: job.accountId });
     } catch (error) {
       const abandoned = attempts >= MAX_ATTEMPTS;
       const reason = errorMessage(error).slice(0, 300);
-      this.logger.warn({ message: 'notice not sent', jobId: job._id, accountId: job.accountId, attempts, abandoned, error: reason });
+      this.logger.warn({
+        message: 'notice not sent',
+        jobId: job._id,
+        accountId: job.accountId,
+        attempts,
+        abandoned,
+        error: reason,
+      });
       await this.jobs.updateOne(
         { _id: job._id },
         {

@@ -72,7 +72,11 @@ export class JobReconciler implements OnApplicationBootstrap, OnApplicationShutd
     if (claimed.modifiedCount !== 1) return; // another jobs replica did it
     try {
       await this.producer.publish(Topic.Requested, job._id, job.requested as unknown as TopicPayloads[Topic.Requested]);
-      this.logger.warn({ message: 'request published again: no query replica had it', jobId: job._id, accountId: job.accountId });
+      this.logger.warn({
+        message: 'request published again: no query replica had it',
+        jobId: job._id,
+        accountId: job.accountId,
+      });
     } catch (error) {
       this.logger.error({ message: 'could not publish the request again', jobId: job._id, error: errorMessage(error) });
     }
@@ -80,7 +84,9 @@ export class JobReconciler implements OnApplicationBootstrap, OnApplicationShutd
 
   private async processingJobs(now: Date): Promise<void> {
     const before = new Date(now.getTime() - this.env.JOB_STALL_MS);
-    for await (const job of this.jobs.find({ status: 'processing', startedAt: { $lt: before } }).sort({ startedAt: 1 })) {
+    for await (const job of this.jobs
+      .find({ status: 'processing', startedAt: { $lt: before } })
+      .sort({ startedAt: 1 })) {
       const last = await this.lastSignOfWork(job, before);
       if (last === 'queued' || (last && last > before)) continue;
       await this.fail(job, 'STALLED', 'the export made no progress for too long and was stopped; please run it again');
@@ -93,26 +99,45 @@ export class JobReconciler implements OnApplicationBootstrap, OnApplicationShutd
    * and never taken means no delivery replica runs). Null when nothing ever happened.
    */
   private async lastSignOfWork(job: JobDocument, before: Date): Promise<Date | 'queued' | null> {
-    const upload = await this.db.collection(Collections.deliveryQueue).findOne(
-      { jobId: job._id, kind: 'chunk', dueAt: { $gt: before } }, { projection: { _id: 1 } },
-    );
+    const upload = await this.db
+      .collection(Collections.deliveryQueue)
+      .findOne({ jobId: job._id, kind: 'chunk', dueAt: { $gt: before } }, { projection: { _id: 1 } });
     if (upload) return 'queued';
     const byId = { _id: job._id as never };
-    const checkpoint = await this.db.collection(Collections.queryCheckpoints).findOne(byId, { projection: { progressAt: 1, workAt: 1, createdAt: 1 } });
+    const checkpoint = await this.db
+      .collection(Collections.queryCheckpoints)
+      .findOne(byId, { projection: { progressAt: 1, workAt: 1, createdAt: 1 } });
     const writer = await this.db.collection(Collections.writerProgress).findOne(byId, { projection: { updatedAt: 1 } });
-    const file = await this.db.collection(Collections.jobFiles).find({ jobId: job._id }).sort({ deliveredAt: -1 }).limit(1).next();
-    const times = [checkpoint?.progressAt, checkpoint?.workAt, checkpoint?.createdAt, writer?.updatedAt, file?.deliveredAt].filter((t): t is Date => t instanceof Date);
+    const file = await this.db
+      .collection(Collections.jobFiles)
+      .find({ jobId: job._id })
+      .sort({ deliveredAt: -1 })
+      .limit(1)
+      .next();
+    const times = [
+      checkpoint?.progressAt,
+      checkpoint?.workAt,
+      checkpoint?.createdAt,
+      writer?.updatedAt,
+      file?.deliveredAt,
+    ].filter((t): t is Date => t instanceof Date);
     return times.length > 0 ? new Date(Math.max(...times.map((t) => t.getTime()))) : null;
   }
 
   private async hasCheckpoint(jobId: string): Promise<boolean> {
-    return (await this.db.collection(Collections.queryCheckpoints).findOne({ _id: jobId as never }, { projection: { _id: 1 } })) !== null;
+    return (
+      (await this.db
+        .collection(Collections.queryCheckpoints)
+        .findOne({ _id: jobId as never }, { projection: { _id: 1 } })) !== null
+    );
   }
 
   private async fail(job: JobDocument, code: JobErrorCode, message: string): Promise<void> {
     this.logger.warn({ message: 'job failed by the reconciler', jobId: job._id, accountId: job.accountId, code });
-    await reportJobFailure(this.producer, { service: 'jobs', jobId: job._id, accountId: job.accountId, code, message }, (error) =>
-      this.logger.error({ message: 'could not report failure', jobId: job._id, error: errorMessage(error) }),
+    await reportJobFailure(
+      this.producer,
+      { service: 'jobs', jobId: job._id, accountId: job.accountId, code, message },
+      (error) => this.logger.error({ message: 'could not report failure', jobId: job._id, error: errorMessage(error) }),
     ).catch(() => undefined); // the next round tries again
   }
 }

@@ -9,6 +9,15 @@ import { QueryScheduler } from './scheduling/query-scheduler.service';
 import { RequestedConsumer } from './intake/requested.consumer';
 
 @Module({
-  providers: [ActivityIndexes, CheckpointRepository, ContactResolver, ExportQueryRunner, ExportScopeResolver, JobEndings, QueryScheduler, RequestedConsumer],
+  providers: [
+    ActivityIndexes,
+    CheckpointRepository,
+    ContactResolver,
+    ExportQueryRunner,
+    ExportScopeResolver,
+    JobEndings,
+    QueryScheduler,
+    RequestedConsumer,
+  ],
 })
 export class ExportQueryModule {}

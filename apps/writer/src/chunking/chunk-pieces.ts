@@ -23,7 +23,7 @@ export function chunkPieces(batch: RecordsBatchValue): ChunkPiece[] {
   };
   if (batch.records.length === 0) return [{ range: rangeOf(batch.firstSeq), batch }];
   const pieces: ChunkPiece[] = [];
-  for (let from = 0; from < batch.records.length; ) {
+  for (let from = 0; from < batch.records.length;) {
     const range = rangeOf(batch.firstSeq + from);
     const to = Math.min(batch.records.length, range.end - batch.firstSeq);
     const last = to === batch.records.length;

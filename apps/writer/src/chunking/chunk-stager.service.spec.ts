@@ -9,7 +9,10 @@ function stagerWith(neighbours: { previous?: ChunkEdges; next?: ChunkEdges }) {
   const storage = { putFile: async () => void steps.push('put'), ensureBucket: async () => undefined };
   const producer = { publish: async () => void steps.push('event') };
   const progress = {
-    claimEdges: async (_: string, index: number, edges: ChunkEdges) => (steps.push(`edges ${index} ${edges.afterKey}..${edges.lastKey}`), neighbours),
+    claimEdges: async (_: string, index: number, edges: ChunkEdges) => (
+      steps.push(`edges ${index} ${edges.afterKey}..${edges.lastKey}`),
+      neighbours
+    ),
     save: async (id: string, p: WriterProgress) => void steps.push(`save ${id.slice(-2)} done=${p.done}`),
     markJobDone: async (_: string, how: string) => void steps.push(`job ${how}`),
     touch: async () => void steps.push('touch'),
@@ -21,9 +24,20 @@ function stagerWith(neighbours: { previous?: ChunkEdges; next?: ChunkEdges }) {
 }
 
 const chunk = (over: Partial<FinishedChunk> = {}): FinishedChunk => ({
-  path: '/tmp/x', bytes: 10, sha256: 'abc', jobId: '0b7c6f4e-8a31-4c1e-9d55-3f2a1b0c9e77', accountId: 'acme', index: 1,
-  fileName: 'x-part-00002.csv', firstSeq: 4, records: 4, afterKey: 'k3', lastKey: 'k7', last: false,
-  output: { format: 'csv', fileBaseName: 'x', compress: false, limitRecordsPerFile: 4 } as OutputSpec, delivery: { kind: 'internal' } as never,
+  path: '/tmp/x',
+  bytes: 10,
+  sha256: 'abc',
+  jobId: '0b7c6f4e-8a31-4c1e-9d55-3f2a1b0c9e77',
+  accountId: 'acme',
+  index: 1,
+  fileName: 'x-part-00002.csv',
+  firstSeq: 4,
+  records: 4,
+  afterKey: 'k3',
+  lastKey: 'k7',
+  last: false,
+  output: { format: 'csv', fileBaseName: 'x', compress: false, limitRecordsPerFile: 4 } as OutputSpec,
+  delivery: { kind: 'internal' } as never,
   ...over,
 });
 
@@ -49,9 +63,17 @@ describe(ChunkStager.name, () => {
     expect(steps).not.toContain('event');
   });
 
-  it('stages an unchunked export\'s file without edges, its progress on the job', async () => {
+  it("stages an unchunked export's file without edges, its progress on the job", async () => {
     const { sut, steps } = stagerWith({});
-    await sut.stage(chunk({ index: 0, firstSeq: 0, afterKey: undefined, last: true, output: { format: 'csv', fileBaseName: 'x', compress: false } as OutputSpec }));
+    await sut.stage(
+      chunk({
+        index: 0,
+        firstSeq: 0,
+        afterKey: undefined,
+        last: true,
+        output: { format: 'csv', fileBaseName: 'x', compress: false } as OutputSpec,
+      }),
+    );
     expect(steps).toEqual(['put', 'event', 'save 77 done=true']);
   });
 });

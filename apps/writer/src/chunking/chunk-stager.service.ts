@@ -54,7 +54,11 @@ export class ChunkStager implements OnModuleInit {
       totalRecords: chunk.totalRecords,
       delivery: chunk.delivery,
     });
-    const staged = { stagedThroughSeq: chunk.firstSeq + chunk.records, stagedThroughKey: chunk.lastKey, epoch: chunk.epoch };
+    const staged = {
+      stagedThroughSeq: chunk.firstSeq + chunk.records,
+      stagedThroughKey: chunk.lastKey,
+      epoch: chunk.epoch,
+    };
     if (chunked) {
       await this.progress.save(chunkProgressId(chunk.jobId, chunk.index), { ...staged, done: true });
       if (chunk.last) await this.progress.markJobDone(chunk.jobId, 'finished');
@@ -62,7 +66,14 @@ export class ChunkStager implements OnModuleInit {
     } else {
       await this.progress.save(chunk.jobId, { ...staged, chunksStaged: 1, done: chunk.last });
     }
-    this.logger.log({ message: 'chunk staged', jobId: chunk.jobId, accountId: chunk.accountId, file: chunk.fileName, records: chunk.records, last: chunk.last });
+    this.logger.log({
+      message: 'chunk staged',
+      jobId: chunk.jobId,
+      accountId: chunk.accountId,
+      file: chunk.fileName,
+      records: chunk.records,
+      last: chunk.last,
+    });
   }
 
   /**
@@ -71,7 +82,10 @@ export class ChunkStager implements OnModuleInit {
    * follows the previous chunk's last one), or a record would be lost or written twice.
    */
   private async checkEdges(chunk: FinishedChunk): Promise<void> {
-    const { previous, next } = await this.progress.claimEdges(chunk.jobId, chunk.index, { afterKey: chunk.afterKey, lastKey: chunk.lastKey });
+    const { previous, next } = await this.progress.claimEdges(chunk.jobId, chunk.index, {
+      afterKey: chunk.afterKey,
+      lastKey: chunk.lastKey,
+    });
     const meets = (last?: string, after?: string) => last === undefined || after === undefined || last === after;
     if (meets(previous?.lastKey, chunk.afterKey) && meets(chunk.lastKey, next?.afterKey)) return;
     throw replayDiverged();

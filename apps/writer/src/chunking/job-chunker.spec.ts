@@ -20,8 +20,15 @@ function batches(total: number, size: number, out: OutputSpec): RecordsBatchValu
   for (let first = 0, seq = 0; first < total || result.length === 0; first += size, seq++) {
     const records = Array.from({ length: Math.max(0, Math.min(size, total - first)) }, (_, i) => ({ n: first + i }));
     result.push({
-      jobId, accountId: 'acc', batchSeq: seq, firstSeq: first, records, final: first + size >= total,
-      totalRecords: first + size >= total ? total : undefined, output: out, delivery: { kind: 'internal' },
+      jobId,
+      accountId: 'acc',
+      batchSeq: seq,
+      firstSeq: first,
+      records,
+      final: first + size >= total,
+      totalRecords: first + size >= total ? total : undefined,
+      output: out,
+      delivery: { kind: 'internal' },
     });
   }
   return result;
@@ -37,7 +44,12 @@ function collector() {
   return { staged, stage };
 }
 
-const numbers = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line).n as number);
+const numbers = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line).n as number);
 
 describe(JobChunker.name, () => {
   // A folder per test: a chunker a test leaves with an open chunk file (a failed batch) must not write into the
@@ -48,10 +60,14 @@ describe(JobChunker.name, () => {
   });
 
   /** The chunkers of one chunked job, fed the way RecordsConsumer feeds them: each chunk's piece of a batch. */
-  function chunkedJob(stage: StageChunk, progressOf: (range: ChunkRange) => WriterProgress = (range) => ({ stagedThroughSeq: range.start, done: false })) {
+  function chunkedJob(
+    stage: StageChunk,
+    progressOf: (range: ChunkRange) => WriterProgress = (range) => ({ stagedThroughSeq: range.start, done: false }),
+  ) {
     const chunkers = new Map<number, JobChunker>();
     const chunkerOf = (range: ChunkRange) => {
-      const known = chunkers.get(range.index) ?? new JobChunker(jobId, 0, progressOf(range), dir, stage, undefined, range);
+      const known =
+        chunkers.get(range.index) ?? new JobChunker(jobId, 0, progressOf(range), dir, stage, undefined, range);
       chunkers.set(range.index, known);
       return known;
     };
@@ -69,7 +85,9 @@ describe(JobChunker.name, () => {
     const sut = chunkedJob(stage);
     for (const [i, batch] of batches(10, 3, out).entries()) await sut.accept(batch, String(i));
     expect(staged.map((c) => [c.fileName, c.records, c.last])).toEqual([
-      ['exp-part-00001.json', 4, false], ['exp-part-00002.json', 4, false], ['exp-part-00003.json', 2, true],
+      ['exp-part-00001.json', 4, false],
+      ['exp-part-00002.json', 4, false],
+      ['exp-part-00003.json', 2, true],
     ]);
     expect(staged.flatMap((c) => numbers(c.text))).toEqual([...Array(10).keys()]);
     expect(staged[2].totalRecords).toBe(10);
@@ -84,7 +102,8 @@ describe(JobChunker.name, () => {
     expect(staged.map((c) => [c.fileName, c.records, c.last])).toEqual([['exp-part-00001.json', 5, false]]);
     await sut.accept(batches(10, 5, out)[1], '1');
     expect(staged.map((c) => [c.fileName, c.records, c.last, c.totalRecords])).toEqual([
-      ['exp-part-00001.json', 5, false, undefined], ['exp-part-00002.json', 5, true, 10],
+      ['exp-part-00001.json', 5, false, undefined],
+      ['exp-part-00002.json', 5, true, 10],
     ]);
   });
 
@@ -93,18 +112,28 @@ describe(JobChunker.name, () => {
     const { staged, stage } = collector();
     const sut = chunkedJob(stage);
     await sut.accept({ ...batches(5, 5, out)[0], final: false, totalRecords: undefined }, '0');
-    await sut.accept({ ...batches(5, 5, out)[0], batchSeq: 1, firstSeq: 5, records: [], final: true, totalRecords: 5 }, '1');
-    expect(staged.map((c) => [c.fileName, c.records, c.last])).toEqual([['exp-part-00001.json', 5, false], ['exp-part-00002.json', 0, true]]);
+    await sut.accept(
+      { ...batches(5, 5, out)[0], batchSeq: 1, firstSeq: 5, records: [], final: true, totalRecords: 5 },
+      '1',
+    );
+    expect(staged.map((c) => [c.fileName, c.records, c.last])).toEqual([
+      ['exp-part-00001.json', 5, false],
+      ['exp-part-00002.json', 0, true],
+    ]);
   });
 
   it('lets the chunks of one job be written apart, in any order, each knowing the record before it', async () => {
     const out = output({ limitRecordsPerFile: 4 });
     const { staged, stage } = collector();
     const sut = chunkedJob(stage);
-    const all = batches(12, 4, out).map((batch, i) => (i > 0 ? { ...batch, after: `key-${batch.firstSeq - 1}` } : batch));
+    const all = batches(12, 4, out).map((batch, i) =>
+      i > 0 ? { ...batch, after: `key-${batch.firstSeq - 1}` } : batch,
+    );
     for (const i of [2, 0, 1]) await sut.accept(all[i], String(i));
     expect(staged.map((c) => [c.index, c.firstSeq, c.records, c.last, c.afterKey])).toEqual([
-      [2, 8, 4, true, 'key-7'], [0, 0, 4, false, undefined], [1, 4, 4, false, 'key-3'],
+      [2, 8, 4, true, 'key-7'],
+      [0, 0, 4, false, undefined],
+      [1, 4, 4, false, 'key-3'],
     ]);
   });
 
@@ -128,9 +157,13 @@ describe(JobChunker.name, () => {
 
     // Crash after the first chunk was staged: chunk 0 is durable; re-read from the batch holding record 4.
     const resumed = collector();
-    const sut = chunkedJob(resumed.stage, (range) => (range.index === 0 ? { stagedThroughSeq: 4, done: true } : { stagedThroughSeq: range.start, done: false }));
+    const sut = chunkedJob(resumed.stage, (range) =>
+      range.index === 0 ? { stagedThroughSeq: 4, done: true } : { stagedThroughSeq: range.start, done: false },
+    );
     for (const [i, batch] of all.slice(1).entries()) await sut.accept(batch, String(i + 1));
-    expect(resumed.staged.map((c) => [c.fileName, c.sha256])).toEqual(straight.staged.slice(1).map((c) => [c.fileName, c.sha256]));
+    expect(resumed.staged.map((c) => [c.fileName, c.sha256])).toEqual(
+      straight.staged.slice(1).map((c) => [c.fileName, c.sha256]),
+    );
     expect(resumed.staged[0].text).toBe('N\r\n4\r\n5\r\n6\r\n7\r\n');
   });
 
@@ -184,26 +217,37 @@ describe(JobChunker.name, () => {
     expect(staged.flatMap((c) => numbers(c.text))).toEqual([0, 1, 2]);
   });
 
-  it.each([false, true])('fails the job LOCAL_DISK_FULL when the local disk is full (compress=%s), and leaves no file', async (compress) => {
-    const full = mkdtempSync(join(tmpdir(), 'chunker-full-'));
-    // The chunk's local file is /dev/full, which answers every write with ENOSPC as a full disk does.
-    symlinkSync('/dev/full', join(full, `${jobId}-0.part`));
-    const { staged, stage } = collector();
-    const sut = new JobChunker(jobId, 0, fresh, full, stage, (index) => join(full, `${jobId}-${index}.part`));
-    const out = output({ compress });
-    const written = (async () => {
-      for (const [i, batch] of batches(50_000, 5_000, out).entries()) await sut.accept(batch, String(i));
-    })();
-    await expect(written).rejects.toMatchObject({ code: 'LOCAL_DISK_FULL' });
-    expect(staged).toEqual([]);
-    expect(sut.heldOffset).toBeNull();
-    expect(existsSync(join(full, `${jobId}-0.part`))).toBe(false);
-  });
+  it.each([false, true])(
+    'fails the job LOCAL_DISK_FULL when the local disk is full (compress=%s), and leaves no file',
+    async (compress) => {
+      const full = mkdtempSync(join(tmpdir(), 'chunker-full-'));
+      // The chunk's local file is /dev/full, which answers every write with ENOSPC as a full disk does.
+      symlinkSync('/dev/full', join(full, `${jobId}-0.part`));
+      const { staged, stage } = collector();
+      const sut = new JobChunker(jobId, 0, fresh, full, stage, (index) => join(full, `${jobId}-${index}.part`));
+      const out = output({ compress });
+      const written = (async () => {
+        for (const [i, batch] of batches(50_000, 5_000, out).entries()) await sut.accept(batch, String(i));
+      })();
+      await expect(written).rejects.toMatchObject({ code: 'LOCAL_DISK_FULL' });
+      expect(staged).toEqual([]);
+      expect(sut.heldOffset).toBeNull();
+      expect(existsSync(join(full, `${jobId}-0.part`))).toBe(false);
+    },
+  );
 
   describe('continuity of re-read records', () => {
     const rec = (i: number) => ({ _id: `id${i}`, time: `2020-01-01T00:00:0${i}.000Z` });
     const batch = (firstSeq: number, ids: number[], over: Partial<RecordsBatchValue> = {}): RecordsBatchValue => ({
-      jobId, accountId: 'acc', batchSeq: 0, firstSeq, records: ids.map(rec), final: false, output: output(), delivery: { kind: 'internal' }, ...over,
+      jobId,
+      accountId: 'acc',
+      batchSeq: 0,
+      firstSeq,
+      records: ids.map(rec),
+      final: false,
+      output: output(),
+      delivery: { kind: 'internal' },
+      ...over,
     });
 
     it('continues a batch read again that matches what was written', async () => {
@@ -217,26 +261,37 @@ describe(JobChunker.name, () => {
     it('fails REPLAY_DIVERGED when a record appeared in the part already written', async () => {
       const sut = new JobChunker(jobId, 0, fresh, dir, collector().stage);
       await sut.accept(batch(0, [0, 1, 2]), '0');
-      await expect(sut.accept(batch(0, [0, 9, 1, 2], { final: true, totalRecords: 4 }), '1')).rejects.toMatchObject({ code: 'REPLAY_DIVERGED' });
+      await expect(sut.accept(batch(0, [0, 9, 1, 2], { final: true, totalRecords: 4 }), '1')).rejects.toMatchObject({
+        code: 'REPLAY_DIVERGED',
+      });
     });
 
     it('fails REPLAY_DIVERGED when the next batch does not continue from the last record written', async () => {
       const sut = new JobChunker(jobId, 0, fresh, dir, collector().stage);
       await sut.accept(batch(0, [0, 1, 2]), '0');
-      await expect(sut.accept(batch(3, [4], { after: JSON.stringify([rec(3).time, rec(3)._id]) }), '1')).rejects.toMatchObject({ code: 'REPLAY_DIVERGED' });
+      await expect(
+        sut.accept(batch(3, [4], { after: JSON.stringify([rec(3).time, rec(3)._id]) }), '1'),
+      ).rejects.toMatchObject({ code: 'REPLAY_DIVERGED' });
       const ok = new JobChunker(jobId, 0, fresh, dir, collector().stage);
       await ok.accept(batch(0, [0, 1, 2]), '0');
-      await expect(ok.accept(batch(3, [3], { after: JSON.stringify([rec(2).time, rec(2)._id]) }), '1')).resolves.toBeUndefined();
+      await expect(
+        ok.accept(batch(3, [3], { after: JSON.stringify([rec(2).time, rec(2)._id]) }), '1'),
+      ).resolves.toBeUndefined();
     });
 
     it('checks against the staged progress after a restart', async () => {
-      const progress = { stagedThroughSeq: 2, stagedThroughKey: JSON.stringify([rec(1).time, rec(1)._id]), chunksStaged: 1, done: false };
+      const progress = {
+        stagedThroughSeq: 2,
+        stagedThroughKey: JSON.stringify([rec(1).time, rec(1)._id]),
+        chunksStaged: 1,
+        done: false,
+      };
       const sut = new JobChunker(jobId, 0, progress, dir, collector().stage);
       await expect(sut.accept(batch(0, [0, 5, 2]), '0')).rejects.toMatchObject({ code: 'REPLAY_DIVERGED' });
     });
   });
 
-  it('gives every chunk file a name of its own, so a dropped chunker cannot write into its successor\'s file', async () => {
+  it("gives every chunk file a name of its own, so a dropped chunker cannot write into its successor's file", async () => {
     const [first, second] = [collector(), collector()];
     const [batch] = batches(3, 3, output());
     await new JobChunker(jobId, 0, fresh, dir, first.stage).accept(batch, '0');

@@ -95,7 +95,8 @@ export class JobChunker {
      * Where a chunk's local file goes: unique per opening, so a chunker dropped with its file still open (a failed
      * batch, a revoked partition taken back) never writes into the file of the chunker that replaces it.
      */
-    private readonly chunkPath: (index: number) => string = (index) => join(tmpDir, `${jobId}-${index}-${randomBytes(4).toString('hex')}.part`),
+    private readonly chunkPath: (index: number) => string = (index) =>
+      join(tmpDir, `${jobId}-${index}-${randomBytes(4).toString('hex')}.part`),
     readonly range: ChunkRange = WHOLE_EXPORT,
   ) {
     this.nextSeq = Math.max(progress.stagedThroughSeq, range.start);
@@ -131,7 +132,10 @@ export class JobChunker {
     const code = (error as { code?: unknown }).code;
     if (code !== 'ENOSPC' && code !== 'EDQUOT') return error;
     await this.abandon();
-    return new NonRetriableError('LOCAL_DISK_FULL', 'the writer\'s local disk is full; the export was stopped (run it again once there is room)');
+    return new NonRetriableError(
+      'LOCAL_DISK_FULL',
+      "the writer's local disk is full; the export was stopped (run it again once there is room)",
+    );
   }
 
   private async acceptBatch(batch: RecordsBatchValue, offset: string): Promise<void> {
@@ -173,7 +177,12 @@ export class JobChunker {
   private checkContinuity(batch: RecordsBatchValue): void {
     if (this.nextSeq === 0 || this.lastKey === undefined) return;
     const atPrevious = this.nextSeq - 1 - batch.firstSeq;
-    const seen = atPrevious >= 0 ? (atPrevious < batch.records.length ? recordKeyOf(batch.records[atPrevious]) : undefined) : undefined;
+    const seen =
+      atPrevious >= 0
+        ? atPrevious < batch.records.length
+          ? recordKeyOf(batch.records[atPrevious])
+          : undefined
+        : undefined;
     const claimed = atPrevious === -1 ? batch.after : seen;
     if (claimed !== undefined && claimed !== this.lastKey) {
       throw replayDiverged();
@@ -190,10 +199,14 @@ export class JobChunker {
 
   private async finish(batch: RecordsBatchValue, formatter: RecordFormatter, offset: string): Promise<void> {
     if (batch.totalRecords !== undefined && batch.totalRecords !== this.nextSeq) {
-      throw new NonRetriableError('RECORD_COUNT_MISMATCH', `job ${this.jobId}: ${this.nextSeq} records written, ${batch.totalRecords} announced`);
+      throw new NonRetriableError(
+        'RECORD_COUNT_MISMATCH',
+        `job ${this.jobId}: ${this.nextSeq} records written, ${batch.totalRecords} announced`,
+      );
     }
     if (!this.open) {
-      if (this.nextSeq !== this.range.start) throw new RecordGapError(`job ${this.jobId}: end of export without an open chunk`);
+      if (this.nextSeq !== this.range.start)
+        throw new RecordGapError(`job ${this.jobId}: end of export without an open chunk`);
       // An export that matched nothing still gets one file: the header alone (CSV) or empty (JSON). So does a chunked
       // export whose last chunk was staged full before a re-read found no more records (one vanished meanwhile).
       await this.openChunk(batch, formatter, this.range.start, offset);
@@ -202,7 +215,12 @@ export class JobChunker {
     this.finished = true;
   }
 
-  private async openChunk(batch: RecordsBatchValue, formatter: RecordFormatter, seq: number, offset: string): Promise<OpenChunk> {
+  private async openChunk(
+    batch: RecordsBatchValue,
+    formatter: RecordFormatter,
+    seq: number,
+    offset: string,
+  ): Promise<OpenChunk> {
     const index = chunkIndexOf(seq, batch.output.limitRecordsPerFile);
     const file = new ChunkFile(this.chunkPath(index), batch.output.compress);
     await file.append(formatter.header());

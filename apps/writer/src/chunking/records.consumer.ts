@@ -3,7 +3,14 @@ import { rm } from 'node:fs/promises';
 import { Kafka } from 'kafkajs';
 import { jobIdOfRecordsKey, RecordsBatchValue, Topic } from '@cae/contracts';
 import {
-  ConsumedMessage, ConsumerControls, ContractConsumer, ContractProducer, KAFKA, PRODUCER, RejectedMessage, reportJobFailure,
+  ConsumedMessage,
+  ConsumerControls,
+  ContractConsumer,
+  ContractProducer,
+  KAFKA,
+  PRODUCER,
+  RejectedMessage,
+  reportJobFailure,
 } from '@cae/kafka';
 import { WriterEnv } from '../config/writer-env';
 import { JobEndedError, JobEndings } from '@cae/mongo';
@@ -84,7 +91,12 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     } catch (error) {
       if (!(error instanceof JobEndedError)) throw error;
       // The job ended elsewhere: its open chunk is dropped (so it holds no commit) and its later batches are skipped.
-      this.logger.warn({ message: 'job ended; writing stopped', jobId: value.jobId, accountId: value.accountId, reason: error.message });
+      this.logger.warn({
+        message: 'job ended; writing stopped',
+        jobId: value.jobId,
+        accountId: value.accountId,
+        reason: error.message,
+      });
       await this.stopJob(value.jobId);
     }
     await this.commitSafeOffset(partition, offset, controls);
@@ -127,7 +139,11 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     const now = Date.now();
     if (now - this.idleCheckedAt < IDLE_CHUNK_CHECK_MS) return;
     this.idleCheckedAt = now;
-    const waiting = new Set([...this.chunkers.values()].filter((c) => !c.done && now - c.lastBatchAt >= IDLE_CHUNK_CHECK_MS).map((c) => c.jobId));
+    const waiting = new Set(
+      [...this.chunkers.values()]
+        .filter((c) => !c.done && now - c.lastBatchAt >= IDLE_CHUNK_CHECK_MS)
+        .map((c) => c.jobId),
+    );
     for (const jobId of waiting) {
       if (!(await this.jobs.hasEnded(jobId))) continue;
       this.logger.warn({ message: 'job ended; its waiting chunks dropped', jobId });
@@ -139,7 +155,15 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     const known = this.chunkers.get(key);
     if (known) return known;
     const progress = await this.progress.load(jobId, range === WHOLE_EXPORT ? undefined : range);
-    const chunker = new JobChunker(jobId, partition, progress, this.workDir, (chunk) => this.stager.stage(chunk), undefined, range);
+    const chunker = new JobChunker(
+      jobId,
+      partition,
+      progress,
+      this.workDir,
+      (chunk) => this.stager.stage(chunk),
+      undefined,
+      range,
+    );
     this.chunkers.set(key, chunker);
     return chunker;
   }
@@ -184,10 +208,14 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     await reportJobFailure(
       this.producer,
       {
-        service: 'writer', jobId: key, accountId, code: 'code' in error ? error.code : 'INVALID_RECORDS_MESSAGE',
+        service: 'writer',
+        jobId: key,
+        accountId,
+        code: 'code' in error ? error.code : 'INVALID_RECORDS_MESSAGE',
         message: `writing the export files failed: ${error.message.slice(0, 500)}`,
       },
-      (publishError) => this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }),
+      (publishError) =>
+        this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }),
     );
   }
 }

@@ -60,13 +60,20 @@ export class WriterProgressRepository {
     // A job begun by a writer from before chunk keys keeps its progress on the job: whole chunks, staged in order.
     const before = job?.stagedThroughSeq ?? 0;
     if (before >= chunk.end) return { stagedThroughSeq: chunk.end, done: true };
-    if (before === chunk.start && before > 0) return { stagedThroughSeq: before, stagedThroughKey: job?.stagedThroughKey, epoch: job?.epoch, done: false };
+    if (before === chunk.start && before > 0)
+      return { stagedThroughSeq: before, stagedThroughKey: job?.stagedThroughKey, epoch: job?.epoch, done: false };
     return { stagedThroughSeq: chunk.start, done: false };
   }
 
   private loadDocument(found: WriterProgressDocument | null | undefined): WriterProgress {
     return found
-      ? { stagedThroughSeq: found.stagedThroughSeq ?? 0, stagedThroughKey: found.stagedThroughKey, epoch: found.epoch, chunksStaged: found.chunksStaged, done: found.done === true }
+      ? {
+          stagedThroughSeq: found.stagedThroughSeq ?? 0,
+          stagedThroughKey: found.stagedThroughKey,
+          epoch: found.epoch,
+          chunksStaged: found.chunksStaged,
+          done: found.done === true,
+        }
       : { stagedThroughSeq: 0, chunksStaged: 0, done: false };
   }
 
@@ -99,9 +106,16 @@ export class WriterProgressRepository {
     // Not done: only forward, and never over a job marked done (stopped, failed or finished) by another writer.
     const notBehind = progress.done
       ? {}
-      : { done: { $ne: true }, $or: [{ stagedThroughSeq: { $lte: progress.stagedThroughSeq } }, { stagedThroughSeq: { $exists: false } }] };
+      : {
+          done: { $ne: true },
+          $or: [{ stagedThroughSeq: { $lte: progress.stagedThroughSeq } }, { stagedThroughSeq: { $exists: false } }],
+        };
     try {
-      await this.progress.updateOne({ _id: id, ...notBehind }, { $set: { ...progress, updatedAt: new Date() } }, { upsert: true });
+      await this.progress.updateOne(
+        { _id: id, ...notBehind },
+        { $set: { ...progress, updatedAt: new Date() } },
+        { upsert: true },
+      );
     } catch (error) {
       // The document exists and is ahead of this save (the filter missed it, so the upsert collided): keep it.
       if (!isDuplicateKey(error)) throw error;
@@ -112,10 +126,21 @@ export class WriterProgressRepository {
    * Saves a chunk's edges, then reads its neighbours' (whichever are staged or being staged). Saving first means that
    * of two neighbours staged at once, at least one sees the other's edges.
    */
-  async claimEdges(jobId: string, index: number, edges: ChunkEdges): Promise<{ previous?: ChunkEdges; next?: ChunkEdges }> {
-    await this.progress.updateOne({ _id: chunkProgressId(jobId, index) }, { $set: { edges, updatedAt: new Date() } }, { upsert: true });
+  async claimEdges(
+    jobId: string,
+    index: number,
+    edges: ChunkEdges,
+  ): Promise<{ previous?: ChunkEdges; next?: ChunkEdges }> {
+    await this.progress.updateOne(
+      { _id: chunkProgressId(jobId, index) },
+      { $set: { edges, updatedAt: new Date() } },
+      { upsert: true },
+    );
     const ids = [chunkProgressId(jobId, index - 1), chunkProgressId(jobId, index + 1)];
     const found = await this.progress.find({ _id: { $in: ids } }, { projection: { edges: 1 } }).toArray();
-    return { previous: found.find((each) => each._id === ids[0])?.edges, next: found.find((each) => each._id === ids[1])?.edges };
+    return {
+      previous: found.find((each) => each._id === ids[0])?.edges,
+      next: found.find((each) => each._id === ids[1])?.edges,
+    };
   }
 }

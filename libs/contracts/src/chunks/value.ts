@@ -1,6 +1,15 @@
 import { Type } from 'class-transformer';
 import {
-  IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Min, ValidateNested,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 import { DeliverySpec } from '../export-spec';
 

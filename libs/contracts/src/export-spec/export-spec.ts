@@ -1,6 +1,17 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 
@@ -31,7 +42,11 @@ export class ColumnSpec {
 /** How records become files. */
 export class OutputSpec {
   @IsIn(EXPORT_FORMATS) format: ExportFormat;
-  @IsOptional() @IsArray() @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => ColumnSpec)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => ColumnSpec)
   columns?: ColumnSpec[];
   @IsBoolean() showHeader: boolean;
   @IsBoolean() showAllProperties: boolean;

@@ -5,10 +5,16 @@ import { Topic } from '../topics/topic';
 import { JOB_ERROR_CODES } from './error-codes';
 
 const failed = (code: string) =>
-  Buffer.from(JSON.stringify({
-    type: 'job.failed', jobId: '0b6f7f1e-2a7c-4d6a-9d7e-3f1c2b4a5d6e', accountId: 'acc', at: new Date(0).toISOString(), service: 'query',
-    error: { code, message: 'why' },
-  }));
+  Buffer.from(
+    JSON.stringify({
+      type: 'job.failed',
+      jobId: '0b6f7f1e-2a7c-4d6a-9d7e-3f1c2b4a5d6e',
+      accountId: 'acc',
+      at: new Date(0).toISOString(),
+      service: 'query',
+      error: { code, message: 'why' },
+    }),
+  );
 
 describe('job error codes', () => {
   it('are read in job.failed events, and nothing else is', () => {

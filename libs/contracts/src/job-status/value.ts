@@ -1,6 +1,16 @@
 import { Type } from 'class-transformer';
 import {
-  IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, MaxLength, Min, ValidateIf, ValidateNested,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { JOB_ERROR_CODES, JobErrorCode } from './error-codes';
 

@@ -2,7 +2,14 @@ import { accountIdOf, decodePayload, encodePayload, InvalidPayloadError, validat
 import { Topic } from './topic';
 
 const jobId = '0b6f7f1e-2a7c-4d6a-9d7e-3f1c2b4a5d6e';
-const status = { type: 'query.started', jobId, accountId: 'acc', at: new Date(0).toISOString(), service: 'query', totalItems: 3 };
+const status = {
+  type: 'query.started',
+  jobId,
+  accountId: 'acc',
+  at: new Date(0).toISOString(),
+  service: 'query',
+  totalItems: 3,
+};
 
 describe('payload codec', () => {
   it('round-trips a valid payload', () => {
@@ -34,7 +41,12 @@ describe('payload codec', () => {
 
   it('validates nested specs', () => {
     const raw = {
-      jobId, accountId: 'a', batchSeq: 0, firstSeq: 0, records: [], final: true,
+      jobId,
+      accountId: 'a',
+      batchSeq: 0,
+      firstSeq: 0,
+      records: [],
+      final: true,
       output: { format: 'csv', showHeader: true, showAllProperties: false, compress: false, fileBaseName: '../etc' },
       delivery: { kind: 'internal' },
     };
@@ -57,7 +69,12 @@ describe('payload codec', () => {
 
   describe('records batches: the envelope is validated, the records are only checked to be objects', () => {
     const batch = (records: unknown) => ({
-      jobId, accountId: 'a', batchSeq: 0, firstSeq: 0, records, final: false,
+      jobId,
+      accountId: 'a',
+      batchSeq: 0,
+      firstSeq: 0,
+      records,
+      final: false,
       output: { format: 'csv', showHeader: true, showAllProperties: false, compress: false, fileBaseName: 'x' },
       delivery: { kind: 'internal' },
     });
@@ -74,7 +91,9 @@ describe('payload codec', () => {
       expect(() => validatePayload(Topic.Records, batch([{ a: 1 }, 'text']))).toThrow(/records/);
       expect(() => validatePayload(Topic.Records, batch([[1]]))).toThrow(/records/);
       expect(() => validatePayload(Topic.Records, batch({ a: 1 }))).toThrow(/records/);
-      expect(() => validatePayload(Topic.Records, batch(Array.from({ length: 10_001 }, () => ({}))))).toThrow(/records/);
+      expect(() => validatePayload(Topic.Records, batch(Array.from({ length: 10_001 }, () => ({}))))).toThrow(
+        /records/,
+      );
       expect(() => validatePayload(Topic.Records, { ...batch([{}]), batchSeq: -1 })).toThrow(/batchSeq/);
     });
 

@@ -29,14 +29,20 @@ export function validatePayload<T extends Topic>(topic: T, plain: unknown): Topi
     throw new InvalidPayloadError(topic, ['payload is not a JSON object']);
   }
   const { envelope, opaque } = splitOpaque(topic, plain as Record<string, unknown>);
-  const instance = Object.assign(plainToInstance(PAYLOAD_CLASSES[topic], envelope) as object, opaque) as TopicPayloads[T];
+  const instance = Object.assign(
+    plainToInstance(PAYLOAD_CLASSES[topic], envelope) as object,
+    opaque,
+  ) as TopicPayloads[T];
   const problems = describeValidationErrors(validateSync(instance as object, { forbidUnknownValues: true }));
   if (problems.length > 0) throw new InvalidPayloadError(topic, problems);
   return instance;
 }
 
 /** The payload without its opaque fields (see OPAQUE_FIELDS), and those fields as they are. */
-function splitOpaque(topic: Topic, plain: Record<string, unknown>): { envelope: Record<string, unknown>; opaque: Record<string, unknown> } {
+function splitOpaque(
+  topic: Topic,
+  plain: Record<string, unknown>,
+): { envelope: Record<string, unknown>; opaque: Record<string, unknown> } {
   const fields: string[] = OPAQUE_FIELDS[topic] ?? [];
   if (fields.length === 0) return { envelope: plain, opaque: {} };
   const envelope = { ...plain };

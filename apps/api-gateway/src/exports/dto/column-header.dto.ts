@@ -7,11 +7,15 @@ const REPEATS = Symbol('repeats');
 
 export class ColumnHeaderDto {
   /** A field of the activity (dot path into nested fields) or one of Cordial's short names (`a`, `ats`, `sp`). */
-  @IsString() @Matches(COLUMN_PATH_PATTERN, { message: 'name must be a field name or dot path such as system_properties.bt' })
+  @IsString()
+  @Matches(COLUMN_PATH_PATTERN, { message: 'name must be a field name or dot path such as system_properties.bt' })
   @IsExportedField()
   name: string;
 
-  @IsString() @MinLength(1) @MaxLength(256) @IsNotRepeatedJsonKey()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  @IsNotRepeatedJsonKey()
   label: string;
 
   [REPEATS]?: number;
@@ -22,7 +26,8 @@ export class ColumnHeaderDto {
  * only the last. Marks each repeated label with the index of the column that used it first (CSV headers may repeat).
  */
 export function markRepeatedJsonLabels({ value, obj }: { value: unknown; obj: Record<string, unknown> }): unknown {
-  if (!Array.isArray(value) || typeof obj.exportType !== 'string' || obj.exportType.toLowerCase() !== 'json') return value;
+  if (!Array.isArray(value) || typeof obj.exportType !== 'string' || obj.exportType.toLowerCase() !== 'json')
+    return value;
   const firstUse = new Map<string, number>();
   value.forEach((column: ColumnHeaderDto, index) => {
     if (!(column instanceof ColumnHeaderDto) || typeof column.label !== 'string') return;
@@ -51,8 +56,10 @@ function IsNotRepeatedJsonKey() {
 function IsExportedField() {
   const problem = (name: string): string | null => {
     const [field, ...rest] = expandAlias(name).split('.');
-    if (!(EXPORTED_FIELDS as readonly string[]).includes(field)) return `name must start with an exported field: ${EXPORTED_FIELDS.join(', ')} (or a, ats, sp)`;
-    if (rest.length > 0 && !NESTED_FIELDS.includes(field)) return `name ${field} has no fields inside it; only ${NESTED_FIELDS.join(' and ')} do`;
+    if (!(EXPORTED_FIELDS as readonly string[]).includes(field))
+      return `name must start with an exported field: ${EXPORTED_FIELDS.join(', ')} (or a, ats, sp)`;
+    if (rest.length > 0 && !NESTED_FIELDS.includes(field))
+      return `name ${field} has no fields inside it; only ${NESTED_FIELDS.join(' and ')} do`;
     return null;
   };
   return (target: object, propertyName: string) =>

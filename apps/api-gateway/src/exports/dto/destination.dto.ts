@@ -1,9 +1,13 @@
 import { plainToInstance } from 'class-transformer';
+import { Equals, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import {
-  Equals, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min,
-} from 'class-validator';
-import {
-  awsRegionProblem, canonicalFingerprint, controlCharacterProblem, gcsBucketNameProblem, remotePathProblem, s3BucketNameProblem, serverProblem,
+  awsRegionProblem,
+  canonicalFingerprint,
+  controlCharacterProblem,
+  gcsBucketNameProblem,
+  remotePathProblem,
+  s3BucketNameProblem,
+  serverProblem,
 } from '@cae/destination-rules';
 import { DESTINATION_TYPES } from './export-options';
 import { FollowsRule } from './rule.validator';
@@ -13,7 +17,9 @@ type DestinationType = (typeof DESTINATION_TYPES)[number];
 /** Every destination field is refused with a control character in it: CR/LF would append FTP commands. */
 const noControlCharacters = () => FollowsRule(controlCharacterProblem);
 const fingerprintProblem = (text: string) =>
-  canonicalFingerprint(text) ? null : 'must be an SSH host key fingerprint as `ssh-keygen -l` prints it: SHA256: and 43 base64 characters';
+  canonicalFingerprint(text)
+    ? null
+    : 'must be an SSH host key fingerprint as `ssh-keygen -l` prints it: SHA256: and 43 base64 characters';
 
 /**
  * `destination` of the reference, one class per `type`: a field that the chosen type does not use is refused
@@ -26,19 +32,35 @@ export class InternalDestinationDto {
 
 /** SFTP and FTP: the reference's five fields. */
 abstract class ServerDestinationDto {
-  @IsString() @IsNotEmpty() @MaxLength(255) @noControlCharacters() @FollowsRule(serverProblem)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  @noControlCharacters()
+  @FollowsRule(serverProblem)
   server: string;
 
-  @IsInt() @Min(1) @Max(65535)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   port: number;
 
-  @IsString() @IsNotEmpty() @MaxLength(256) @noControlCharacters()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  @noControlCharacters()
   username: string;
 
-  @IsString() @IsNotEmpty() @MaxLength(1024) @noControlCharacters()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
+  @noControlCharacters()
   password: string;
 
-  @IsString() @IsNotEmpty() @MaxLength(1024) @noControlCharacters() @FollowsRule(remotePathProblem)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
+  @noControlCharacters()
+  @FollowsRule(remotePathProblem)
   path: string;
 }
 
@@ -46,7 +68,9 @@ export class SftpDestinationDto extends ServerDestinationDto {
   @Equals('sftp') type: 'sftp';
 
   /** The server's host key must have this fingerprint (`ssh-keygen -l` form); absent: the first key seen is pinned. */
-  @IsOptional() @IsString() @FollowsRule(fingerprintProblem)
+  @IsOptional()
+  @IsString()
+  @FollowsRule(fingerprintProblem)
   hostKeyFingerprint?: string;
 }
 
@@ -54,36 +78,54 @@ export class FtpDestinationDto extends ServerDestinationDto {
   @Equals('ftp') type: 'ftp';
 
   /** Refuse to log in unless the server accepts explicit TLS (AUTH TLS) with a certificate that verifies. */
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   requireTls?: boolean;
 }
 
 export class S3DestinationDto {
   @Equals('s3') type: 's3';
 
-  @IsString() @IsNotEmpty() @MaxLength(128) @noControlCharacters()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  @noControlCharacters()
   aws_access_key_id: string;
 
-  @IsString() @IsNotEmpty() @MaxLength(256) @noControlCharacters()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  @noControlCharacters()
   aws_secret_access_key: string;
 
-  @IsString() @FollowsRule(s3BucketNameProblem)
+  @IsString()
+  @FollowsRule(s3BucketNameProblem)
   aws_bucket: string;
 
-  @IsString() @FollowsRule(awsRegionProblem)
+  @IsString()
+  @FollowsRule(awsRegionProblem)
   aws_region: string;
 
-  @IsString() @IsNotEmpty() @MaxLength(1024) @noControlCharacters() @FollowsRule(remotePathProblem)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
+  @noControlCharacters()
+  @FollowsRule(remotePathProblem)
   path: string;
 }
 
 export class GcsDestinationDto {
   @Equals('gcs') type: 'gcs';
 
-  @IsString() @FollowsRule(gcsBucketNameProblem)
+  @IsString()
+  @FollowsRule(gcsBucketNameProblem)
   gcs_bucket: string;
 
-  @IsString() @IsNotEmpty() @MaxLength(1024) @noControlCharacters() @FollowsRule(remotePathProblem)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
+  @noControlCharacters()
+  @FollowsRule(remotePathProblem)
   path: string;
 }
 
@@ -93,10 +135,15 @@ export class UnknownDestinationDto {
   type: unknown;
 }
 
-export type DestinationDto = InternalDestinationDto | SftpDestinationDto | FtpDestinationDto | S3DestinationDto | GcsDestinationDto;
+export type DestinationDto =
+  InternalDestinationDto | SftpDestinationDto | FtpDestinationDto | S3DestinationDto | GcsDestinationDto;
 
 const CLASS_OF_TYPE: Record<DestinationType, new () => DestinationDto> = {
-  aws: InternalDestinationDto, sftp: SftpDestinationDto, ftp: FtpDestinationDto, s3: S3DestinationDto, gcs: GcsDestinationDto,
+  aws: InternalDestinationDto,
+  sftp: SftpDestinationDto,
+  ftp: FtpDestinationDto,
+  s3: S3DestinationDto,
+  gcs: GcsDestinationDto,
 };
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -111,7 +158,8 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 export function toDestinationDto({ value }: { value: unknown }): unknown {
   if (!isPlainObject(value)) return value;
   const type = typeof value.type === 'string' ? value.type.toLowerCase() : value.type;
-  const target = typeof type === 'string' && Object.hasOwn(CLASS_OF_TYPE, type) ? CLASS_OF_TYPE[type as DestinationType] : undefined;
+  const target =
+    typeof type === 'string' && Object.hasOwn(CLASS_OF_TYPE, type) ? CLASS_OF_TYPE[type as DestinationType] : undefined;
   if (!target) return plainToInstance(UnknownDestinationDto, { type: value.type });
   const given = Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null && field !== ''));
   return plainToInstance(target, { ...given, type });

@@ -14,6 +14,7 @@ export const DESTINATION_TYPES = ['aws', 'ftp', 'sftp', 's3', 'gcs'] as const;
 export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** Column names are dot paths of field names; `__proto__`-like segments are refused. */
-export const COLUMN_PATH_PATTERN = /^(?!.*(^|\.)(__proto__|constructor|prototype)(\.|$))[A-Za-z0-9_$-]{1,64}(\.[A-Za-z0-9_$-]{1,64}){0,9}$/;
+export const COLUMN_PATH_PATTERN =
+  /^(?!.*(^|\.)(__proto__|constructor|prototype)(\.|$))[A-Za-z0-9_$-]{1,64}(\.[A-Za-z0-9_$-]{1,64}){0,9}$/;
 
 export const MAX_RECORDS_PER_FILE = 10_000_000;

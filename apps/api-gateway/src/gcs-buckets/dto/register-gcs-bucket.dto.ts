@@ -4,6 +4,7 @@ import { FollowsRule } from '../../exports/dto/rule.validator';
 
 /** Body of `POST /v2/destinations/gcs-buckets`. */
 export class RegisterGcsBucketDto {
-  @IsString() @FollowsRule(gcsBucketNameProblem)
+  @IsString()
+  @FollowsRule(gcsBucketNameProblem)
   bucket: string;
 }

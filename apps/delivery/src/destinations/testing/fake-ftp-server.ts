@@ -18,7 +18,9 @@ export class FakeFtpServer {
   private readonly server: Server = createServer((socket) => this.session(socket));
   private readonly sockets = new Set<Socket>();
 
-  constructor(private readonly options: { offerTls?: boolean; tls?: { key: string; cert: string }; brokenTls?: boolean } = {}) {}
+  constructor(
+    private readonly options: { offerTls?: boolean; tls?: { key: string; cert: string }; brokenTls?: boolean } = {},
+  ) {}
 
   async start(): Promise<number> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -46,10 +48,11 @@ export class FakeFtpServer {
     reply('220 fake FTP server');
     // Lines are handled one at a time, in order, even while one of them waits for its data connection.
     let queue = Promise.resolve();
-    const listen = (socket: Socket) => socket.on('data', (chunk) => {
-      buffered += chunk.toString('utf8');
-      queue = queue.then(handleLines);
-    });
+    const listen = (socket: Socket) =>
+      socket.on('data', (chunk) => {
+        buffered += chunk.toString('utf8');
+        queue = queue.then(handleLines);
+      });
     listen(control);
     const handleLines = async () => {
       let end: number;
@@ -60,9 +63,15 @@ export class FakeFtpServer {
         const [verb, ...rest] = line.split(' ');
         const argument = rest.join(' ');
         switch (verb.toUpperCase()) {
-          case 'USER': reply('331 password please'); break;
-          case 'PASS': reply('230 logged in'); break;
-          case 'FEAT': reply(`211-Features:\r\n EPSV\r\n UTF8\r\n${this.options.offerTls ? ' AUTH TLS\r\n' : ''}211 End`); break;
+          case 'USER':
+            reply('331 password please');
+            break;
+          case 'PASS':
+            reply('230 logged in');
+            break;
+          case 'FEAT':
+            reply(`211-Features:\r\n EPSV\r\n UTF8\r\n${this.options.offerTls ? ' AUTH TLS\r\n' : ''}211 End`);
+            break;
           case 'AUTH':
             if (this.options.brokenTls) {
               // Accepts, then answers the TLS handshake with bytes that are not TLS.
@@ -80,14 +89,22 @@ export class FakeFtpServer {
             control.on('error', () => undefined);
             listen(control);
             break;
-          case 'PWD': reply(`257 "${cwd}"`); break;
-          case 'CWD': cwd = at(argument); reply('250 ok'); break;
+          case 'PWD':
+            reply(`257 "${cwd}"`);
+            break;
+          case 'CWD':
+            cwd = at(argument);
+            reply('250 ok');
+            break;
           case 'EPSV':
             // Protected (TLS) data connections are not implemented: refuse at once rather than hang.
             if (protectedData) reply('522 protected data connections are not supported here');
             else data = (await this.openDataPort(reply)).received;
             break;
-          case 'PROT': protectedData = argument === 'P'; reply('200 ok'); break;
+          case 'PROT':
+            protectedData = argument === 'P';
+            reply('200 ok');
+            break;
           case 'STOR': {
             const target = at(argument);
             reply('150 send it');
@@ -96,16 +113,32 @@ export class FakeFtpServer {
             reply('226 stored');
             break;
           }
-          case 'RNFR': renameFrom = at(argument); reply('350 ready'); break;
+          case 'RNFR':
+            renameFrom = at(argument);
+            reply('350 ready');
+            break;
           case 'RNTO':
             if (renameFrom && this.files.has(renameFrom)) this.files.set(at(argument), this.files.get(renameFrom)!);
             if (renameFrom) this.files.delete(renameFrom);
             reply('250 renamed');
             break;
-          case 'DELE': this.files.delete(at(argument)); reply('250 deleted'); break;
-          case 'QUIT': reply('221 bye'); control.end(); break;
-          case 'TYPE': case 'STRU': case 'OPTS': case 'SITE': case 'PBSZ': reply('200 ok'); break;
-          default: reply('502 not implemented');
+          case 'DELE':
+            this.files.delete(at(argument));
+            reply('250 deleted');
+            break;
+          case 'QUIT':
+            reply('221 bye');
+            control.end();
+            break;
+          case 'TYPE':
+          case 'STRU':
+          case 'OPTS':
+          case 'SITE':
+          case 'PBSZ':
+            reply('200 ok');
+            break;
+          default:
+            reply('502 not implemented');
         }
       }
     };

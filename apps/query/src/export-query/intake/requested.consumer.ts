@@ -48,8 +48,15 @@ export class RequestedConsumer implements OnApplicationBootstrap, OnApplicationS
     this.logger.error({ message: 'unreadable export request', jobId: key });
     await reportJobFailure(
       this.producer,
-      { service: 'query', jobId: key, accountId, code: 'INVALID_REQUEST_MESSAGE', message: `the export request could not be read: ${error.message.slice(0, 500)}` },
-      (publishError) => this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }),
+      {
+        service: 'query',
+        jobId: key,
+        accountId,
+        code: 'INVALID_REQUEST_MESSAGE',
+        message: `the export request could not be read: ${error.message.slice(0, 500)}`,
+      },
+      (publishError) =>
+        this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }),
     );
   }
 }

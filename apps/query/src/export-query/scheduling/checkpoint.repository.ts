@@ -49,8 +49,13 @@ export class CheckpointRepository implements OnModuleInit {
   async enqueue(request: ExportRequestedValue): Promise<void> {
     try {
       await this.checkpoints.insertOne({
-        _id: request.jobId, accountId: request.accountId, request, state: 'queued',
-        nextSeq: 0, nextBatchSeq: 0, createdAt: new Date(),
+        _id: request.jobId,
+        accountId: request.accountId,
+        request,
+        state: 'queued',
+        nextSeq: 0,
+        nextBatchSeq: 0,
+        createdAt: new Date(),
       });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
@@ -77,7 +82,10 @@ export class CheckpointRepository implements OnModuleInit {
   }
 
   private claim(
-    owner: string, leaseMs: number, id: string | { $nin: string[] }, extra: Record<string, unknown> = {},
+    owner: string,
+    leaseMs: number,
+    id: string | { $nin: string[] },
+    extra: Record<string, unknown> = {},
   ): Promise<QueryCheckpoint | null> {
     const now = new Date();
     return this.checkpoints.findOneAndUpdate(
@@ -87,13 +95,21 @@ export class CheckpointRepository implements OnModuleInit {
         state: { $in: ['queued', 'running'] },
         $or: [{ leaseOwner: owner }, { leaseUntil: { $exists: false } }, { leaseUntil: { $lt: now } }],
       },
-      { $set: { state: 'running', leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { epoch: 1 } },
+      {
+        $set: { state: 'running', leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
+        $inc: { epoch: 1 },
+      },
       { sort: { createdAt: 1 }, returnDocument: 'after' },
     );
   }
 
   /** Saves progress and renews the lease. False when the lease was lost: the caller must stop. */
-  async saveProgress(jobId: string, owner: string, leaseMs: number, progress: Partial<QueryCheckpoint>): Promise<boolean> {
+  async saveProgress(
+    jobId: string,
+    owner: string,
+    leaseMs: number,
+    progress: Partial<QueryCheckpoint>,
+  ): Promise<boolean> {
     const result = await this.checkpoints.updateOne(
       { _id: jobId, leaseOwner: owner },
       { $set: { ...progress, progressAt: new Date(), leaseUntil: new Date(Date.now() + leaseMs) } },
@@ -112,10 +128,16 @@ export class CheckpointRepository implements OnModuleInit {
 
   /** Hands the lease back (the service is stopping): another replica may take the job at once. */
   async release(jobId: string, owner: string): Promise<void> {
-    await this.checkpoints.updateOne({ _id: jobId, leaseOwner: owner, state: 'running' }, { $set: { leaseUntil: new Date(0) } });
+    await this.checkpoints.updateOne(
+      { _id: jobId, leaseOwner: owner, state: 'running' },
+      { $set: { leaseUntil: new Date(0) } },
+    );
   }
 
   async finish(jobId: string, owner: string, state: 'done' | 'failed'): Promise<void> {
-    await this.checkpoints.updateOne({ _id: jobId, leaseOwner: owner }, { $set: { state }, $unset: { leaseUntil: '' } });
+    await this.checkpoints.updateOne(
+      { _id: jobId, leaseOwner: owner },
+      { $set: { state }, $unset: { leaseUntil: '' } },
+    );
   }
 }

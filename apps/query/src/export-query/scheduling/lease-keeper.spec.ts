@@ -24,7 +24,11 @@ describe(LeaseKeeper.name, () => {
 
   it('keeps going through failed renewals until the lease would have lapsed, then aborts', async () => {
     let now = 0;
-    const keeper = new LeaseKeeper(async () => Promise.reject(new Error('database away')), 30_000, () => now).start();
+    const keeper = new LeaseKeeper(
+      async () => Promise.reject(new Error('database away')),
+      30_000,
+      () => now,
+    ).start();
     keeper.stop();
     now = 29_000;
     await keeper.tick();

@@ -57,7 +57,9 @@ export class LeaseLostError extends Error {}
 export function throwIfLeaseLost(signal: AbortSignal | undefined): void {
   if (!signal?.aborted) return;
   const reason: unknown = signal.reason;
-  throw reason instanceof LeaseLostError || reason instanceof StopRequestedError ? reason : new LeaseLostError('lease lost');
+  throw reason instanceof LeaseLostError || reason instanceof StopRequestedError
+    ? reason
+    : new LeaseLostError('lease lost');
 }
 
 /** Raised at a batch boundary when the service is stopping: the checkpoint is saved; the lease is handed back. */

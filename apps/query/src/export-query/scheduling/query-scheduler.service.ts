@@ -79,9 +79,13 @@ export class QueryScheduler implements OnApplicationBootstrap, BeforeApplication
   private async runWithRetries(job: QueryCheckpoint): Promise<void> {
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
-        const fresh = attempt === 0 ? job : await this.checkpoints.claimJob(this.env.INSTANCE_ID, this.env.QUERY_LEASE_MS, job._id);
+        const fresh =
+          attempt === 0 ? job : await this.checkpoints.claimJob(this.env.INSTANCE_ID, this.env.QUERY_LEASE_MS, job._id);
         if (!fresh) return;
-        const keeper = new LeaseKeeper(() => this.checkpoints.renewLease(job._id, this.env.INSTANCE_ID, this.env.QUERY_LEASE_MS), this.env.QUERY_LEASE_MS).start();
+        const keeper = new LeaseKeeper(
+          () => this.checkpoints.renewLease(job._id, this.env.INSTANCE_ID, this.env.QUERY_LEASE_MS),
+          this.env.QUERY_LEASE_MS,
+        ).start();
         try {
           await this.runner.run(fresh, keeper.signal, this.stopping.signal);
         } finally {
@@ -92,12 +96,22 @@ export class QueryScheduler implements OnApplicationBootstrap, BeforeApplication
         if (error instanceof LeaseLostError) return;
         if (error instanceof StopRequestedError) {
           await this.checkpoints.release(job._id, this.env.INSTANCE_ID).catch(() => undefined); // else the lease lapses
-          this.logger.log({ message: 'stopping: export handed back at a batch boundary', jobId: job._id, accountId: job.accountId });
+          this.logger.log({
+            message: 'stopping: export handed back at a batch boundary',
+            jobId: job._id,
+            accountId: job.accountId,
+          });
           return;
         }
         if (error instanceof JobEndedError) return this.stopEnded(job);
         const final = error instanceof NonRetriableError || attempt + 1 >= MAX_ATTEMPTS;
-        this.logger.warn({ message: 'export query failed', jobId: job._id, attempt, final, error: errorMessage(error) });
+        this.logger.warn({
+          message: 'export query failed',
+          jobId: job._id,
+          attempt,
+          final,
+          error: errorMessage(error),
+        });
         if (final) return this.fail(job, error);
         await sleep(backoffMs(attempt, 1_000, 30_000));
       }
@@ -111,14 +125,19 @@ export class QueryScheduler implements OnApplicationBootstrap, BeforeApplication
       await this.runner.publishAbort(job);
       await this.checkpoints.finish(job._id, this.env.INSTANCE_ID, 'failed');
     } catch (error) {
-      this.logger.error({ message: 'could not stop the ended job; its lease will lapse and it is stopped again', jobId: job._id, error: errorMessage(error) });
+      this.logger.error({
+        message: 'could not stop the ended job; its lease will lapse and it is stopped again',
+        jobId: job._id,
+        error: errorMessage(error),
+      });
     }
   }
 
   private async fail(job: QueryCheckpoint, error: unknown): Promise<void> {
-    const failure: JobError = error instanceof NonRetriableError
-      ? { code: error.code, message: error.message }
-      : { code: 'QUERY_FAILED', message: 'reading the activities failed repeatedly; please retry the export later' };
+    const failure: JobError =
+      error instanceof NonRetriableError
+        ? { code: error.code, message: error.message }
+        : { code: 'QUERY_FAILED', message: 'reading the activities failed repeatedly; please retry the export later' };
     try {
       await this.runner.publishStatus(job, { type: 'job.failed', error: failure });
       // The writer may hold an open chunk of this job: without an end it would hold its partition's commit for good.

@@ -8,8 +8,11 @@ describe(buildActivityFilter.name, () => {
 
   it('ANDs every filter with inclusive time bounds', () => {
     const sut = buildActivityFilter('acc', {
-      timeframeStart: '2019-03-24T00:00:00.000Z', timeframeEnd: '2019-03-25T23:59:59.999Z',
-      actions: ['open', 'click'], messageType: 'batch', messageId: 'm1',
+      timeframeStart: '2019-03-24T00:00:00.000Z',
+      timeframeEnd: '2019-03-25T23:59:59.999Z',
+      actions: ['open', 'click'],
+      messageType: 'batch',
+      messageId: 'm1',
     });
     expect(sut).toEqual({
       $and: [
@@ -27,7 +30,10 @@ describe(buildActivityFilter.name, () => {
     expect(only[1]).toEqual({ action: { $nin: ['message-sent', 'open', 'click', 'optout', 'bounce', 'complaint'] } });
     const mixed = buildActivityFilter('a', { actions: ['open', 'custom'] }).$and as object[];
     expect(mixed[1]).toEqual({
-      $or: [{ action: { $in: ['open'] } }, { action: { $nin: ['message-sent', 'open', 'click', 'optout', 'bounce', 'complaint'] } }],
+      $or: [
+        { action: { $in: ['open'] } },
+        { action: { $nin: ['message-sent', 'open', 'click', 'optout', 'bounce', 'complaint'] } },
+      ],
     });
   });
 

@@ -12,11 +12,16 @@ export class AudienceMembership {
   ) {}
 
   async keep<T extends Record<string, unknown>>(activities: T[]): Promise<T[]> {
-    const ids = [...new Set(activities.map((activity) => activity['cID']).filter((id): id is string => typeof id === 'string'))];
+    const ids = [
+      ...new Set(activities.map((activity) => activity['cID']).filter((id): id is string => typeof id === 'string')),
+    ];
     if (ids.length === 0) return [];
     const members = await this.db
       .collection<{ cID: string }>(Collections.contacts)
-      .find({ $and: [{ accountId: this.accountId }, { cID: { $in: ids } }, this.contactFilter] }, { projection: { cID: 1 } })
+      .find(
+        { $and: [{ accountId: this.accountId }, { cID: { $in: ids } }, this.contactFilter] },
+        { projection: { cID: 1 } },
+      )
       .toArray();
     const memberIds = new Set(members.map((member) => member.cID));
     return activities.filter((activity) => memberIds.has(activity['cID'] as string));

@@ -2,7 +2,13 @@ import { audienceRuleToContactFilter } from './audience-rule';
 
 describe(audienceRuleToContactFilter.name, () => {
   it('prefixes fields with attributes and keeps safe operators', () => {
-    expect(audienceRuleToContactFilter({ tier: 'vip', age: { $gte: 30, $lt: 60 }, $or: [{ city: { $in: ['Lyon'] } }, { 'geo.country': 'FR' }] })).toEqual({
+    expect(
+      audienceRuleToContactFilter({
+        tier: 'vip',
+        age: { $gte: 30, $lt: 60 },
+        $or: [{ city: { $in: ['Lyon'] } }, { 'geo.country': 'FR' }],
+      }),
+    ).toEqual({
       'attributes.tier': 'vip',
       'attributes.age': { $gte: 30, $lt: 60 },
       $or: [{ 'attributes.city': { $in: ['Lyon'] } }, { 'attributes.geo.country': 'FR' }],

@@ -36,7 +36,8 @@ function fieldCondition(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [op, operand] of entries) {
     if (!FIELD_OPERATORS.has(op)) invalid(`uses an unsupported operator ${JSON.stringify(op.slice(0, 32))}`);
-    if ((op === '$in' || op === '$nin') && (!Array.isArray(operand) || operand.length > 10_000)) invalid(`${op} needs an array`);
+    if ((op === '$in' || op === '$nin') && (!Array.isArray(operand) || operand.length > 10_000))
+      invalid(`${op} needs an array`);
     if (op === '$exists' && typeof operand !== 'boolean') invalid('$exists needs true or false');
     out[op] = Array.isArray(operand) ? operand.map(literal) : literal(operand);
   }

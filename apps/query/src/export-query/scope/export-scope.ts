@@ -30,7 +30,8 @@ export class ExportScopeResolver implements OnModuleInit {
     let audience: AudienceMembership | null = null;
     if (filter.audienceKey) {
       const saved = await this.db.collection(Collections.audiences).findOne({ accountId, key: filter.audienceKey });
-      if (!saved) throw new NonRetriableError('AUDIENCE_NOT_FOUND', `the audience ${filter.audienceKey} no longer exists`);
+      if (!saved)
+        throw new NonRetriableError('AUDIENCE_NOT_FOUND', `the audience ${filter.audienceKey} no longer exists`);
       audience = new AudienceMembership(this.db, accountId, audienceRuleToContactFilter(parseRule(saved.rule)));
     }
     const snapshot = snapshotBound(createdAt);

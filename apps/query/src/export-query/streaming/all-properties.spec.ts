@@ -2,14 +2,28 @@ import { OutputSpec } from '@cae/contracts';
 import { PropertyKeyCollector, withAllSystemProperties } from './all-properties';
 
 const output = (over: Partial<OutputSpec>): OutputSpec => ({
-  format: 'csv', showHeader: true, showAllProperties: true, compress: false, fileBaseName: 'x', ...over,
+  format: 'csv',
+  showHeader: true,
+  showAllProperties: true,
+  compress: false,
+  fileBaseName: 'x',
+  ...over,
 });
 
 describe(withAllSystemProperties.name, () => {
   it('appends one column per key after the listed ones, skipping keys already listed', () => {
-    const sut = withAllSystemProperties(output({ columns: [{ name: 'a', label: 'Action' }, { name: 'sp.bt', label: 'Type' }] }), ['bc', 'bt']);
+    const sut = withAllSystemProperties(
+      output({
+        columns: [
+          { name: 'a', label: 'Action' },
+          { name: 'sp.bt', label: 'Type' },
+        ],
+      }),
+      ['bc', 'bt'],
+    );
     expect(sut.columns).toEqual([
-      { name: 'a', label: 'Action' }, { name: 'sp.bt', label: 'Type' },
+      { name: 'a', label: 'Action' },
+      { name: 'sp.bt', label: 'Type' },
       { name: 'system_properties.bc', label: 'system_properties.bc' },
     ]);
   });

@@ -39,7 +39,12 @@ export class BackgroundCount {
  * chunked export, or it is the final batch. Earlier batches only fill the first chunk, which is staged when its
  * last record (or the end) arrives.
  */
-export function mustHaveCountBefore(firstSeq: number, records: number, limitRecordsPerFile: number | undefined, final: boolean): boolean {
+export function mustHaveCountBefore(
+  firstSeq: number,
+  records: number,
+  limitRecordsPerFile: number | undefined,
+  final: boolean,
+): boolean {
   if (final) return true;
   return limitRecordsPerFile !== undefined && firstSeq + records >= limitRecordsPerFile;
 }

@@ -6,7 +6,7 @@ import { compareSortValues, sortedInExportOrder } from './export-order-sort';
 
 function activities(count: number, seed = 1): Document[] {
   let state = seed;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
   return Array.from({ length: count }, (_, i) => ({
     _id: new ObjectId(),
     // Many equal times, so the _id tie-break matters; some big payloads, so runs differ in length.
@@ -18,7 +18,10 @@ function activities(count: number, seed = 1): Document[] {
 }
 
 function exportOrder(documents: Document[]): Document[] {
-  return [...documents].sort((a, b) => (a.time as Date).getTime() - (b.time as Date).getTime() || a._id.toHexString().localeCompare(b._id.toHexString()));
+  return [...documents].sort(
+    (a, b) =>
+      (a.time as Date).getTime() - (b.time as Date).getTime() || a._id.toHexString().localeCompare(b._id.toHexString()),
+  );
 }
 
 async function* from<T>(items: T[], failAfter?: number): AsyncGenerator<T> {
@@ -70,14 +73,27 @@ describe('sortedInExportOrder', () => {
   });
 
   it('passes a failing source on and removes its files', async () => {
-    await expect(collect(sortedInExportOrder(from(activities(3_000), 2_500), { dir, runBytes: 16 * 1024 }))).rejects.toThrow('cursor died');
+    await expect(
+      collect(sortedInExportOrder(from(activities(3_000), 2_500), { dir, runBytes: 16 * 1024 })),
+    ).rejects.toThrow('cursor died');
     expect(readdirSync(dir)).toEqual([]);
   });
 });
 
 describe('compareSortValues (MongoDB order across types)', () => {
   it('orders null/missing < numbers < strings < objects < ObjectId < booleans < dates', () => {
-    const ordered = [null, -1, 2.5, '', 'a', { a: 1 }, new ObjectId('000000000000000000000000'), false, true, new Date(0)];
+    const ordered = [
+      null,
+      -1,
+      2.5,
+      '',
+      'a',
+      { a: 1 },
+      new ObjectId('000000000000000000000000'),
+      false,
+      true,
+      new Date(0),
+    ];
     const shuffled = [...ordered].reverse();
     expect(shuffled.sort(compareSortValues)).toEqual(ordered);
     expect(compareSortValues(undefined, null)).toBe(0);

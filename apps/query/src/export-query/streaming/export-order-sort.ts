@@ -29,7 +29,10 @@ interface Entry {
   bson: Buffer;
 }
 
-export async function* sortedInExportOrder(source: AsyncIterable<Document>, options: ExportOrderSortOptions): AsyncGenerator<Document> {
+export async function* sortedInExportOrder(
+  source: AsyncIterable<Document>,
+  options: ExportOrderSortOptions,
+): AsyncGenerator<Document> {
   let run: Entry[] = [];
   let runBytes = 0;
   let folder: string | undefined;
@@ -81,7 +84,7 @@ async function* mergeRuns(paths: string[]): AsyncGenerator<Document> {
   const heap: { entry: Entry; document: Document; reader: AsyncGenerator<Buffer> }[] = [];
   const push = (item: (typeof heap)[number]) => {
     heap.push(item);
-    for (let i = heap.length - 1; i > 0; ) {
+    for (let i = heap.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (compareEntries(heap[parent].entry, heap[i].entry) <= 0) break;
       [heap[parent], heap[i]] = [heap[i], heap[parent]];
@@ -93,7 +96,7 @@ async function* mergeRuns(paths: string[]): AsyncGenerator<Document> {
     const last = heap.pop() as (typeof heap)[number];
     if (heap.length > 0) {
       heap[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const left = 2 * i + 1;
         const right = left + 1;
         let smallest = i;

@@ -21,7 +21,6 @@ import { checkFileCount } from './file-count';
 import { LeaseLostError, StopRequestedError, throwIfLeaseLost } from '../scheduling/lease-keeper';
 import { Batch, RecordBatcher } from './record-batcher';
 
-
 /**
  * Streams one job's matching activities, in export order, onto the records topic. Resumes from its checkpoint;
  * each batch is awaited (one in flight per job, which is the backpressure) before the checkpoint moves on.
@@ -88,13 +87,15 @@ export class ExportQueryRunner {
     };
     /** Waits for the background count where a file could be finished next (see mustHaveCountBefore). */
     const countBefore = async (firstSeq: number, records: number, final: boolean) => {
-      if (!pendingCount || !(pendingCount.ready || mustHaveCountBefore(firstSeq, records, limitRecordsPerFile, final))) return;
+      if (!pendingCount || !(pendingCount.ready || mustHaveCountBefore(firstSeq, records, limitRecordsPerFile, final)))
+        return;
       const totalItems = await pendingCount.value(interrupt);
       pendingCount = undefined;
       await this.takeCount(checkpoint, { totalItems });
     };
 
-    const after = checkpoint.lastTime && checkpoint.lastId ? { time: checkpoint.lastTime, id: checkpoint.lastId } : undefined;
+    const after =
+      checkpoint.lastTime && checkpoint.lastId ? { time: checkpoint.lastTime, id: checkpoint.lastId } : undefined;
     const cursor = activities.find(scope.activityFilter(after)).batchSize(1_000);
     if (!sortHere) cursor.sort(EXPORT_SORT);
     // A lost lease or a stop request closes the cursor, which ends a read that is waiting on the database (a sort of
@@ -105,7 +106,10 @@ export class ExportQueryRunner {
     // the input survey counts members only.
     const members = filteredInGroups(cursor, keep);
     const matching = sortHere
-      ? sortedInExportOrder(inputSurvey?.counted(members) ?? members, { dir: await this.sortDir(), runBytes: this.env.QUERY_SORT_RUN_MIB * 1024 * 1024 })
+      ? sortedInExportOrder(inputSurvey?.counted(members) ?? members, {
+          dir: await this.sortDir(),
+          runBytes: this.env.QUERY_SORT_RUN_MIB * 1024 * 1024,
+        })
       : members;
     let { nextSeq, nextBatchSeq } = checkpoint;
     const chunks = limitRecordsPerFile ? { firstSeq: nextSeq, recordsPerChunk: limitRecordsPerFile } : undefined;
@@ -115,7 +119,14 @@ export class ExportQueryRunner {
     const publish = async (batch: Batch<ResumePoint>, final: boolean) => {
       await countBefore(nextSeq, batch.records.length, final);
       const place = { batchSeq: nextBatchSeq, firstSeq: nextSeq, after: previous };
-      await this.publishBatch(checkpoint, output, place, batch.records, final, final ? nextSeq + batch.records.length : undefined);
+      await this.publishBatch(
+        checkpoint,
+        output,
+        place,
+        batch.records,
+        final,
+        final ? nextSeq + batch.records.length : undefined,
+      );
       nextSeq += batch.records.length;
       nextBatchSeq += 1;
       if (batch.records.length > 0) previous = recordKeyOf(batch.records[batch.records.length - 1]);
@@ -138,7 +149,10 @@ export class ExportQueryRunner {
         // Also what keeps a read cut short by a closed cursor (it may end as if complete) from being published.
         throwIfLeaseLost(interrupt);
         await takeInputSurvey();
-        const completed = batcher.add(toExportRecord(document), { time: document.time as Date, id: document._id as ObjectId });
+        const completed = batcher.add(toExportRecord(document), {
+          time: document.time as Date,
+          id: document._id as ObjectId,
+        });
         if (held) await publishAndSave(held); // this record comes after it: the held chunk is not the last one
         held = null;
         for (const [i, batch] of completed.entries()) {
@@ -187,13 +201,26 @@ export class ExportQueryRunner {
   }
 
   private async publishBatch(
-    checkpoint: QueryCheckpoint, output: OutputSpec, place: { batchSeq: number; firstSeq: number; after?: string },
-    records: Record<string, unknown>[], final: boolean, totalRecords?: number,
+    checkpoint: QueryCheckpoint,
+    output: OutputSpec,
+    place: { batchSeq: number; firstSeq: number; after?: string },
+    records: Record<string, unknown>[],
+    final: boolean,
+    totalRecords?: number,
   ): Promise<void> {
     const { jobId, accountId, delivery } = checkpoint.request;
     await this.producer.publish(Topic.Records, recordsKey(jobId, place.firstSeq, output.limitRecordsPerFile), {
-      jobId, accountId, batchSeq: place.batchSeq, firstSeq: place.firstSeq, after: place.after, epoch: checkpoint.epoch,
-      records, final, totalRecords, output, delivery,
+      jobId,
+      accountId,
+      batchSeq: place.batchSeq,
+      firstSeq: place.firstSeq,
+      after: place.after,
+      epoch: checkpoint.epoch,
+      records,
+      final,
+      totalRecords,
+      output,
+      delivery,
     });
   }
 
@@ -205,7 +232,15 @@ export class ExportQueryRunner {
     const { jobId, accountId, output, delivery } = checkpoint.request;
     // Keyed to the chunk being read: its writer stops at once; writers of other chunks see the job ended.
     await this.producer.publish(Topic.Records, recordsKey(jobId, checkpoint.nextSeq, output.limitRecordsPerFile), {
-      jobId, accountId, batchSeq: checkpoint.nextBatchSeq, firstSeq: checkpoint.nextSeq, records: [], final: true, aborted: true, output, delivery,
+      jobId,
+      accountId,
+      batchSeq: checkpoint.nextBatchSeq,
+      firstSeq: checkpoint.nextSeq,
+      records: [],
+      final: true,
+      aborted: true,
+      output,
+      delivery,
     });
   }
 

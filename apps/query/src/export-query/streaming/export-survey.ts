@@ -21,8 +21,15 @@ export function surveyNeedsPass(scope: ExportScope, wantKeys: boolean): boolean 
  * bounded memory. A plain count is taken beside the read (see BackgroundCount). When the query service sorts
  * (QUERY_SORT=service), neither is used: the records are surveyed on their way into the sort (see InputSurvey).
  */
-export async function surveyExport(activities: Collection, scope: ExportScope, wantKeys: boolean, lease?: AbortSignal): Promise<SurveyResult> {
-  const cursor = activities.find(scope.activityFilter(), { projection: { cID: 1, system_properties: 1 } }).batchSize(1_000);
+export async function surveyExport(
+  activities: Collection,
+  scope: ExportScope,
+  wantKeys: boolean,
+  lease?: AbortSignal,
+): Promise<SurveyResult> {
+  const cursor = activities
+    .find(scope.activityFilter(), { projection: { cID: 1, system_properties: 1 } })
+    .batchSize(1_000);
   const closeOnLoss = () => void cursor.close().catch(() => undefined);
   lease?.addEventListener('abort', closeOnLoss);
   const keys = new PropertyKeyCollector();

@@ -14,8 +14,11 @@ describe(checkFileCount.name, () => {
   });
 
   it('refuses one that would make more, saying which limit would fit', () => {
-    expect(() => checkFileCount(1_000_000, 10, 10_000)).toThrow(expect.objectContaining({
-      code: 'TOO_MANY_FILES', message: expect.stringContaining('set limitRecordsPerFile to 100 or more'),
-    }));
+    expect(() => checkFileCount(1_000_000, 10, 10_000)).toThrow(
+      expect.objectContaining({
+        code: 'TOO_MANY_FILES',
+        message: expect.stringContaining('set limitRecordsPerFile to 100 or more'),
+      }),
+    );
   });
 });

@@ -15,7 +15,7 @@ export function checkFileCount(records: number, limitRecordsPerFile: number | un
   const fitting = Math.ceil(records / maxFiles);
   throw new NonRetriableError(
     'TOO_MANY_FILES',
-    `the export would make ${files} files (${records} records, limitRecordsPerFile ${limitRecordsPerFile}); a job may have at most `
-      + `${maxFiles}: set limitRecordsPerFile to ${fitting} or more, or narrow the export`,
+    `the export would make ${files} files (${records} records, limitRecordsPerFile ${limitRecordsPerFile}); a job may have at most ` +
+      `${maxFiles}: set limitRecordsPerFile to ${fitting} or more, or narrow the export`,
   );
 }

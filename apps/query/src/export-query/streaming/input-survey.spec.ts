@@ -42,7 +42,10 @@ describe(InputSurvey.name, () => {
     const sut = new InputSurvey(false);
     const keep = async (group: Document[]) => group.filter((document) => document.cID === 'c3');
     const output: Document[] = [];
-    for await (const document of sortedInExportOrder(sut.counted(filteredInGroups(from(input), keep, 100)), { dir, runBytes: 1024 * 1024 })) {
+    for await (const document of sortedInExportOrder(sut.counted(filteredInGroups(from(input), keep, 100)), {
+      dir,
+      runBytes: 1024 * 1024,
+    })) {
       output.push(document);
     }
     const members = input.filter((document) => document.cID === 'c3').length;

@@ -21,7 +21,9 @@ describe(RecordBatcher.name, () => {
   it('ends a batch at the last record of every chunk, counting from where it starts', () => {
     // Resumed at record 5 of an export chunked by 4: chunks end at records 7, 11, 15, ...
     const sut = new RecordBatcher<number>(3, 1_000_000, { firstSeq: 5, recordsPerChunk: 4 });
-    const cuts = [5, 6, 7, 8, 9, 10, 11, 12].map((seq) => sut.add({ seq }, seq).map((batch) => batch.records.map((r) => r.seq)));
+    const cuts = [5, 6, 7, 8, 9, 10, 11, 12].map((seq) =>
+      sut.add({ seq }, seq).map((batch) => batch.records.map((r) => r.seq)),
+    );
     expect(cuts).toEqual([[], [], [[5, 6, 7]], [], [], [[8, 9, 10]], [[11]], []]);
     expect(sut.take().records).toEqual([{ seq: 12 }]);
   });
