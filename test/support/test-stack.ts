@@ -8,7 +8,7 @@ export const ROOT = resolve(__dirname, '..', '..');
 
 /**
  * CAE_PORT_OFFSET moves every port of this stack (and of the destination servers) by that much, so a benchmark
- * can run next to the test or fault stack without a port clash. The SFTP and FTP servers' folders move with it
+ * can run next to the test or fault stack without a port clash. The stack folder and the SFTP and FTP servers' folders move with it
  * (starting the destination servers empties them: a shared folder once cut a fault campaign short when a
  * `make test` started beside it).
  */
@@ -18,7 +18,7 @@ const folder = (base: string) => (OFFSET ? `${base}-${OFFSET}` : base);
 
 export const TEST_STACK_ENV: Record<string, string> = {
   STACK_NAME: 'test',
-  STACK_DIR: resolve(ROOT, '.data', 'test'),
+  STACK_DIR: resolve(ROOT, '.data', folder('test')),
   KAFKA_PORT: port(19092),
   KAFKA_CONTROLLER_PORT: port(19093),
   MONGO_PORT: port(27117),
