@@ -6,7 +6,10 @@ export NX_NO_CLOUD := true
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 REPORTS := .data/reports
 
-.PHONY: help deps tools build up down status lint unit e2e test faults faults-quick bench bench-codec bench-memory explain clean
+# Container image (build, hadolint, runtime layout) and Kubernetes manifests (render, kubeconform) targets.
+include deploy/images/images.mk
+
+.PHONY: help deps tools build up down status migrate lint unit e2e test faults faults-quick bench bench-codec bench-memory explain clean
 
 help:
 	@echo "make up     install what is missing, start Kafka, FerretDB, versitygw, mailpit and the five services"
@@ -16,6 +19,8 @@ help:
 	@echo "make bench-codec   what a records batch costs to encode and decode, against JSON alone"
 	@echo "make bench-memory  peak memory of every service, small vs 10x larger export"
 	@echo "make explain       the database's plan for every kind of export query (MONGODB_URI, ACCOUNT_ID)"
+	@echo "make images        build the container image (docker, podman or buildah); make images-lint checks it"
+	@echo "make migrate       create the MongoDB indexes (MONGODB_URI, else the local stack's; ARGS=--check only reports)"
 	@echo "make faults fault-injection campaign (kills, broker and database restarts) with exactly-once checks"
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -27,7 +32,7 @@ tools:
 	@bash deploy/local/install.sh
 
 build: deps
-	npx tsc -p tsconfig.build.json
+	npx tsc -p tsconfig.build.json && npx tsc-alias -p tsconfig.build.json
 
 up: tools build
 	@bash deploy/local/stack.sh up
@@ -38,6 +43,14 @@ down:
 
 status:
 	@bash deploy/local/stack.sh status
+
+# The indexes (libs/mongo/src/indexes.ts); services never create them. MONGODB_URI=... for a real database.
+migrate: build
+ifdef MONGODB_URI
+	node dist/tools/migrate/migrate.js $(ARGS)
+else
+	@bash deploy/local/stack.sh migrate
+endif
 
 lint: deps
 	npx prettier --check --log-level warn .
@@ -56,6 +69,7 @@ e2e: tools build
 test: tools build
 	@rm -rf $(REPORTS)
 	$(MAKE) lint
+	$(MAKE) images-lint
 	$(MAKE) unit
 	$(MAKE) e2e
 	$(MAKE) faults-quick
@@ -89,7 +103,7 @@ bench-memory: tools build
 
 # The plan of every kind of export query (read-only), against MONGODB_URI (default: the local stack), ACCOUNT_ID.
 explain: build
-	node -r ./dist/tools/runtime/register-aliases.js dist/tools/explain/explain-export-queries.js
+	node dist/tools/explain/explain-export-queries.js
 
 clean: down
 	rm -rf dist .data coverage

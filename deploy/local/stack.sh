@@ -204,7 +204,7 @@ start_service() {
       trap "kill -TERM \$child 2>/dev/null; wait \$child; exit 0" TERM INT
       while :; do
         node --enable-source-maps --max-old-space-size="$SERVICE_HEAP_MIB" \
-          ${SERVICE_CPU_PROFILE_DIR:+--cpu-prof --cpu-prof-dir="$SERVICE_CPU_PROFILE_DIR/$0"} -r ./dist/tools/runtime/register-aliases.js "dist/apps/$0/src/main.js" & child=$!
+          ${SERVICE_CPU_PROFILE_DIR:+--cpu-prof --cpu-prof-dir="$SERVICE_CPU_PROFILE_DIR/$0"} "dist/apps/$0/src/main.js" & child=$!
         wait $child; code=$?
         echo "{\"level\":\"warn\",\"message\":\"$0 exited with status $code; restarting in 2 s\"}"
         sleep 2
@@ -230,6 +230,12 @@ refuse_foreign_ports() {
   done
 }
 
+# The indexes, created by the migration as in production (the services only check them at start-up).
+migrate() {
+  ( cd "$ROOT" && node dist/tools/migrate/migrate.js ) | sed 's/^/[migrate] /'
+  [ "${PIPESTATUS[0]}" = 0 ] || die "the index migration failed"
+}
+
 up() {
   [ -x "$TOOLS/bin/ferretdb-server" ] || die "tools are not installed: run deploy/local/install.sh"
   refuse_foreign_ports
@@ -239,6 +245,7 @@ up() {
   wait_until versitygw 30 tcp_open "$S3_PORT"
   wait_until mailpit 30 http_ok "http://127.0.0.1:$MAILPIT_HTTP_PORT/api/v1/messages"
   service_env
+  migrate
   if [ "${SEED_DEMO:-1}" = 1 ]; then
     ( cd "$ROOT" && DEMO_API_KEY="$DEMO_API_KEY" node dist/tools/seed/seed-demo.js ) || die "seeding the demo account failed"
   fi
@@ -277,6 +284,7 @@ status() {
 
 case "${1:-}" in
   up) up ;;
+  migrate) service_env; migrate ;;
   down) down ;;
   status) status ;;
   start-service) service_env; start_service "$2"; wait_until "$2" 120 http_ok "http://127.0.0.1:$(service_port "$2")/health/ready" ;;

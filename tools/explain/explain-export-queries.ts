@@ -5,7 +5,7 @@
  * query's plan, it changes nothing) to check that every export is an index scan in order, with no SORT stage and
  * about as many keys examined as documents returned.
  *
- *   MONGODB_URI=mongodb://... ACCOUNT_ID=acct-1 node -r ./dist/tools/runtime/register-aliases.js dist/tools/explain/explain-export-queries.js
+ *   MONGODB_URI=mongodb://... ACCOUNT_ID=acct-1 node dist/tools/explain/explain-export-queries.js
  * One line per query: its name, the winning plan's stages (IXSCAN with the index name, SORT when the database has
  * to sort), keys and documents examined, documents returned, and milliseconds. The local FerretDB answers every
  * query with a scan (it does not use secondary indexes); docs/performance.md says what MongoDB should show.

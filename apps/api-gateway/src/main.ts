@@ -12,7 +12,7 @@ import { answerClientErrorsAsJson } from './http/client-errors';
 import { jsonBody } from './http/json-body.middleware';
 
 const env = loadEnvOrExit(GatewayEnv);
-void bootstrapService('api-gateway', AppModule.forEnv(env), env.PORT, (app) => {
+void bootstrapService('api-gateway', AppModule.forEnv(env), { port: env.PORT, host: env.LISTEN_HOST }, (app) => {
   const express = app.getHttpAdapter().getInstance() as Express;
   express.disable('x-powered-by');
   express.set(

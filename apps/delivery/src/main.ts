@@ -5,4 +5,4 @@ import { AppModule } from './app.module';
 import { DeliveryEnv } from './config/delivery-env';
 
 const env = loadEnvOrExit(DeliveryEnv);
-void bootstrapService('delivery', AppModule.forEnv(env), env.PORT);
+void bootstrapService('delivery', AppModule.forEnv(env), { port: env.PORT, host: env.LISTEN_HOST });

@@ -7,7 +7,7 @@ import { AppModule } from './app.module';
 import { JobsEnv } from './config/jobs-env';
 
 const env = loadEnvOrExit(JobsEnv);
-void bootstrapService('jobs', AppModule.forEnv(env), env.PORT, async (app) => {
+void bootstrapService('jobs', AppModule.forEnv(env), { port: env.PORT, host: env.LISTEN_HOST }, async (app) => {
   const statusConsumer = app.connectMicroservice(
     nestKafkaTransport(
       { brokers: parseBrokers(env.KAFKA_BROKERS), clientId: `${env.KAFKA_CLIENT_ID_PREFIX}-jobs-consumer` },

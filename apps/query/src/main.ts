@@ -5,4 +5,4 @@ import { AppModule } from './app.module';
 import { QueryEnv } from './config/query-env';
 
 const env = loadEnvOrExit(QueryEnv);
-void bootstrapService('query', AppModule.forEnv(env), env.PORT);
+void bootstrapService('query', AppModule.forEnv(env), { port: env.PORT, host: env.LISTEN_HOST });

@@ -5,4 +5,4 @@ import { AppModule } from './app.module';
 import { WriterEnv } from './config/writer-env';
 
 const env = loadEnvOrExit(WriterEnv);
-void bootstrapService('writer', AppModule.forEnv(env), env.PORT);
+void bootstrapService('writer', AppModule.forEnv(env), { port: env.PORT, host: env.LISTEN_HOST });

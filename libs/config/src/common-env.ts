@@ -23,7 +23,16 @@ export class CommonEnv {
   @Matches(/^mongodb(\+srv)?:\/\//, { message: 'must be a mongodb:// or mongodb+srv:// URI' })
   MONGODB_URI: string = 'mongodb://127.0.0.1:27017/cordial';
 
+  /**
+   * What a service does at start-up when an index it reads through is missing: `warn` and start, or `refuse` to
+   * start. Services never create indexes; the migration does (`make migrate`, the migrate Job).
+   */
+  @IsIn(['warn', 'refuse']) MONGODB_INDEX_CHECK: 'warn' | 'refuse' = 'warn';
+
   @IsIn(['debug', 'log', 'warn', 'error']) LOG_LEVEL: string = 'log';
+
+  /** The address the HTTP server (API or health and metrics) binds to: loopback locally, 0.0.0.0 in a pod. */
+  @IsString() LISTEN_HOST: string = '127.0.0.1';
 }
 
 /** Variables of services that use object storage (staging of chunks and internally kept files). */

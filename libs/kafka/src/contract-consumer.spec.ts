@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Kafka } from 'kafkajs';
 import { Topic } from '@cae/contracts';
-import { Readiness } from '@cae/service-kit';
+import { metricsRegistry, Readiness } from '@cae/service-kit';
 import { ContractConsumer, exhausted } from './contract-consumer';
 import { ContractProducer } from './contract-producer';
 import { NonRetriableError, RetriableError } from './errors';
@@ -38,6 +38,7 @@ function fakeKafka() {
     eachBatch!({
       batch: {
         partition: 0,
+        offsetLag: () => '3',
         messages: [{ key: Buffer.from('5f0f6a1e-8d1c-4b7e-9f0a-1c2d3e4f5a6b'), value: Buffer.from(value), offset }],
       },
       heartbeat: async () => undefined,
@@ -54,7 +55,35 @@ function fakeKafka() {
   };
 }
 
+/** The value of one series of a metric, as Prometheus would scrape it (0 when the series does not exist yet). */
+async function metricValue(name: string, labels: Record<string, string>): Promise<number> {
+  const metric = await metricsRegistry.getSingleMetric(name)!.get();
+  const match = (l: Record<string, unknown>) => Object.entries(labels).every(([k, v]) => String(l[k]) === v);
+  return metric.values.find((value) => match(value.labels))?.value ?? 0;
+}
+
 describe(ContractConsumer.name, () => {
+  it('counts handled and dead-lettered messages, and the lag the batch reported', async () => {
+    const { kafka, deliver } = fakeKafka();
+    const sut = new ContractConsumer(kafka, { publish: async () => undefined } as unknown as ContractProducer, {
+      topic: Topic.JobStatus,
+      groupId: 'g',
+      handle: async () => undefined,
+      onRejected: async () => undefined,
+    });
+    const topic = Topic.JobStatus;
+    const before = {
+      consumed: await metricValue('cae_kafka_messages_consumed_total', { topic }),
+      dead: await metricValue('cae_dead_letters_total', { topic }),
+    };
+    await sut.start();
+    await deliver('not json at all');
+    expect(await metricValue('cae_dead_letters_total', { topic })).toBe(before.dead + 1);
+    expect(await metricValue('cae_kafka_messages_consumed_total', { topic })).toBe(before.consumed + 1);
+    expect(await metricValue('cae_kafka_consumer_lag', { topic, partition: '0' })).toBe(3);
+    expect(await metricValue('cae_kafka_in_flight_batches', { topic })).toBe(0);
+  });
+
   it('commits a rejected message only once its failure was reported, retrying the report until it is sent', async () => {
     const { kafka, commits, deliver } = fakeKafka();
     const deadLetters = { publish: jest.fn().mockResolvedValue(undefined) };

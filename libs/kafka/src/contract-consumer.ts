@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Readiness } from '@cae/service-kit';
+import { Readiness, serviceMetrics } from '@cae/service-kit';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { accountIdOf, decodePayload, InvalidPayloadError, Topic, TopicPayloads } from '@cae/contracts';
 import { backoffMs, sleep } from './backoff';
@@ -148,6 +148,17 @@ export class ContractConsumer<T extends Topic> {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const topic = this.options.topic;
+    serviceMetrics.inFlightBatches.inc({ topic });
+    try {
+      await this.handleBatch(payload);
+    } finally {
+      serviceMetrics.inFlightBatches.dec({ topic });
+      serviceMetrics.consumerLag.set({ topic, partition: payload.batch.partition }, Number(payload.batch.offsetLag()));
+    }
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, heartbeat, resolveOffset, isRunning, isStale } = payload;
     const controls: ConsumerControls = {
       heartbeat,
@@ -167,6 +178,7 @@ export class ContractConsumer<T extends Topic> {
         await this.reject({ ...where, value, accountId, error }, message.value, isRunning);
       }
       resolveOffset(message.offset);
+      serviceMetrics.messagesConsumed.inc({ topic: this.options.topic });
       if ((this.options.commit ?? 'after-each') === 'after-each') {
         await controls.commit(batch.partition, (BigInt(message.offset) + 1n).toString());
       }
@@ -195,6 +207,7 @@ export class ContractConsumer<T extends Topic> {
           throw exhausted(error, lastSpecific, maxAttempts);
         }
         this.logger.warn({ message: 'retriable failure', jobId: message.key, attempt, error: errorMessage(error) });
+        serviceMetrics.retries.inc({ stage: this.options.topic });
         if (!isRunning()) throw error;
         await sleep(backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs));
       } finally {
@@ -209,7 +222,8 @@ export class ContractConsumer<T extends Topic> {
     isRunning: () => boolean,
   ): Promise<void> {
     const reason = errorMessage(rejected.error);
-    this.logger.error({ message: 'message dead-lettered', jobId: rejected.key, reason });
+    this.logger.error({ message: 'message dead-lettered', jobId: rejected.key, accountId: rejected.accountId, reason });
+    serviceMetrics.deadLetters.inc({ topic: this.options.topic });
     await publishDeadLetter(this.deadLetters, {
       sourceTopic: this.options.topic,
       partition: rejected.partition,

@@ -4,3 +4,4 @@ export * from './documents';
 export * from './mongo-errors';
 export * from './mongo.module';
 export * from './job-endings';
+export * from './indexes';

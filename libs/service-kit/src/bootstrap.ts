@@ -1,5 +1,6 @@
 import { ConsoleLogger, DynamicModule, INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { startProcessMetrics } from './metrics';
 
 const LEVELS: Record<string, LogLevel[]> = {
   debug: ['debug', 'log', 'warn', 'error', 'fatal'],
@@ -20,16 +21,17 @@ export function jsonLogger(service: string, level = process.env.LOG_LEVEL ?? 'lo
 export async function bootstrapService(
   service: string,
   rootModule: Type<unknown> | DynamicModule,
-  port: number,
+  listen: { port: number; host: string },
   configure?: (app: INestApplication) => void | Promise<void>,
 ): Promise<INestApplication> {
   const logger = jsonLogger(service);
+  startProcessMetrics(service);
   try {
     const app = await NestFactory.create(rootModule, { logger, bodyParser: false });
     app.enableShutdownHooks();
     await configure?.(app);
-    await app.listen(port, process.env.LISTEN_HOST ?? '127.0.0.1');
-    logger.log(`${service} listening on port ${port}`);
+    await app.listen(listen.port, listen.host);
+    logger.log(`${service} listening on ${listen.host}:${listen.port}`);
     return app;
   } catch (error) {
     logger.fatal(error instanceof Error ? error.message : String(error));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ApiKeyDocument, Collections, Db, MONGO_DB } from '@cae/mongo';
 
 export function hashApiKey(key: string): string {
@@ -7,12 +7,8 @@ export function hashApiKey(key: string): string {
 }
 
 @Injectable()
-export class ApiKeyRepository implements OnModuleInit {
+export class ApiKeyRepository {
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.db.collection(Collections.apiKeys).createIndex({ keyHash: 1 }, { unique: true });
-  }
 
   /** The account of an active key, or null. Read on every request: a revoked key stops working at once. */
   async accountOf(key: string): Promise<string | null> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Collections, Db, JobDocument, JobFileDocument, JobStatus, MONGO_DB } from '@cae/mongo';
 
 export interface JobListQuery {
@@ -13,15 +13,11 @@ export interface JobListQuery {
 
 /** The gateway's access to jobs. Every method takes the account: no query can cross tenants. */
 @Injectable()
-export class JobRepository implements OnModuleInit {
+export class JobRepository {
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
 
   private get jobs() {
     return this.db.collection<JobDocument>(Collections.jobs);
-  }
-
-  async onModuleInit(): Promise<void> {
-    await this.jobs.createIndex({ accountId: 1, createdAt: -1, _id: -1 });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ChunkStagedValue } from '@cae/contracts';
 import { Collections, Db, MONGO_DB } from '@cae/mongo';
 import { DeliveryReceipt } from '../destinations/destination';
@@ -18,15 +18,11 @@ export interface DeliveryItem {
 }
 
 @Injectable()
-export class DeliveryProgressRepository implements OnModuleInit {
+export class DeliveryProgressRepository {
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
 
   private get items() {
     return this.db.collection<DeliveryItem>(Collections.deliveryProgress);
-  }
-
-  async onModuleInit(): Promise<void> {
-    await this.items.createIndex({ jobId: 1, chunkIndex: 1 });
   }
 
   /** Records a staged chunk; a replayed event leaves an already delivered item as it is. */

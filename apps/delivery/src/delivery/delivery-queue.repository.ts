@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Collections, Db, MONGO_DB } from '@cae/mongo';
 import type { JobError } from '@cae/contracts';
 
@@ -40,16 +40,11 @@ export interface QueuedWork {
 export const completionId = (jobId: string) => `${jobId}:complete`;
 
 @Injectable()
-export class DeliveryQueueRepository implements OnModuleInit {
+export class DeliveryQueueRepository {
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
 
   private get queue() {
     return this.db.collection<QueuedWork>(Collections.deliveryQueue);
-  }
-
-  async onModuleInit(): Promise<void> {
-    await this.queue.createIndex({ dueAt: 1 });
-    await this.queue.createIndex({ jobId: 1 });
   }
 
   /** Queues work once: a replayed chunk event leaves a queued entry (its attempts, its claim) as it is. */

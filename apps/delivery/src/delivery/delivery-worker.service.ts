@@ -11,6 +11,7 @@ import {
   sleep,
 } from '@cae/kafka';
 import { JobEndings } from '@cae/mongo';
+import { serviceMetrics } from '@cae/service-kit';
 import { DeliveryEnv } from '../config/delivery-env';
 import { DeliveryQueueRepository, QueuedWork } from './delivery-queue.repository';
 import { DeliveryService, ReportNotSentError } from './delivery.service';
@@ -130,6 +131,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async process(work: QueuedWork): Promise<void> {
+    // Claimed more often than its attempts ended: an earlier claim was interrupted (crash, freeze, hand-back).
+    if (work.kind === 'chunk' && (work.claims ?? 0) > work.attempts + 1)
+      serviceMetrics.leaseTakeovers.inc({ work: 'delivery' });
     let owned = true;
     const keeper = setInterval(
       () => {
@@ -208,6 +212,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     }
     const attempts = work.attempts + 1;
     const lastError = error instanceof RetriableError ? { code: error.code, message: error.message } : work.lastError;
+    serviceMetrics.deliveryFailures.inc({ code: failureCode(error) });
     if (!(error instanceof NonRetriableError) && attempts < this.env.DELIVERY_MAX_ATTEMPTS && !work.failure) {
       const retryIn = backoffMs(work.attempts, this.env.DELIVERY_RETRY_BASE_MS, this.env.DELIVERY_RETRY_CAP_MS);
       this.logger.warn({
@@ -219,6 +224,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         retryInMs: retryIn,
         error: errorMessage(error),
       });
+      serviceMetrics.retries.inc({ stage: 'delivery' });
       return this.queue.release(work, new Date(Date.now() + retryIn), { attempts, lastError });
     }
     const final = work.failure ?? finalError(error, lastError, attempts);
@@ -251,6 +257,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     });
     await this.delivery.abandonJob(work.jobId);
   }
+}
+
+/** The error code a failed attempt is counted under (metrics). */
+function failureCode(error: unknown): string {
+  return error instanceof RetriableError || error instanceof NonRetriableError ? error.code : 'INTERNAL';
 }
 
 /** The job's error once delivery gives up: the destination's own reason when one is known. */

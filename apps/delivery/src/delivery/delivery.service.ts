@@ -3,6 +3,7 @@ import { ChunkStagedValue, DeliveredFile } from '@cae/contracts';
 import { ContractProducer, JobStatusFact, NonRetriableError, PRODUCER, publishJobStatus } from '@cae/kafka';
 import { JobEndings } from '@cae/mongo';
 import { SecretStore } from '@cae/secrets';
+import { serviceMetrics } from '@cae/service-kit';
 import { ObjectStorage } from '@cae/storage';
 import { DeliveryEnv } from '../config/delivery-env';
 import { multipartPlan } from '../destinations/s3-part-size';
@@ -102,6 +103,10 @@ export class DeliveryService {
       if (!receipt || !(await stillOwned())) return;
       await this.progress.markDelivered(item, receipt);
       item = { ...item, delivered: true, receipt };
+      const destination = chunk.delivery.kind;
+      serviceMetrics.filesDelivered.inc({ destination });
+      serviceMetrics.recordsDelivered.inc({ destination }, chunk.records);
+      serviceMetrics.bytesDelivered.inc({ destination }, chunk.bytes);
     }
     const receipt = item.receipt ?? { storageKey: item.storageKey };
     const file: DeliveredFile = {

@@ -1,11 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { errorMessage } from '@cae/kafka';
 import { Collections, Db, JobFileDocument, MONGO_DB } from '@cae/mongo';
 import { ObjectStorage } from '@cae/storage';
@@ -16,7 +9,7 @@ import { JobsEnv } from '../config/jobs-env';
  * does it). The job keeps listing the file, flagged `expired`; its download answers 410.
  */
 @Injectable()
-export class FileSweeperService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class FileSweeperService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FileSweeperService.name);
   private timer?: NodeJS.Timeout;
   private busy = false;
@@ -29,10 +22,6 @@ export class FileSweeperService implements OnModuleInit, OnApplicationBootstrap,
 
   private get files() {
     return this.db.collection<JobFileDocument>(Collections.jobFiles);
-  }
-
-  async onModuleInit(): Promise<void> {
-    await this.files.createIndex({ expiresAt: 1 });
   }
 
   onApplicationBootstrap(): void {

@@ -1,7 +1,8 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DeliveredFile } from '@cae/contracts';
 import { Collections, Db, JobDocument, JobFileDocument, MONGO_DB } from '@cae/mongo';
 import { SECRETS_COLLECTION } from '@cae/secrets';
+import { serviceMetrics } from '@cae/service-kit';
 
 const ACTIVE = ['pending', 'processing'] as const;
 
@@ -11,7 +12,7 @@ const ACTIVE = ['pending', 'processing'] as const;
  * a fact, so replayed events change nothing and a terminal job (done, failed) never moves again.
  */
 @Injectable()
-export class JobStateRepository implements OnModuleInit {
+export class JobStateRepository {
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
 
   private get jobs() {
@@ -20,10 +21,6 @@ export class JobStateRepository implements OnModuleInit {
 
   private get files() {
     return this.db.collection<JobFileDocument>(Collections.jobFiles);
-  }
-
-  async onModuleInit(): Promise<void> {
-    await this.files.createIndex({ jobId: 1, chunkIndex: 1 });
   }
 
   /** The tenant of a job, or null when there is no such job. */
@@ -76,20 +73,25 @@ export class JobStateRepository implements OnModuleInit {
   async complete(jobId: string, at: Date, fileCount: number, totalRecords: number): Promise<'done' | 'incomplete'> {
     const counted = await this.recount(jobId);
     if (counted.fileCount !== fileCount) return 'incomplete';
-    await this.jobs.updateOne(
+    const ended = await this.jobs.findOneAndUpdate(
       { _id: jobId, status: { $in: [...ACTIVE] } },
       { $set: { status: 'done', endedAt: at, totalItems: totalRecords, completedItems: totalRecords } },
     );
+    if (ended) countEnd('done', ended.createdAt, at);
     await this.afterEnd(jobId);
     return 'done';
   }
 
   /** Fails the job; its counters then say exactly what was delivered before it failed. */
   async fail(jobId: string, at: Date, error: { code: string; message: string }): Promise<void> {
-    await this.jobs.updateOne(
+    const ended = await this.jobs.findOneAndUpdate(
       { _id: jobId, status: { $in: [...ACTIVE] } },
       { $set: { status: 'failed', endedAt: at, error } },
     );
+    if (ended) {
+      countEnd('failed', ended.createdAt, at);
+      serviceMetrics.jobFailures.inc({ code: error.code });
+    }
     await this.recount(jobId);
     await this.afterEnd(jobId);
   }
@@ -127,4 +129,16 @@ export class JobStateRepository implements OnModuleInit {
     await this.jobs.updateOne({ _id: jobId }, { $set: { fileCount, completedItems } });
     return { fileCount, completedItems };
   }
+}
+
+/**
+ * Counted once per job: only the update that ended it finds it still active. (No projection on findOneAndUpdate:
+ * FerretDB 1.x does not implement it.)
+ */
+function countEnd(status: 'done' | 'failed', createdAt: Date, endedAt: Date): void {
+  serviceMetrics.jobsEnded.inc({ status });
+  serviceMetrics.jobDuration.observe(
+    { status },
+    Math.max(0, (endedAt.getTime() - new Date(createdAt).getTime()) / 1000),
+  );
 }

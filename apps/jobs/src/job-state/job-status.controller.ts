@@ -12,6 +12,7 @@ import {
   sleep,
 } from '@cae/kafka';
 import { isDatabaseUnavailable } from '@cae/mongo';
+import { serviceMetrics } from '@cae/service-kit';
 import { JobsEnv } from '../config/jobs-env';
 import { JobStateRepository } from './job-state.repository';
 
@@ -55,6 +56,7 @@ export class JobStatusController {
     );
     try {
       await this.applyWithRetries(context, event);
+      serviceMetrics.messagesConsumed.inc({ topic: Topic.JobStatus });
     } finally {
       clearInterval(pacemaker);
     }
@@ -87,6 +89,7 @@ export class JobStatusController {
             },
           );
         }
+        serviceMetrics.retries.inc({ stage: Topic.JobStatus });
         this.logger.warn({
           message: 'job-status event not applied; retrying',
           jobId: event.jobId,
@@ -134,6 +137,7 @@ export class JobStatusController {
   private async deadLetter(context: KafkaContext, reason: string, failure: JobError): Promise<void> {
     const message = context.getMessage();
     this.logger.error({ message: 'job-status event dead-lettered', reason });
+    serviceMetrics.deadLetters.inc({ topic: Topic.JobStatus });
     await publishDeadLetter(this.producer, {
       sourceTopic: Topic.JobStatus,
       partition: context.getPartition(),

@@ -1,11 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { backoffMs, errorMessage } from '@cae/kafka';
 import { Collections, Db, JobDocument, JobFileDocument, MONGO_DB } from '@cae/mongo';
@@ -21,7 +14,7 @@ const CLAIM_MS = 60_000;
  * Nothing here changes a job's status: a mail problem never fails an export.
  */
 @Injectable()
-export class NotifierService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class NotifierService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(NotifierService.name);
   private readonly mailer: Transporter;
   private timer?: NodeJS.Timeout;
@@ -36,10 +29,6 @@ export class NotifierService implements OnModuleInit, OnApplicationBootstrap, On
 
   private get jobs() {
     return this.db.collection<JobDocument>(Collections.jobs);
-  }
-
-  async onModuleInit(): Promise<void> {
-    await this.jobs.createIndex({ 'notice.state': 1 });
   }
 
   onApplicationBootstrap(): void {

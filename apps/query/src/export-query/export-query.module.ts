@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { JobEndings } from '@cae/mongo';
-import { ActivityIndexes } from './scope/activity-indexes';
 import { CheckpointRepository } from './scheduling/checkpoint.repository';
 import { ContactResolver } from './scope/contact-resolver';
 import { ExportQueryRunner } from './streaming/export-query.runner';
@@ -10,7 +9,6 @@ import { RequestedConsumer } from './intake/requested.consumer';
 
 @Module({
   providers: [
-    ActivityIndexes,
     CheckpointRepository,
     ContactResolver,
     ExportQueryRunner,

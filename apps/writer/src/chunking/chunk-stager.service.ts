@@ -4,6 +4,7 @@ import { contentTypeOf } from '@cae/formats';
 import { ContractProducer, PRODUCER } from '@cae/kafka';
 import { JobEndings } from '@cae/mongo';
 import { ObjectStorage, stagingKey } from '@cae/storage';
+import { serviceMetrics } from '@cae/service-kit';
 import { WriterEnv } from '../config/writer-env';
 import { FinishedChunk, replayDiverged } from './job-chunker';
 import { chunkProgressId, WriterProgressRepository } from './writer-progress.repository';
@@ -66,6 +67,8 @@ export class ChunkStager implements OnModuleInit {
     } else {
       await this.progress.save(chunk.jobId, { ...staged, chunksStaged: 1, done: chunk.last });
     }
+    serviceMetrics.filesStaged.inc();
+    serviceMetrics.bytesStaged.inc(chunk.bytes);
     this.logger.log({
       message: 'chunk staged',
       jobId: chunk.jobId,

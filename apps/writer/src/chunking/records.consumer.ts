@@ -18,7 +18,7 @@ import { ChunkStager } from './chunk-stager.service';
 import { chunkPieces } from './chunk-pieces';
 import { ChunkRange, JobChunker, RecordGapError, WHOLE_EXPORT } from './job-chunker';
 import { chunkProgressId, WriterProgressRepository } from './writer-progress.repository';
-import { claimWorkDir, Readiness } from '@cae/service-kit';
+import { claimWorkDir, Readiness, serviceMetrics } from '@cae/service-kit';
 
 /** Finished chunks (and unchunked jobs) remembered to drop late duplicates without a database read. */
 const DONE_JOBS_KEPT = 1_000;
@@ -115,6 +115,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
       chunker = await this.chunkerFor(key, value.jobId, range, partition);
       await chunker.accept(value, offset);
     }
+    serviceMetrics.recordsWritten.inc(value.records.length);
     if (chunker.done) {
       this.trimDone();
       if (this.touched.size > DONE_JOBS_KEPT) this.touched.clear(); // at worst one touch more per job

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ObjectId } from 'mongodb';
 import { ExportRequestedValue } from '@cae/contracts';
 import { Collections, Db, isDuplicateKey, MONGO_DB } from '@cae/mongo';
@@ -34,15 +34,11 @@ export interface QueryCheckpoint {
 export type Progress = Pick<QueryCheckpoint, 'nextSeq' | 'nextBatchSeq' | 'lastTime' | 'lastId'>;
 
 @Injectable()
-export class CheckpointRepository implements OnModuleInit {
+export class CheckpointRepository {
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
 
   private get checkpoints() {
     return this.db.collection<QueryCheckpoint>(Collections.queryCheckpoints);
-  }
-
-  async onModuleInit(): Promise<void> {
-    await this.checkpoints.createIndex({ state: 1, createdAt: 1 });
   }
 
   /** Queues a job once; a redelivered request finds it there and changes nothing. */

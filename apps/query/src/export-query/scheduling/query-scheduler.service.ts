@@ -6,6 +6,7 @@ import { CheckpointRepository, QueryCheckpoint } from './checkpoint.repository';
 import { ExportQueryRunner } from '../streaming/export-query.runner';
 import { LeaseKeeper, LeaseLostError, StopRequestedError } from './lease-keeper';
 import { JobError } from '@cae/contracts';
+import { serviceMetrics } from '@cae/service-kit';
 
 const MAX_ATTEMPTS = 8;
 
@@ -56,6 +57,8 @@ export class QueryScheduler implements OnApplicationBootstrap, BeforeApplication
           const busy = [...this.running.values()].map((entry) => entry.job);
           const job = await this.checkpoints.claimNext(this.env.INSTANCE_ID, this.env.QUERY_LEASE_MS, busy);
           if (!job) break;
+          // Claimed before (its epoch counts claims): resumed from its checkpoint after a crash or a hand-back.
+          if ((job.epoch ?? 1) > 1) serviceMetrics.leaseTakeovers.inc({ work: 'query' });
           const done = this.runWithRetries(job).finally(() => {
             this.running.delete(job._id);
             this.wake();

@@ -1,17 +1,10 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Collections, Db, MONGO_DB } from '@cae/mongo';
 
 /** Turns `selected_contact` (cID, email or any secondary identifier value) into the contact ids it names. */
 @Injectable()
-export class ContactResolver implements OnModuleInit {
+export class ContactResolver {
   constructor(@Inject(MONGO_DB) private readonly db: Db) {}
-
-  async onModuleInit(): Promise<void> {
-    const contacts = this.db.collection(Collections.contacts);
-    await contacts.createIndex({ accountId: 1, cID: 1 });
-    await contacts.createIndex({ accountId: 1, email: 1 });
-    await contacts.createIndex({ accountId: 1, 'secondaryIdentifiers.value': 1 });
-  }
 
   /** The matching contacts' cIDs, plus the value itself (activities may name a contact the contacts lack). */
   async contactIds(accountId: string, identifier: string): Promise<string[]> {

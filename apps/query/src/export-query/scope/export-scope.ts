@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ExportRequestedValue } from '@cae/contracts';
 import { NonRetriableError } from '@cae/kafka';
 import { Collections, Db, MONGO_DB } from '@cae/mongo';
@@ -15,15 +15,11 @@ export interface ExportScope {
 
 /** Resolves a request's contact and audience into an ExportScope. */
 @Injectable()
-export class ExportScopeResolver implements OnModuleInit {
+export class ExportScopeResolver {
   constructor(
     @Inject(MONGO_DB) private readonly db: Db,
     private readonly contacts: ContactResolver,
   ) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.db.collection(Collections.audiences).createIndex({ accountId: 1, key: 1 }, { unique: true });
-  }
 
   async resolve({ accountId, filter, createdAt }: ExportRequestedValue): Promise<ExportScope> {
     const contactIds = filter.contact ? await this.contacts.contactIds(accountId, filter.contact) : undefined;

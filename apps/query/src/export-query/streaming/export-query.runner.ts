@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { claimWorkDir } from '@cae/service-kit';
+import { claimWorkDir, serviceMetrics } from '@cae/service-kit';
 import { Document, ObjectId } from 'mongodb';
 import { Collections, Db, JobEndings, MONGO_DB } from '@cae/mongo';
 import { OutputSpec, recordsKey, Topic } from '@cae/contracts';
@@ -127,6 +127,7 @@ export class ExportQueryRunner {
         final,
         final ? nextSeq + batch.records.length : undefined,
       );
+      serviceMetrics.recordsRead.inc(batch.records.length);
       nextSeq += batch.records.length;
       nextBatchSeq += 1;
       if (batch.records.length > 0) previous = recordKeyOf(batch.records[batch.records.length - 1]);
