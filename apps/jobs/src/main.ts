@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadEnvOrExit } from '@cae/config';
-import { exitOnUnrecoverableCrash, nestKafkaTransport, parseBrokers } from '@cae/kafka';
+import { exitOnUnrecoverableCrash, kafkaSecurityFromEnv, nestKafkaTransport, parseBrokers } from '@cae/kafka';
 import { bootstrapService } from '@cae/service-kit';
 import { AppModule } from './app.module';
 import { JobsEnv } from './config/jobs-env';
@@ -10,7 +10,11 @@ const env = loadEnvOrExit(JobsEnv);
 void bootstrapService('jobs', AppModule.forEnv(env), { port: env.PORT, host: env.LISTEN_HOST }, async (app) => {
   const statusConsumer = app.connectMicroservice(
     nestKafkaTransport(
-      { brokers: parseBrokers(env.KAFKA_BROKERS), clientId: `${env.KAFKA_CLIENT_ID_PREFIX}-jobs-consumer` },
+      {
+        brokers: parseBrokers(env.KAFKA_BROKERS),
+        clientId: `${env.KAFKA_CLIENT_ID_PREFIX}-jobs-consumer`,
+        security: kafkaSecurityFromEnv(env),
+      },
       'contactactivityexport-jobs',
     ),
     { inheritAppConfig: true },

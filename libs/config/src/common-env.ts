@@ -1,13 +1,48 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import { DevDefault } from './deploy-env';
 import { toBoolean } from './load-env';
 
 /** Variables every service reads: where Kafka and the database are, and how to log. */
 export class CommonEnv {
+  /** `production` (set by the container image) makes every @DevDefault variable required; see deploy-env.ts. */
+  @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
+
+  /** The deployment's name (e.g. `prod`, `staging`); any value but development/dev/local/test counts as deployed. */
+  @IsOptional() @IsString() DEPLOY_ENV?: string;
+
+  @DevDefault()
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'must be host:port[,host:port...]' })
   KAFKA_BROKERS: string = '127.0.0.1:9092';
 
   @IsString() KAFKA_CLIENT_ID_PREFIX: string = 'contactactivityexport';
+
+  /** TLS to the brokers; KAFKA_SSL_CA_FILE is the PEM of their CA when it is not a public one (Strimzi's cluster CA). */
+  @Transform(toBoolean) @IsBoolean() KAFKA_SSL: boolean = false;
+  @IsOptional() @IsString() KAFKA_SSL_CA_FILE?: string;
+
+  /** SASL towards the brokers (e.g. a Strimzi KafkaUser with scram-sha-512); username and password then required. */
+  @IsOptional() @IsIn(['plain', 'scram-sha-256', 'scram-sha-512']) KAFKA_SASL_MECHANISM?:
+    'plain' | 'scram-sha-256' | 'scram-sha-512';
+  @ValidateIf((env: CommonEnv) => env.KAFKA_SASL_MECHANISM !== undefined)
+  @IsString()
+  @MinLength(1)
+  KAFKA_SASL_USERNAME?: string;
+  @ValidateIf((env: CommonEnv) => env.KAFKA_SASL_MECHANISM !== undefined)
+  @IsString()
+  @MinLength(1)
+  KAFKA_SASL_PASSWORD?: string;
 
   /** Creates the topics at start-up when missing (dev and tests); production manages them (Strimzi KafkaTopic). */
   @Transform(toBoolean) @IsBoolean() KAFKA_CREATE_TOPICS: boolean = true;
@@ -20,6 +55,7 @@ export class CommonEnv {
   /** `min.insync.replicas` of created topics; absent: one fewer than the copies (at least one). */
   @IsOptional() @IsInt() @Min(1) @Max(10) KAFKA_MIN_INSYNC_REPLICAS?: number;
 
+  @DevDefault()
   @Matches(/^mongodb(\+srv)?:\/\//, { message: 'must be a mongodb:// or mongodb+srv:// URI' })
   MONGODB_URI: string = 'mongodb://127.0.0.1:27017/cordial';
 
@@ -37,10 +73,11 @@ export class CommonEnv {
 
 /** Variables of services that use object storage (staging of chunks and internally kept files). */
 export class StorageEnv extends CommonEnv {
-  @Matches(/^https?:\/\//, { message: 'must be an http(s) URL' }) S3_ENDPOINT: string = 'http://127.0.0.1:7070';
+  @DevDefault() @Matches(/^https?:\/\//, { message: 'must be an http(s) URL' }) S3_ENDPOINT: string =
+    'http://127.0.0.1:7070';
   @IsString() S3_REGION: string = 'us-east-1';
-  @IsString() S3_ACCESS_KEY_ID: string = 'devaccesskey';
-  @IsString() S3_SECRET_ACCESS_KEY: string = 'devsecretkey123';
+  @DevDefault() @IsString() S3_ACCESS_KEY_ID: string = 'devaccesskey';
+  @DevDefault() @IsString() S3_SECRET_ACCESS_KEY: string = 'devsecretkey123';
   @Transform(toBoolean) @IsBoolean() S3_FORCE_PATH_STYLE: boolean = true;
   @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/) STAGING_BUCKET: string = 'cae-staging';
   @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/) FILES_BUCKET: string = 'cae-files';

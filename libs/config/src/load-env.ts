@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { devDefaultsOf, isDevelopment } from './deploy-env';
 
 /** Thrown at start-up when the environment is incomplete or wrong; the message lists every bad variable. */
 export class InvalidEnvironmentError extends Error {
@@ -12,7 +13,8 @@ export class InvalidEnvironmentError extends Error {
 /**
  * Validates environment variables against a class-validator class and returns a typed instance.
  * Properties of the class use the variable names; defaults are the class's initialisers.
- * Numbers and booleans are converted from strings (`enableImplicitConversion`).
+ * Numbers and booleans are converted from strings (`enableImplicitConversion`). Outside development, variables
+ * marked `@DevDefault()` must be given (deploy-env.ts).
  */
 export function loadEnv<T extends object>(envClass: new () => T, env: NodeJS.ProcessEnv = process.env): T {
   const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
@@ -20,6 +22,15 @@ export function loadEnv<T extends object>(envClass: new () => T, env: NodeJS.Pro
   const problems = validateSync(instance, { whitelist: false }).flatMap((error) =>
     Object.values(error.constraints ?? {}).map((reason) => `${error.property}: ${reason}`),
   );
+  if (!isDevelopment(env)) {
+    for (const name of devDefaultsOf(envClass)) {
+      if (!(name in defined)) {
+        problems.push(
+          `${name}: required outside development (NODE_ENV=production or DEPLOY_ENV is set); its default is a local development value`,
+        );
+      }
+    }
+  }
   if (problems.length > 0) throw new InvalidEnvironmentError(problems);
   return instance;
 }

@@ -1,9 +1,33 @@
-import { Kafka, KafkaConfig, logLevel, LogEntry } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { Kafka, KafkaConfig, logLevel, LogEntry, SASLOptions } from 'kafkajs';
 import { Logger } from '@nestjs/common';
+
+/** TLS and SASL towards the brokers (e.g. a Strimzi listener with `tls: true` and `authentication: scram-sha-512`). */
+export interface KafkaSecurity {
+  ssl: boolean;
+  /** PEM file of the CA that signed the brokers' certificates (Strimzi: the `<cluster>-cluster-ca-cert` Secret). */
+  caFile?: string;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
 
 export interface KafkaConnection {
   brokers: string[];
   clientId: string;
+  security?: KafkaSecurity;
+}
+
+/** The security settings of CommonEnv's KAFKA_SSL* and KAFKA_SASL_* variables. */
+export function kafkaSecurityFromEnv(env: {
+  KAFKA_SSL: boolean;
+  KAFKA_SSL_CA_FILE?: string;
+  KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  KAFKA_SASL_USERNAME?: string;
+  KAFKA_SASL_PASSWORD?: string;
+}): KafkaSecurity {
+  const sasl = env.KAFKA_SASL_MECHANISM
+    ? { mechanism: env.KAFKA_SASL_MECHANISM, username: env.KAFKA_SASL_USERNAME!, password: env.KAFKA_SASL_PASSWORD! }
+    : undefined;
+  return { ssl: env.KAFKA_SSL, caFile: env.KAFKA_SSL_CA_FILE, sasl };
 }
 
 export function parseBrokers(list: string): string[] {
@@ -31,9 +55,13 @@ function pickSafe(extra: Record<string, unknown>) {
 
 /** Client options shared by every kafkajs client of the project (our own and the Nest transport's). */
 export function kafkaClientConfig(connection: KafkaConnection): KafkaConfig {
+  const { security } = connection;
+  const ssl = security?.ssl ? (security.caFile ? { ca: [readFileSync(security.caFile, 'utf8')] } : true) : undefined;
   return {
     clientId: connection.clientId,
     brokers: connection.brokers,
+    ssl,
+    sasl: security?.sasl as SASLOptions | undefined,
     logLevel: logLevel.WARN,
     logCreator,
     connectionTimeout: 5_000,

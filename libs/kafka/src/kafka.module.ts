@@ -2,7 +2,7 @@ import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdow
 import { Kafka } from 'kafkajs';
 import { Readiness } from '@cae/service-kit';
 import { ContractProducer } from './contract-producer';
-import { createKafka, parseBrokers } from './kafka-factory';
+import { createKafka, KafkaSecurity, kafkaSecurityFromEnv, parseBrokers } from './kafka-factory';
 import { ensureTopics } from './topic-admin';
 
 export const KAFKA = Symbol('KAFKA');
@@ -18,6 +18,7 @@ export interface KafkaModuleOptions {
   /** Replication and min.insync.replicas of created topics; absent: from the cluster's size (topicDurability). */
   replicationFactor?: number;
   minInSyncReplicas?: number;
+  security?: KafkaSecurity;
 }
 
 /** Builds `KafkaModuleOptions` from the variables every service has (see CommonEnv). */
@@ -30,7 +31,7 @@ export function kafkaOptionsFromEnv(
     KAFKA_TOPIC_PARTITIONS: number;
     KAFKA_TOPIC_REPLICATION?: number;
     KAFKA_MIN_INSYNC_REPLICAS?: number;
-  },
+  } & Parameters<typeof kafkaSecurityFromEnv>[0],
 ): KafkaModuleOptions {
   return {
     service,
@@ -40,6 +41,7 @@ export function kafkaOptionsFromEnv(
     partitions: env.KAFKA_TOPIC_PARTITIONS,
     replicationFactor: env.KAFKA_TOPIC_REPLICATION,
     minInSyncReplicas: env.KAFKA_MIN_INSYNC_REPLICAS,
+    security: kafkaSecurityFromEnv(env),
   };
 }
 
@@ -81,6 +83,7 @@ export class KafkaModule {
             createKafka({
               brokers: parseBrokers(options.brokers),
               clientId: `${options.clientIdPrefix}-${options.service}`,
+              security: options.security,
             }),
         },
         { provide: PRODUCER, inject: [KAFKA], useFactory: (kafka: Kafka) => new ContractProducer(kafka) },

@@ -1,5 +1,5 @@
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { StorageEnv } from '@cae/config';
+import { DevDefault, StorageEnv } from '@cae/config';
 
 export class JobsEnv extends StorageEnv {
   /** Health and metrics port. */
@@ -9,11 +9,12 @@ export class JobsEnv extends StorageEnv {
   /** How often expired files are removed from internal storage. */
   @IsInt() @Min(100) SWEEP_INTERVAL_MS: number = 60_000;
   /** SMTP relay for `confirmEmail` notices, e.g. smtp://user:pass@relay:587. */
-  @Matches(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' }) SMTP_URL: string =
+  @DevDefault() @Matches(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' }) SMTP_URL: string =
     'smtp://127.0.0.1:1025';
-  @IsString() MAIL_FROM: string = 'Contact activity export <exports@localhost>';
+  @DevDefault() @IsString() MAIL_FROM: string = 'Contact activity export <exports@localhost>';
   /** Base URL of the API as users reach it, for download links in notices. */
-  @Matches(/^https?:\/\//, { message: 'must be an http(s) URL' }) PUBLIC_BASE_URL: string = 'http://127.0.0.1:3000';
+  @DevDefault() @Matches(/^https?:\/\//, { message: 'must be an http(s) URL' }) PUBLIC_BASE_URL: string =
+    'http://127.0.0.1:3000';
   /**
    * Attempts to apply a job-status event whose effect keeps failing for a reason other than the database being
    * unreachable (that is retried without limit), and the backoff between attempts.
