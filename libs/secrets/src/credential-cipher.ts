@@ -8,12 +8,16 @@ export class SealedValueError extends Error {}
 /**
  * Seals destination credentials with AES-256-GCM. The job id is bound as additional authenticated data, so a
  * sealed value copied onto another job does not open. Format: `v1.<iv>.<tag>.<ciphertext>` (base64url parts).
+ * Rotation: values are always sealed with `key`; `previousKeys` (CREDENTIALS_KEY_PREVIOUS) still open the values of
+ * jobs sealed before the rotation, until those jobs have ended.
  */
 export class CredentialCipher {
   private readonly key: Buffer;
+  private readonly openingKeys: Buffer[];
 
-  constructor(key: string) {
+  constructor(key: string, previousKeys: string[] = []) {
     this.key = parseKey(key);
+    this.openingKeys = [this.key, ...previousKeys.map(parseKey)];
   }
 
   seal(plaintext: string, jobId: string): string {
@@ -30,14 +34,19 @@ export class CredentialCipher {
     const [version, iv, tag, ciphertext] = sealed.split('.');
     if (version !== VERSION || !iv || !tag || ciphertext === undefined)
       throw new SealedValueError('not a sealed value');
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
-      decipher.setAAD(Buffer.from(jobId));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
-    } catch {
-      throw new SealedValueError('sealed value does not open with this key for this job');
+    for (const key of this.openingKeys) {
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+        decipher.setAAD(Buffer.from(jobId));
+        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+        return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString(
+          'utf8',
+        );
+      } catch {
+        // not this key: try the next one
+      }
     }
+    throw new SealedValueError('sealed value does not open with this key for this job');
   }
 }
 
@@ -46,6 +55,14 @@ export function parseKey(key: string): Buffer {
   const bytes = /^[0-9a-fA-F]{64}$/.test(key) ? Buffer.from(key, 'hex') : Buffer.from(key, 'base64');
   if (bytes.length !== 32) throw new Error('CREDENTIALS_KEY must be 32 bytes, as 64 hex or 44 base64 characters');
   return bytes;
+}
+
+/** CREDENTIALS_KEY_PREVIOUS: comma-separated keys, none when empty. */
+export function parseKeyList(keys: string): string[] {
+  return keys
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean);
 }
 
 export function isValidKey(key: string): boolean {

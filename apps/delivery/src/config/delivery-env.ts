@@ -1,13 +1,15 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsString, Matches, Max, Min, Validate, ValidateIf } from 'class-validator';
 import { DestinationPolicyEnv, toBoolean, toFileMode } from '@cae/config';
-import { CredentialsKeyConstraint } from '@cae/secrets';
+import { CredentialsKeyConstraint, PreviousCredentialsKeysConstraint } from '@cae/secrets';
 
 export class DeliveryEnv extends DestinationPolicyEnv {
   /** Health and metrics port. */
   @IsInt() @Min(1) @Max(65535) PORT: number = 3103;
   /** Opens destination credentials sealed by the gateway (the same key). */
   @Validate(CredentialsKeyConstraint) CREDENTIALS_KEY: string;
+  /** Keys replaced by a rotation: they still open credentials sealed before it (README, Operations). */
+  @Validate(PreviousCredentialsKeysConstraint) CREDENTIALS_KEY_PREVIOUS: string = '';
   /** S3 destinations: endpoint override (S3-compatible services, tests). Empty: AWS, from the request's region. */
   @ValidateIf((env) => env.S3_DESTINATION_ENDPOINT !== '') @Matches(/^https?:\/\//) S3_DESTINATION_ENDPOINT: string =
     '';

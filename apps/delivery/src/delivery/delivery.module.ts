@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { BucketDenylist } from '@cae/destination-rules';
 import { HostPolicy } from '@cae/host-policy';
 import { Db, JobEndings, MONGO_DB } from '@cae/mongo';
-import { CredentialCipher, SecretStore } from '@cae/secrets';
+import { CredentialCipher, parseKeyList, SecretStore } from '@cae/secrets';
 import { ObjectStorage } from '@cae/storage';
 import { DeliveryEnv } from '../config/delivery-env';
 import { DestinationRegistry } from '../destinations/destination.registry';
@@ -50,7 +50,8 @@ import { DeliveryService } from './delivery.service';
     {
       provide: SecretStore,
       inject: [MONGO_DB, DeliveryEnv],
-      useFactory: (db: Db, env: DeliveryEnv) => new SecretStore(db, new CredentialCipher(env.CREDENTIALS_KEY)),
+      useFactory: (db: Db, env: DeliveryEnv) =>
+        new SecretStore(db, new CredentialCipher(env.CREDENTIALS_KEY, parseKeyList(env.CREDENTIALS_KEY_PREVIOUS))),
     },
   ],
 })
