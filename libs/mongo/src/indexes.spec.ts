@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Db } from 'mongodb';
 import { indexDescription, indexLabel, INDEXES, IndexSpec, missingIndexes } from './indexes';
 
@@ -59,5 +61,11 @@ describe('INDEXES', () => {
       key: { keyHash: 1 },
       unique: true,
     });
+  });
+
+  it('are the ones docs/operations.md lists, each with its readers and reason', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'operations.md'), 'utf8');
+    const rows = doc.split('\n').filter((line) => /^\| `[a-z_]+\./.test(line));
+    expect(rows).toEqual(INDEXES.map((s) => `| \`${indexLabel(s)}\` | ${s.usedBy.join(', ')} | ${s.why} |`));
   });
 });
