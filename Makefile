@@ -8,6 +8,7 @@ REPORTS := .data/reports
 
 # Container image (build, hadolint, runtime layout) and Kubernetes manifests (render, kubeconform) targets.
 include deploy/images/images.mk
+include deploy/k8s/k8s.mk
 
 .PHONY: help deps tools build up down status migrate lint unit e2e test faults faults-quick bench bench-codec bench-memory explain clean
 
@@ -20,6 +21,7 @@ help:
 	@echo "make bench-memory  peak memory of every service, small vs 10x larger export"
 	@echo "make explain       the database's plan for every kind of export query (MONGODB_URI, ACCOUNT_ID)"
 	@echo "make images        build the container image (docker, podman or buildah); make images-lint checks it"
+	@echo "make k8s-validate  render every deploy/k8s overlay and validate it with kubeconform (shipped schemas)"
 	@echo "make migrate       create the MongoDB indexes (MONGODB_URI, else the local stack's; ARGS=--check only reports)"
 	@echo "make faults fault-injection campaign (kills, broker and database restarts) with exactly-once checks"
 
@@ -70,6 +72,7 @@ test: tools build
 	@rm -rf $(REPORTS)
 	$(MAKE) lint
 	$(MAKE) images-lint
+	$(MAKE) k8s-validate
 	$(MAKE) unit
 	$(MAKE) e2e
 	$(MAKE) faults-quick
