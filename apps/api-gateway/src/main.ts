@@ -8,6 +8,7 @@ import { ApiKeyRepository } from './auth/api-key.repository';
 import { authenticate } from './auth/authenticate.middleware';
 import { FailedAuthLimiter } from './auth/failed-auth-limiter';
 import { GatewayEnv } from './config/gateway-env';
+import { setupApiDocs } from './http/api-docs';
 import { answerClientErrorsAsJson } from './http/client-errors';
 import { jsonBody } from './http/json-body.middleware';
 
@@ -24,6 +25,8 @@ void bootstrapService('api-gateway', AppModule.forEnv(env), { port: env.PORT, ho
   app.use('/v2', authenticate(app.get(ApiKeyRepository), limiter, env.TRUSTED_PROXIES !== ''));
   // Only the API's own routes read bodies, and only once authenticated.
   app.use('/v2', jsonBody(env.MAX_BODY_BYTES, env.BODY_TIMEOUT_MS));
+  // The OpenAPI document at /docs and /docs-json: outside /v2, so reading it needs no key.
+  setupApiDocs(app);
   const server = app.getHttpServer() as Server;
   answerClientErrorsAsJson(server);
   // Backstops for clients that are slow before the body: Node checks these about every 30 s.

@@ -1,13 +1,25 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBasicAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { BucketDenylist } from '@cae/destination-rules';
 import { GCS_VERIFICATION_OBJECT, GcsBucketDocument } from '@cae/mongo';
 import { AccountId } from '../auth/account-id.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { ApiError } from '../http/api-error';
+import { API_KEY_SCHEME } from '../http/api-docs';
+import { ApiErrors, JSON_BODY_ERRORS } from '../http/api-error.docs';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { RegisterGcsBucketDto } from './dto/register-gcs-bucket.dto';
 import { GcsBucketRepository } from './gcs-bucket.repository';
+import { GcsBucketList, GcsBucketRegistration } from './gcs-buckets.docs';
 
 /** Registrations per account: enough for any real use, and a bound on what one account can store. */
 export const MAX_BUCKETS_PER_ACCOUNT = 100;
@@ -32,6 +44,8 @@ function toView(claim: GcsBucketDocument) {
  */
 @Controller('v2/destinations/gcs-buckets')
 @UseGuards(ApiKeyGuard, RateLimitGuard)
+@ApiTags('destinations')
+@ApiBasicAuth(API_KEY_SCHEME)
 export class GcsBucketsController {
   constructor(
     private readonly buckets: GcsBucketRepository,
@@ -40,6 +54,17 @@ export class GcsBucketsController {
 
   /** 201 with the token for a new registration, 200 with the same token when the bucket was registered already. */
   @Post()
+  @ApiOperation({
+    operationId: 'registerGcsBucket',
+    summary: 'Register a GCS bucket as a destination',
+    description:
+      'GCS uploads use this service’s own Google identity, so a bucket must prove it is yours before the first ' +
+      'export to it: put the returned token in its verification object and grant the service access (see ' +
+      '`instructions`). Registering again returns the same token.',
+  })
+  @ApiCreatedResponse({ type: GcsBucketRegistration, description: 'Registered; put the token in place.' })
+  @ApiOkResponse({ type: GcsBucketRegistration, description: 'Registered already: the same token.' })
+  @ApiErrors(...JSON_BODY_ERRORS, 'DESTINATION_BUCKET_REFUSED', 'BUCKET_LIMIT_REACHED')
   async register(
     @AccountId() accountId: string,
     @Body() body: RegisterGcsBucketDto,
@@ -66,6 +91,9 @@ export class GcsBucketsController {
   }
 
   @Get()
+  @ApiOperation({ operationId: 'listGcsBuckets', summary: 'List the account’s registered GCS buckets' })
+  @ApiOkResponse({ type: GcsBucketList, description: 'Every registered bucket, with its token.' })
+  @ApiErrors()
   async list(@AccountId() accountId: string) {
     return { items: (await this.buckets.list(accountId)).map(toView) };
   }
@@ -73,6 +101,14 @@ export class GcsBucketsController {
   /** Forgets the registration: later GCS exports of the account to this bucket fail BUCKET_NOT_VERIFIED. */
   @Delete(':bucket')
   @HttpCode(204)
+  @ApiOperation({
+    operationId: 'deleteGcsBucket',
+    summary: 'Forget a registered GCS bucket',
+    description: 'Later exports of the account to this bucket fail `BUCKET_NOT_VERIFIED`.',
+  })
+  @ApiParam({ name: 'bucket', description: 'Name of the registered bucket.', schema: { type: 'string' } })
+  @ApiNoContentResponse({ description: 'Forgotten.' })
+  @ApiErrors('BUCKET_NOT_REGISTERED')
   async remove(@AccountId() accountId: string, @Param('bucket') bucket: string): Promise<void> {
     if (!(await this.buckets.remove(accountId, bucket))) {
       throw new ApiError(404, 'BUCKET_NOT_REGISTERED', `no registered bucket ${bucket.slice(0, 222)} in this account`);

@@ -1,12 +1,16 @@
 import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AccountId } from '../auth/account-id.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { ApiError } from '../http/api-error';
+import { API_KEY_SCHEME } from '../http/api-docs';
+import { ApiErrors } from '../http/api-error.docs';
 import { FileDownloadService } from './file-download.service';
 import { JobRepository } from './job.repository';
 import { JOB_VIEW_FILES, toFileView, toJobView } from './job-view';
+import { JobFilePage, JobPage, JobResource } from './job-view.docs';
 import {
   decodeCursor,
   decodeFileCursor,
@@ -18,9 +22,19 @@ import {
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+const JobIdParam = () =>
+  ApiParam({
+    name: 'jobId',
+    description: 'Id of the job (the `jobId` of the POST’s answer). Another account’s job answers 404.',
+    schema: { type: 'string', format: 'uuid' },
+    example: '8c275474-e636-46a5-a139-a8e40af646a3',
+  });
+
 /** The Jobs API. Another account's job answers 404, exactly like a job that does not exist. */
 @Controller('v2/jobs')
 @UseGuards(ApiKeyGuard, RateLimitGuard)
+@ApiTags('jobs')
+@ApiBasicAuth(API_KEY_SCHEME)
 export class JobsController {
   constructor(
     private readonly jobs: JobRepository,
@@ -28,6 +42,13 @@ export class JobsController {
   ) {}
 
   @Get()
+  @ApiOperation({
+    operationId: 'listJobs',
+    summary: 'List the account’s jobs',
+    description: 'Newest first, a page at a time: pass `nextCursor` as `cursor` for the next page.',
+  })
+  @ApiOkResponse({ type: JobPage, description: 'A page of jobs.' })
+  @ApiErrors('VALIDATION_FAILED')
   async list(@AccountId() accountId: string, @Query() query: ListJobsQuery) {
     const limit = query.limit === undefined ? 20 : Number(query.limit);
     const before = query.cursor ? decodeCursor(query.cursor) : undefined;
@@ -53,6 +74,14 @@ export class JobsController {
   }
 
   @Get(':jobId')
+  @ApiOperation({
+    operationId: 'getJob',
+    summary: 'Read a job',
+    description: 'The job’s state, counters, files and, once failed, its error. Readable right after the POST.',
+  })
+  @JobIdParam()
+  @ApiOkResponse({ type: JobResource, description: 'The job.' })
+  @ApiErrors('JOB_NOT_FOUND')
   async get(@AccountId() accountId: string, @Param('jobId') jobId: string) {
     const job = JOB_ID.test(jobId) ? await this.jobs.findOne(accountId, jobId) : null;
     if (!job) throw new ApiError(404, 'JOB_NOT_FOUND', `no job ${jobId.slice(0, 64)} in this account`);
@@ -68,6 +97,14 @@ export class JobsController {
    * a job of thousands of files is read without one large answer.
    */
   @Get(':jobId/files')
+  @ApiOperation({
+    operationId: 'listJobFiles',
+    summary: 'List a job’s files',
+    description: 'Every delivered file of the job, a page at a time in chunk order.',
+  })
+  @JobIdParam()
+  @ApiOkResponse({ type: JobFilePage, description: 'A page of files.' })
+  @ApiErrors('JOB_NOT_FOUND', 'VALIDATION_FAILED')
   async files(@AccountId() accountId: string, @Param('jobId') jobId: string, @Query() query: ListFilesQuery) {
     const job = JOB_ID.test(jobId) ? await this.jobs.findOne(accountId, jobId) : null;
     if (!job) throw new ApiError(404, 'JOB_NOT_FOUND', `no job ${jobId.slice(0, 64)} in this account`);
@@ -88,6 +125,34 @@ export class JobsController {
   }
 
   @Get(':jobId/files/:fileName')
+  @ApiOperation({
+    operationId: 'downloadJobFile',
+    summary: 'Download a file kept in internal storage',
+    description:
+      'Streams a file of an export to internal storage (`destination.type` `aws`, or none), for 30 days after it ' +
+      'was delivered. Files delivered to your own server or bucket are not kept here.',
+  })
+  @JobIdParam()
+  @ApiParam({
+    name: 'fileName',
+    description: 'Name of the file, as the job’s `files` list it.',
+    schema: { type: 'string' },
+    example: 'activities_batch_march25.csv',
+  })
+  @ApiOkResponse({
+    description: 'The file: `text/csv`, `application/x-ndjson` (JSON exports) or `application/gzip` (compressed).',
+    content: Object.fromEntries(
+      ['text/csv', 'application/x-ndjson', 'application/gzip'].map((type) => [
+        type,
+        { schema: { type: 'string', format: 'binary' } },
+      ]),
+    ),
+    headers: {
+      'Content-Disposition': { description: '`attachment; filename="<fileName>"`', schema: { type: 'string' } },
+      'X-Content-SHA256': { description: 'SHA-256 of the file, lowercase hex.', schema: { type: 'string' } },
+    },
+  })
+  @ApiErrors('JOB_NOT_FOUND', 'FILE_NOT_FOUND', 'FILE_EXPIRED')
   async download(
     @AccountId() accountId: string,
     @Param('jobId') jobId: string,

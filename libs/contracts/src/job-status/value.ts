@@ -11,6 +11,7 @@ import {
   Min,
   ValidateIf,
   ValidateNested,
+  IsDefined,
 } from 'class-validator';
 import { JOB_ERROR_CODES, JobErrorCode } from './error-codes';
 
@@ -51,10 +52,15 @@ export class JobStatusValue {
    */
   @ValidateIf((e) => e.type === 'query.started' && e.totalItems !== undefined) @IsInt() @Min(0) totalItems?: number;
   /** file.delivered: the file now at its destination. */
-  @ValidateIf((e) => e.type === 'file.delivered') @ValidateNested() @Type(() => DeliveredFile) file?: DeliveredFile;
+  // @IsDefined: @ValidateNested alone lets an absent value through (the AsyncAPI check found it).
+  @ValidateIf((e) => e.type === 'file.delivered')
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => DeliveredFile)
+  file?: DeliveredFile;
   /** job.completed: how many files and records were delivered in all. */
   @ValidateIf((e) => e.type === 'job.completed') @IsInt() @Min(0) fileCount?: number;
   @ValidateIf((e) => e.type === 'job.completed') @IsInt() @Min(0) totalRecords?: number;
   /** job.failed: why, in words the user can act on. */
-  @ValidateIf((e) => e.type === 'job.failed') @ValidateNested() @Type(() => JobError) error?: JobError;
+  @ValidateIf((e) => e.type === 'job.failed') @IsDefined() @ValidateNested() @Type(() => JobError) error?: JobError;
 }

@@ -1,5 +1,6 @@
 import { IsString, Matches, MaxLength, MinLength, registerDecorator } from 'class-validator';
-import { expandAlias, EXPORTED_FIELDS, NESTED_FIELDS } from '@cae/formats';
+import { ApiProperty } from '@nestjs/swagger';
+import { expandAlias, EXPORTED_FIELDS, FIELD_ALIASES, NESTED_FIELDS } from '@cae/formats';
 import { COLUMN_PATH_PATTERN } from './export-options';
 
 /** Set by markRepeatedJsonLabels on a column whose label an earlier column of a JSON export already uses. */
@@ -7,11 +8,29 @@ const REPEATS = Symbol('repeats');
 
 export class ColumnHeaderDto {
   /** A field of the activity (dot path into nested fields) or one of Cordial's short names (`a`, `ats`, `sp`). */
+  @ApiProperty({
+    description:
+      `Name of the field in the platform: one of \`${EXPORTED_FIELDS.join(' ')}\`, or a dot path into ` +
+      `${NESTED_FIELDS.map((field) => `\`${field}\``).join(' or ')} (\`system_properties.bt\`). Short names are ` +
+      `accepted: ${Object.entries(FIELD_ALIASES)
+        .map(([alias, field]) => `\`${alias}\` = \`${field}\``)
+        .join(', ')}.`,
+    pattern: COLUMN_PATH_PATTERN.source,
+    example: 'email',
+  })
   @IsString()
   @Matches(COLUMN_PATH_PATTERN, { message: 'name must be a field name or dot path such as system_properties.bt' })
   @IsExportedField()
   name: string;
 
+  @ApiProperty({
+    description:
+      'Label of the column in the file: the CSV header, or the key of the JSON object (written as given). In a JSON ' +
+      'export two columns may not share a label.',
+    minLength: 1,
+    maxLength: 256,
+    example: 'Contact Email',
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(256)
