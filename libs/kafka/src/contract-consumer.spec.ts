@@ -84,6 +84,23 @@ describe(ContractConsumer.name, () => {
     expect(await metricValue('cae_kafka_in_flight_batches', { topic })).toBe(0);
   });
 
+  it('stops reporting the lag of a partition the member lost in a rebalance', async () => {
+    const { kafka, deliver, emit, events } = fakeKafka();
+    const topic = Topic.Chunks;
+    const sut = new ContractConsumer(kafka, { publish: async () => undefined } as unknown as ContractProducer, {
+      topic,
+      groupId: 'g',
+      handle: async () => undefined,
+      onRejected: async () => undefined,
+    });
+    await sut.start();
+    await deliver('not json at all');
+    expect(await metricValue('cae_kafka_consumer_lag', { topic, partition: '0' })).toBe(3);
+    emit(events.GROUP_JOIN, { payload: { memberAssignment: { [topic]: [1] } } });
+    const series = (await metricsRegistry.getSingleMetric('cae_kafka_consumer_lag')!.get()).values;
+    expect(series.filter((v) => v.labels.topic === topic && String(v.labels.partition) === '0')).toEqual([]);
+  });
+
   it('commits a rejected message only once its failure was reported, retrying the report until it is sent', async () => {
     const { kafka, commits, deliver } = fakeKafka();
     const deadLetters = { publish: jest.fn().mockResolvedValue(undefined) };

@@ -1,7 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { Readiness, serviceMetrics } from '@cae/service-kit';
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { accountIdOf, decodePayload, InvalidPayloadError, Topic, TopicPayloads } from '@cae/contracts';
+import {
+  accountIdOf,
+  decodePayload,
+  InvalidPayloadError,
+  jobIdOfRecordsKey,
+  Topic,
+  TopicPayloads,
+} from '@cae/contracts';
 import { backoffMs, sleep } from './backoff';
 import { ContractProducer } from './contract-producer';
 import { errorMessage, NonRetriableError, RetriableError } from './errors';
@@ -74,6 +81,8 @@ export class ContractConsumer<T extends Topic> {
   private stopping = false;
   /** In its group: joined, and not crashed, stopped or disconnected since. */
   private member = false;
+  /** Partitions whose lag this member reported: a partition it lost stops being reported (no stale lag). */
+  private readonly lagReported = new Set<number>();
 
   constructor(
     kafka: Kafka,
@@ -89,9 +98,21 @@ export class ContractConsumer<T extends Topic> {
       maxBytes: options.maxBytes ?? 16 * 1024 * 1024,
       allowAutoTopicCreation: false,
     });
+    // Series exist from the start (at zero), so the first increment is seen by increase() and by alerts.
+    serviceMetrics.messagesConsumed.inc({ topic: options.topic }, 0);
+    serviceMetrics.deadLetters.inc({ topic: options.topic }, 0);
+    serviceMetrics.retries.inc({ stage: options.topic }, 0);
     options.readiness?.register(`consumer:${options.topic}`, async () => {
       if (!this.member) throw new Error(`not in consumer group ${options.groupId}`);
     });
+  }
+
+  private forgetLagExcept(assigned: number[]): void {
+    for (const partition of [...this.lagReported]) {
+      if (assigned.includes(partition)) continue;
+      serviceMetrics.consumerLag.remove({ topic: this.options.topic, partition });
+      this.lagReported.delete(partition);
+    }
   }
 
   /** Whether the consumer is a member of its group right now (readiness reports this, not a connect-time flag). */
@@ -102,7 +123,9 @@ export class ContractConsumer<T extends Topic> {
   async start(): Promise<void> {
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.member = true;
-      this.options.onAssignment?.(payload.memberAssignment[this.options.topic] ?? []);
+      const assigned = payload.memberAssignment[this.options.topic] ?? [];
+      this.forgetLagExcept(assigned);
+      this.options.onAssignment?.(assigned);
     });
     for (const left of [this.consumer.events.STOP, this.consumer.events.DISCONNECT]) {
       this.consumer.on(left, () => {
@@ -155,6 +178,7 @@ export class ContractConsumer<T extends Topic> {
     } finally {
       serviceMetrics.inFlightBatches.dec({ topic });
       serviceMetrics.consumerLag.set({ topic, partition: payload.batch.partition }, Number(payload.batch.offsetLag()));
+      this.lagReported.add(payload.batch.partition);
     }
   }
 
@@ -202,11 +226,11 @@ export class ContractConsumer<T extends Topic> {
         if (error instanceof RetriableError) lastSpecific = error;
         if (attempt + 1 >= maxAttempts) {
           if (!(error instanceof RetriableError)) {
-            this.logger.warn({ message: 'last attempt failed', jobId: message.key, error: errorMessage(error) });
+            this.logger.warn({ message: 'last attempt failed', ...jobOf(message), error: errorMessage(error) });
           }
           throw exhausted(error, lastSpecific, maxAttempts);
         }
-        this.logger.warn({ message: 'retriable failure', jobId: message.key, attempt, error: errorMessage(error) });
+        this.logger.warn({ message: 'retriable failure', ...jobOf(message), attempt, error: errorMessage(error) });
         serviceMetrics.retries.inc({ stage: this.options.topic });
         if (!isRunning()) throw error;
         await sleep(backoffMs(attempt, this.options.retryBaseMs, this.options.retryCapMs));
@@ -222,7 +246,7 @@ export class ContractConsumer<T extends Topic> {
     isRunning: () => boolean,
   ): Promise<void> {
     const reason = errorMessage(rejected.error);
-    this.logger.error({ message: 'message dead-lettered', jobId: rejected.key, accountId: rejected.accountId, reason });
+    this.logger.error({ message: 'message dead-lettered', ...jobOf(rejected), reason });
     serviceMetrics.deadLetters.inc({ topic: this.options.topic });
     await publishDeadLetter(this.deadLetters, {
       sourceTopic: this.options.topic,
@@ -240,7 +264,7 @@ export class ContractConsumer<T extends Topic> {
         if (!isRunning() || this.stopping) throw error;
         this.logger.warn({
           message: 'rejection not reported yet; retrying',
-          jobId: rejected.key,
+          ...jobOf(rejected),
           attempt,
           error: errorMessage(error),
         });
@@ -248,6 +272,23 @@ export class ContractConsumer<T extends Topic> {
       }
     }
   }
+}
+
+/**
+ * The job a message is about, for its log lines: the payload's jobId and accountId when it was read, else the job of
+ * its key (a records key is `<jobId>:<chunk>`, the other topics' keys are the job id) and the accountId the payload
+ * still names. An off-contract payload that names no account leaves accountId out: nothing else tells it.
+ */
+function jobOf(message: { key: string | null; value?: unknown; accountId?: string }): {
+  jobId: string | null;
+  accountId?: string;
+} {
+  const value = message.value as { jobId?: unknown; accountId?: unknown } | undefined;
+  return {
+    jobId:
+      typeof value?.jobId === 'string' ? value.jobId : message.key === null ? null : jobIdOfRecordsKey(message.key),
+    accountId: typeof value?.accountId === 'string' ? value.accountId : message.accountId,
+  };
 }
 
 /**

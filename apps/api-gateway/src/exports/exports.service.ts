@@ -69,7 +69,7 @@ export class ExportsService {
       });
     } catch (error) {
       // No job will ever use (or delete) these credentials.
-      if (secrets) await this.forgetSecrets(jobId);
+      if (secrets) await this.forgetSecrets(jobId, accountId);
       throw error;
     }
     try {
@@ -77,7 +77,7 @@ export class ExportsService {
     } catch (error) {
       this.logger.error({ message: 'could not publish export request', jobId, accountId, error: errorMessage(error) });
       await this.jobs.markUnpublished(accountId, jobId, 'the export queue was unavailable; please retry the request');
-      if (secrets) await this.forgetSecrets(jobId);
+      if (secrets) await this.forgetSecrets(jobId, accountId);
       throw new ApiError(503, 'QUEUE_UNAVAILABLE', 'the export queue is unavailable; please retry later');
     }
     this.logger.log({ message: 'export job created', jobId, accountId });
@@ -96,6 +96,7 @@ export class ExportsService {
       this.logger.error({
         message: 'a validated request does not fit the requested contract',
         jobId: request.jobId,
+        accountId: request.accountId,
         problems: error.problems,
       });
       throw new ApiError(400, 'VALIDATION_FAILED', 'invalid request: body', [
@@ -105,11 +106,12 @@ export class ExportsService {
   }
 
   /** Best effort: a leftover sealed record is unreadable without its job and is logged for cleanup. */
-  private async forgetSecrets(jobId: string): Promise<void> {
+  private async forgetSecrets(jobId: string, accountId: string): Promise<void> {
     await this.secrets.delete(jobId).catch((error) =>
       this.logger.error({
         message: 'could not delete the credentials of a job that was not created',
         jobId,
+        accountId,
         error: errorMessage(error),
       }),
     );

@@ -58,7 +58,7 @@ export class ChunksConsumer implements OnApplicationBootstrap, OnApplicationShut
             message: `delivering the export files failed: ${error.message.slice(0, 500)}`,
           };
     await reportJobFailure(this.producer, { service: 'delivery', jobId: key, accountId, ...failure }, (publishError) =>
-      this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }),
+      this.logger.error({ message: 'could not report failure', jobId: key, accountId, error: String(publishError) }),
     );
   }
 }

@@ -64,7 +64,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     if ((await Promise.race([Promise.allSettled(unfinished.map((r) => r.done)), grace])) === 'late') {
       for (const { work } of this.running.values()) {
         await this.queue.handBack(work).catch(() => undefined);
-        this.logger.warn({ message: 'stopping: delivery handed back', jobId: work.jobId, chunk: work.chunkIndex });
+        this.logger.warn({ message: 'stopping: delivery handed back', ...logFields(work) });
       }
     }
   }
@@ -142,8 +142,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
             if (!kept && owned)
               this.logger.warn({
                 message: 'delivery claim lost to another replica',
-                jobId: work.jobId,
-                chunk: work.chunkIndex,
+                ...logFields(work),
               });
             owned &&= kept;
           },
@@ -162,7 +161,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     } catch (error) {
       if (owned)
         await this.afterFailure(work, error).catch((e) =>
-          this.logger.warn({ message: 'could not reschedule delivery', jobId: work.jobId, error: errorMessage(e) }),
+          this.logger.warn({ message: 'could not reschedule delivery', ...logFields(work), error: errorMessage(e) }),
         );
     } finally {
       clearInterval(keeper);
@@ -204,8 +203,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       );
       this.logger.warn({
         message: 'report or completion check failed; retrying later',
-        jobId: work.jobId,
-        chunk: work.chunkIndex,
+        ...logFields(work),
         error: errorMessage(error),
       });
       return this.queue.release(work, new Date(Date.now() + retryIn));
@@ -217,9 +215,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       const retryIn = backoffMs(work.attempts, this.env.DELIVERY_RETRY_BASE_MS, this.env.DELIVERY_RETRY_CAP_MS);
       this.logger.warn({
         message: 'delivery failed; retrying later',
-        jobId: work.jobId,
-        accountId: work.accountId,
-        chunk: work.chunkIndex,
+        ...logFields(work),
         attempts,
         retryInMs: retryIn,
         error: errorMessage(error),
@@ -247,16 +243,22 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       this.producer,
       { service: 'delivery', jobId: work.jobId, accountId: work.accountId, ...failure },
       (error) =>
-        this.logger.error({ message: 'could not report failure', jobId: work.jobId, error: errorMessage(error) }),
+        this.logger.error({ message: 'could not report failure', ...logFields(work), error: errorMessage(error) }),
     );
     this.logger.warn({
       message: 'job failed in delivery',
-      jobId: work.jobId,
-      accountId: work.accountId,
+      ...logFields(work),
       code: failure.code,
     });
     await this.delivery.abandonJob(work.jobId);
   }
+}
+
+/** The fields of a queued work's log lines: its job, its account, and the chunk when it is a chunk's upload. */
+function logFields(work: QueuedWork): { jobId: string; accountId: string; chunk?: number } {
+  return work.kind === 'chunk'
+    ? { jobId: work.jobId, accountId: work.accountId, chunk: work.chunkIndex }
+    : { jobId: work.jobId, accountId: work.accountId };
 }
 
 /** The error code a failed attempt is counted under (metrics). */

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { posix } from 'node:path';
 import { HostPolicy } from '@cae/host-policy';
 import { NonRetriableError, RetriableError } from '@cae/kafka';
-import { DeliverySpec } from '@cae/contracts';
+import { ChunkStagedValue } from '@cae/contracts';
 import { DestinationSecrets } from '@cae/secrets';
 import { DeliveryEnv } from '../config/delivery-env';
 import {
@@ -45,7 +45,7 @@ export class FtpDestination implements Destination {
     client.prepareTransfer = passiveToControlHost;
     const temporary = temporaryName(chunk);
     try {
-      await this.logIn(client, { address, port, where }, chunk.delivery, secrets);
+      await this.logIn(client, { address, port, where }, chunk, secrets);
       if (folder !== '.') {
         try {
           await client.cd(folder);
@@ -81,10 +81,11 @@ export class FtpDestination implements Destination {
   private async logIn(
     client: Client,
     target: { address: string; port: number; where: string },
-    delivery: DeliverySpec,
+    chunk: Pick<ChunkStagedValue, 'jobId' | 'accountId' | 'chunkIndex' | 'delivery'>,
     secrets: DestinationSecrets | null,
   ): Promise<void> {
     const { where } = target;
+    const { delivery } = chunk;
     const connect = async () => {
       try {
         await client.connect(target.address, target.port);
@@ -100,7 +101,13 @@ export class FtpDestination implements Destination {
       const server = (delivery.server ?? target.address).replace(/^\[(.*)\]$/, '$1');
       const secured = await this.startTls(client, where, server, delivery.requireTls === true);
       if (secured === 'handshake-failed') {
-        this.logger.warn({ message: 'TLS could not be negotiated; delivering in clear', where });
+        this.logger.warn({
+          message: 'TLS could not be negotiated; delivering in clear',
+          jobId: chunk.jobId,
+          accountId: chunk.accountId,
+          chunk: chunk.chunkIndex,
+          where,
+        });
         await connect();
       }
     }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Storage } from '@google-cloud/storage';
 import { pipeline } from 'node:stream/promises';
 import { BucketDenylist } from '@cae/destination-rules';
+import { ChunkStagedValue } from '@cae/contracts';
 import { contentTypeOf } from '@cae/formats';
 import { NonRetriableError } from '@cae/kafka';
 import { GCS_VERIFICATION_OBJECT } from '@cae/mongo';
@@ -79,7 +80,7 @@ export class GcsDestination implements Destination {
     // Never overwrite a bucket's proof of control (an export's own names cannot be it; this says so in code).
     if (name === GCS_VERIFICATION_OBJECT) throw badPath();
     const where = `gs://${bucket}`;
-    await this.verify(chunk.accountId, bucket);
+    await this.verify(chunk, bucket);
     try {
       const file = this.storage.bucket(bucket).file(name);
       await pipeline(
@@ -97,7 +98,8 @@ export class GcsDestination implements Destination {
   }
 
   /** The account registered the bucket, and the bucket holds the account's token. */
-  private async verify(accountId: string, bucket: string): Promise<void> {
+  private async verify(chunk: Pick<ChunkStagedValue, 'jobId' | 'accountId'>, bucket: string): Promise<void> {
+    const { accountId } = chunk;
     const token = await this.claims.tokenOf(accountId, bucket);
     if (!token) throw notVerified(bucket, 'the account has not registered it');
     const key = `${accountId}/${bucket}/${token}`;
@@ -121,7 +123,7 @@ export class GcsDestination implements Destination {
     )
       throw notVerified(bucket, unproved);
     this.verified.set(key, Date.now());
-    this.logger.log({ message: 'gcs bucket verified', accountId, bucket });
+    this.logger.log({ message: 'gcs bucket verified', jobId: chunk.jobId, accountId, bucket });
   }
 
   /** The verification object's text, read as a stream and abandoned past VERIFICATION_MAX_BYTES. */

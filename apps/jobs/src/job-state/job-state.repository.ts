@@ -13,7 +13,10 @@ const ACTIVE = ['pending', 'processing'] as const;
  */
 @Injectable()
 export class JobStateRepository {
-  constructor(@Inject(MONGO_DB) private readonly db: Db) {}
+  constructor(@Inject(MONGO_DB) private readonly db: Db) {
+    // Series exist from the start (at zero), so the first job's end is seen by increase() and by alerts.
+    for (const status of ['done', 'failed']) serviceMetrics.jobsEnded.inc({ status }, 0);
+  }
 
   private get jobs() {
     return this.db.collection<JobDocument>(Collections.jobs);

@@ -1,7 +1,7 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
 import { isUUID } from 'class-validator';
-import { InvalidPayloadError, JobError, JobStatusValue, Topic, validatePayload } from '@cae/contracts';
+import { accountIdOf, InvalidPayloadError, JobError, JobStatusValue, Topic, validatePayload } from '@cae/contracts';
 import {
   backoffMs,
   ContractProducer,
@@ -77,6 +77,7 @@ export class JobStatusController {
           this.logger.error({
             message: 'job-status event kept failing',
             jobId: event.jobId,
+            accountId: event.accountId,
             attempts: attempt + 1,
             error: errorMessage(error),
           });
@@ -93,6 +94,7 @@ export class JobStatusController {
         this.logger.warn({
           message: 'job-status event not applied; retrying',
           jobId: event.jobId,
+          accountId: event.accountId,
           attempt,
           error: errorMessage(error),
         });
@@ -113,7 +115,11 @@ export class JobStatusController {
       case 'job.completed': {
         const outcome = await this.jobs.complete(event.jobId, at, event.fileCount ?? 0, event.totalRecords ?? 0);
         if (outcome === 'incomplete') {
-          this.logger.error({ message: 'completion without every file', jobId: event.jobId });
+          this.logger.error({
+            message: 'completion without every file',
+            jobId: event.jobId,
+            accountId: event.accountId,
+          });
           await this.jobs.fail(event.jobId, at, {
             code: 'FILES_INCOMPLETE',
             message: 'not every file of the export was delivered; please run it again',
@@ -129,14 +135,25 @@ export class JobStatusController {
         return;
       }
       case 'job.failed':
-        this.logger.warn({ message: 'job failed', jobId: event.jobId, code: event.error?.code });
+        this.logger.warn({
+          message: 'job failed',
+          jobId: event.jobId,
+          accountId: event.accountId,
+          code: event.error?.code,
+        });
         return this.jobs.fail(event.jobId, at, event.error!);
     }
   }
 
   private async deadLetter(context: KafkaContext, reason: string, failure: JobError): Promise<void> {
     const message = context.getMessage();
-    this.logger.error({ message: 'job-status event dead-lettered', reason });
+    // The key is the job; the account is the one the event names, if it names one (an unreadable event may not).
+    this.logger.error({
+      message: 'job-status event dead-lettered',
+      jobId: message.key?.toString(),
+      accountId: accountIdOf(JSON.stringify(message.value ?? null)),
+      reason,
+    });
     serviceMetrics.deadLetters.inc({ topic: Topic.JobStatus });
     await publishDeadLetter(this.producer, {
       sourceTopic: Topic.JobStatus,
@@ -161,7 +178,7 @@ export class JobStatusController {
     for (let attempt = 0; attempt < 10; attempt++) {
       try {
         return await reportJobFailure(this.producer, { service: 'jobs', jobId, accountId, ...failure }, (error) =>
-          this.logger.error({ message: 'could not report failure', jobId, attempt, error: String(error) }),
+          this.logger.error({ message: 'could not report failure', jobId, accountId, attempt, error: String(error) }),
         );
       } catch {
         await sleep(backoffMs(attempt, 500, 10_000));

@@ -78,7 +78,12 @@ export class JobReconciler implements OnApplicationBootstrap, OnApplicationShutd
         accountId: job.accountId,
       });
     } catch (error) {
-      this.logger.error({ message: 'could not publish the request again', jobId: job._id, error: errorMessage(error) });
+      this.logger.error({
+        message: 'could not publish the request again',
+        jobId: job._id,
+        accountId: job.accountId,
+        error: errorMessage(error),
+      });
     }
   }
 
@@ -137,7 +142,13 @@ export class JobReconciler implements OnApplicationBootstrap, OnApplicationShutd
     await reportJobFailure(
       this.producer,
       { service: 'jobs', jobId: job._id, accountId: job.accountId, code, message },
-      (error) => this.logger.error({ message: 'could not report failure', jobId: job._id, error: errorMessage(error) }),
+      (error) =>
+        this.logger.error({
+          message: 'could not report failure',
+          jobId: job._id,
+          accountId: job.accountId,
+          error: errorMessage(error),
+        }),
     ).catch(() => undefined); // the next round tries again
   }
 }

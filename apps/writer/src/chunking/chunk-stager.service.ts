@@ -73,6 +73,7 @@ export class ChunkStager implements OnModuleInit {
       message: 'chunk staged',
       jobId: chunk.jobId,
       accountId: chunk.accountId,
+      chunk: chunk.index,
       file: chunk.fileName,
       records: chunk.records,
       last: chunk.last,

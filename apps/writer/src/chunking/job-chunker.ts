@@ -84,6 +84,8 @@ export class JobChunker {
 
   /** When the last batch came (the consumer looks again at chunks that wait long: their job may have ended). */
   lastBatchAt = Date.now();
+  /** The job's account, from its batches (for log lines); unset until the first batch came. */
+  accountId?: string;
 
   constructor(
     readonly jobId: string,
@@ -117,6 +119,7 @@ export class JobChunker {
   /** Takes a batch whose records all lie in this chunker's range (RecordsConsumer splits batches by chunk). */
   async accept(batch: RecordsBatchValue, offset: string): Promise<void> {
     this.lastBatchAt = Date.now();
+    this.accountId = batch.accountId;
     try {
       await this.acceptBatch(batch, offset);
     } catch (error) {

@@ -110,7 +110,12 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     } catch (error) {
       if (!(error instanceof RecordGapError)) throw error;
       // In-memory state went stale (the partition moved away and back): start again from what is staged.
-      this.logger.warn({ message: 'reloading job state', jobId: value.jobId, reason: error.message });
+      this.logger.warn({
+        message: 'reloading job state',
+        jobId: value.jobId,
+        accountId: value.accountId,
+        reason: error.message,
+      });
       await this.forget(key);
       chunker = await this.chunkerFor(key, value.jobId, range, partition);
       await chunker.accept(value, offset);
@@ -140,14 +145,15 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     const now = Date.now();
     if (now - this.idleCheckedAt < IDLE_CHUNK_CHECK_MS) return;
     this.idleCheckedAt = now;
-    const waiting = new Set(
+    // By job, with its account (from the chunker's batches, for the log).
+    const waiting = new Map(
       [...this.chunkers.values()]
         .filter((c) => !c.done && now - c.lastBatchAt >= IDLE_CHUNK_CHECK_MS)
-        .map((c) => c.jobId),
+        .map((c) => [c.jobId, c.accountId]),
     );
-    for (const jobId of waiting) {
+    for (const [jobId, accountId] of waiting) {
       if (!(await this.jobs.hasEnded(jobId))) continue;
-      this.logger.warn({ message: 'job ended; its waiting chunks dropped', jobId });
+      this.logger.warn({ message: 'job ended; its waiting chunks dropped', jobId, accountId });
       await this.stopJob(jobId);
     }
   }
@@ -216,7 +222,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
         message: `writing the export files failed: ${error.message.slice(0, 500)}`,
       },
       (publishError) =>
-        this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }),
+        this.logger.error({ message: 'could not report failure', jobId: key, accountId, error: String(publishError) }),
     );
   }
 }

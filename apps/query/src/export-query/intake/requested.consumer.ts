@@ -45,7 +45,8 @@ export class RequestedConsumer implements OnApplicationBootstrap, OnApplicationS
   /** A request that cannot be read fails its job (when its key names one) instead of leaving it pending. */
   private async failJob({ key, accountId, error }: RejectedMessage): Promise<void> {
     if (!key) return;
-    this.logger.error({ message: 'unreadable export request', jobId: key });
+    // accountId is absent when the unreadable request names none.
+    this.logger.error({ message: 'unreadable export request', jobId: key, accountId });
     await reportJobFailure(
       this.producer,
       {
@@ -56,7 +57,7 @@ export class RequestedConsumer implements OnApplicationBootstrap, OnApplicationS
         message: `the export request could not be read: ${error.message.slice(0, 500)}`,
       },
       (publishError) =>
-        this.logger.error({ message: 'could not report failure', jobId: key, error: String(publishError) }),
+        this.logger.error({ message: 'could not report failure', jobId: key, accountId, error: String(publishError) }),
     );
   }
 }

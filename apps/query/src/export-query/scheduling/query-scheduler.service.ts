@@ -111,6 +111,7 @@ export class QueryScheduler implements OnApplicationBootstrap, BeforeApplication
         this.logger.warn({
           message: 'export query failed',
           jobId: job._id,
+          accountId: job.accountId,
           attempt,
           final,
           error: errorMessage(error),
@@ -131,6 +132,7 @@ export class QueryScheduler implements OnApplicationBootstrap, BeforeApplication
       this.logger.error({
         message: 'could not stop the ended job; its lease will lapse and it is stopped again',
         jobId: job._id,
+        accountId: job.accountId,
         error: errorMessage(error),
       });
     }
@@ -148,7 +150,12 @@ export class QueryScheduler implements OnApplicationBootstrap, BeforeApplication
       await this.checkpoints.finish(job._id, this.env.INSTANCE_ID, 'failed');
     } catch (reportError) {
       // The lease expires and another attempt will report it; the job cannot be left unreported for good.
-      this.logger.error({ message: 'could not report failure', jobId: job._id, error: errorMessage(reportError) });
+      this.logger.error({
+        message: 'could not report failure',
+        jobId: job._id,
+        accountId: job.accountId,
+        error: errorMessage(reportError),
+      });
     }
   }
 }
