@@ -60,6 +60,21 @@ POM
   stamp kafka "$version"
 }
 
+# The customer-side SFTP and FTP servers of the delivery tests (deploy/local/test-servers/servers.py: asyncssh and
+# pyftpdlib from PyPI) in a virtual environment of their own. They run as the calling user, with a virtual user and
+# folders under the test stack's folder: no root, no system user, no package of the system.
+test_servers() {
+  local src="$ROOT/deploy/local/test-servers" venv="$TOOLS/test-servers"
+  local version; version="$(python3 -c 'import platform; print(platform.python_version())')+$(sha256sum < "$src/requirements.txt" | cut -c1-12)"
+  if installed test-servers "$version" && [ -x "$venv/bin/python" ]; then return; fi
+  echo "[install] test-servers (asyncssh, pyftpdlib; PyPI)"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check --no-input --no-deps -r "$src/requirements.txt"
+  "$venv/bin/python" -c 'import asyncssh, pyftpdlib, OpenSSL'
+  stamp test-servers "$version"
+}
+
 case "${1:-all}" in
   kafka) kafka ;;
   all)
@@ -69,12 +84,5 @@ case "${1:-all}" in
     go_tool mailpit github.com/axllent/mailpit "$MAILPIT_VERSION"
     go_tool fake-gcs-server github.com/fsouza/fake-gcs-server "$FAKE_GCS_VERSION"
     ;;
-  test-servers)
-    # OpenSSH and vsftpd from Debian: the SFTP and FTP servers the delivery tests upload to (needs root);
-    # openssl makes the FTP server's TLS certificate.
-    if [ ! -x /usr/sbin/sshd ] || [ ! -x /usr/sbin/vsftpd ] || ! command -v openssl >/dev/null; then
-      echo "[install] openssh-server vsftpd openssl (apt)"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server vsftpd openssl >/dev/null
-    fi
-    ;;
+  test-servers) test_servers ;;
 esac

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Customer-side servers for the delivery tests, on loopback: OpenSSH (chrooted internal-sftp user, password auth),
-# vsftpd (passive ports on loopback), fake-gcs-server and a second versitygw as a customer's S3. Creates two system users; needs root.
-#   deploy/local/test-destinations.sh up | down
+# Customer-side servers for the delivery tests, on loopback: an SFTP server (password auth, confined to its folder)
+# and an FTP server (explicit TLS required, passive ports on loopback) from deploy/local/test-servers/servers.py,
+# fake-gcs-server and a second versitygw as a customer's S3. Everything runs as the calling user, from .tools
+# (deploy/local/install.sh test-servers); the SFTP and FTP users are virtual (no system user, no root needed), and
+# every file lives under the stack folder.
+#   deploy/local/test-destinations.sh up | down | stop NAME | start NAME
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 TOOLS="$ROOT/.tools"
 : "${STACK_DIR:=$ROOT/.data/test}"
+DIR="$STACK_DIR/destinations"
 : "${SFTP_PORT:=12222}"
 : "${FTP_PORT:=12121}"
 : "${FTP_PASV_MIN:=31000}"
@@ -19,10 +23,13 @@ TOOLS="$ROOT/.tools"
 : "${SFTP_PASSWORD:=sftp-test-pass}"
 : "${FTP_USER:=caeftp}"
 : "${FTP_PASSWORD:=ftp-test-pass}"
-# Chroot folders must be owned by root all the way up, so they live under /srv, not under the project.
-: "${SFTP_ROOT:=/srv/cae-test-sftp}"
-: "${FTP_ROOT:=/srv/cae-test-ftp}"
-DIR="$STACK_DIR/destinations"
+# What the customers' servers received: the tests read the delivered files straight from these folders.
+# SFTP: / (read-only) holds upload/ (the login folder, writable) and readonly/. FTP: / (the login folder, writable)
+# holds exports/ (writable) and readonly/ (list and read only). `up` empties them.
+: "${SFTP_ROOT:=$DIR/sftp}"
+: "${FTP_ROOT:=$DIR/ftp}"
+PYTHON="$TOOLS/test-servers/bin/python"
+SERVERS="$ROOT/deploy/local/test-servers/servers.py"
 
 log() { printf '[destinations] %s\n' "$*"; }
 die() { printf '[destinations] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -53,101 +60,38 @@ wait_port() {
   done
 }
 
-ensure_user() { # user password home shell
-  id -u "$1" >/dev/null 2>&1 || useradd -M -d "$3" -s "$4" "$1"
-  echo "$1:$2" | chpasswd
+servers_installed() {
+  [ -x "$PYTHON" ] || die "the SFTP/FTP test servers are not installed: bash deploy/local/install.sh test-servers"
 }
 
-sftp_up() { # users, folders and configuration, from scratch # users, folders and configuration, from scratch
-  [ -x /usr/sbin/sshd ] || die "openssh-server is not installed (deploy/local/install.sh test-servers)"
-  ensure_user "$SFTP_USER" "$SFTP_PASSWORD" /upload /usr/sbin/nologin
+# Host key (its fingerprint is what the tests pin) and the FTP server's self-signed certificate for 127.0.0.1 (the
+# test stack trusts it through NODE_EXTRA_CA_CERTS, nothing else does): made once per stack folder, kept by restarts.
+keys_up() {
+  "$PYTHON" "$SERVERS" keys --host-key "$DIR/ssh_host_ed25519_key" --tls-cert "$DIR/ftp-tls.pem" --tls-key "$DIR/ftp-tls.key" \
+    || die "could not create the test servers' host key and certificate"
+}
+
+sftp_up() { # folders, from scratch
   rm -rf "$SFTP_ROOT"
-  install -d -o root -g root -m 755 "$SFTP_ROOT" "$SFTP_ROOT/readonly"
-  install -d -o "$SFTP_USER" -m 755 "$SFTP_ROOT/upload"
-  [ -f "$DIR/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$DIR/ssh_host_ed25519_key"
-  cat > "$DIR/sshd_config" <<CONF
-Port $SFTP_PORT
-ListenAddress 127.0.0.1
-HostKey $DIR/ssh_host_ed25519_key
-PidFile $DIR/sshd.own.pid
-UsePAM no
-PasswordAuthentication yes
-KbdInteractiveAuthentication no
-PermitRootLogin no
-AllowUsers $SFTP_USER
-MaxStartups 50:30:100
-# umask 0: files get exactly the mode the client asks for (as on the server the issue was seen on), so the tests
-# see what the delivery service requests.
-Subsystem sftp internal-sftp -u 0000
-Match User $SFTP_USER
-  ChrootDirectory $SFTP_ROOT
-  ForceCommand internal-sftp -u 0000
-  AllowTcpForwarding no
-  PermitTTY no
-CONF
+  mkdir -p "$SFTP_ROOT/upload" "$SFTP_ROOT/readonly"
 }
 
 sftp_run() {
-  mkdir -p /run/sshd
-  start sshd /usr/sbin/sshd -D -e -f "$DIR/sshd_config"
-  wait_port sshd "$SFTP_PORT"
+  TEST_SERVER_PASSWORD="$SFTP_PASSWORD" start sftp "$PYTHON" "$SERVERS" sftp --port "$SFTP_PORT" --root "$SFTP_ROOT" \
+    --home /upload --writable /upload --user "$SFTP_USER" --host-key "$DIR/ssh_host_ed25519_key"
+  wait_port sftp "$SFTP_PORT"
 }
 
-ftp_up() { # users, folders and configuration, from scratch
-  [ -x /usr/sbin/vsftpd ] || die "vsftpd is not installed (deploy/local/install.sh test-servers)"
-  # A self-signed certificate for 127.0.0.1: the test stack trusts it (NODE_EXTRA_CA_CERTS), nothing else does.
-  [ -f "$DIR/ftp-tls.pem" ] || openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 \
-    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout "$DIR/ftp-tls.key" -out "$DIR/ftp-tls.pem" 2>/dev/null \
-    || die "could not create the FTP server's certificate (openssl)"
-  grep -qx /bin/bash /etc/shells || echo /bin/bash >> /etc/shells
-  ensure_user "$FTP_USER" "$FTP_PASSWORD" "$FTP_ROOT" /bin/bash
+ftp_up() { # folders, from scratch
   rm -rf "$FTP_ROOT"
-  install -d -o "$FTP_USER" -m 755 "$FTP_ROOT" "$FTP_ROOT/exports"
-  install -d -o root -g root -m 755 "$FTP_ROOT/readonly"
-  cat > "$DIR/vsftpd.conf" <<CONF
-listen=YES
-listen_ipv6=NO
-listen_address=127.0.0.1
-listen_port=$FTP_PORT
-background=NO
-anonymous_enable=NO
-local_enable=YES
-write_enable=YES
-local_umask=022
-chroot_local_user=YES
-# The user's home is shared by every stack on the machine; each stack's server roots its users in its own folder.
-local_root=$FTP_ROOT
-allow_writeable_chroot=YES
-pasv_enable=YES
-pasv_address=127.0.0.1
-pasv_min_port=$FTP_PASV_MIN
-pasv_max_port=$FTP_PASV_MAX
-pam_service_name=vsftpd
-secure_chroot_dir=/var/run/vsftpd/empty
-seccomp_sandbox=NO
-isolate=NO
-isolate_network=NO
-max_per_ip=50
-userlist_enable=YES
-userlist_deny=NO
-userlist_file=$DIR/vsftpd.users
-# Explicit TLS, and nothing without it: every FTP delivery that succeeds in the tests went over TLS.
-ssl_enable=YES
-rsa_cert_file=$DIR/ftp-tls.pem
-rsa_private_key_file=$DIR/ftp-tls.key
-allow_anon_ssl=NO
-force_local_logins_ssl=YES
-force_local_data_ssl=YES
-ssl_ciphers=HIGH
-CONF
-  echo "$FTP_USER" > "$DIR/vsftpd.users"
-  chown root:root "$DIR/vsftpd.conf"
+  mkdir -p "$FTP_ROOT/exports" "$FTP_ROOT/readonly"
 }
 
 ftp_run() {
-  mkdir -p /var/run/vsftpd/empty
-  start vsftpd /usr/sbin/vsftpd "$DIR/vsftpd.conf"
-  wait_port vsftpd "$FTP_PORT"
+  TEST_SERVER_PASSWORD="$FTP_PASSWORD" start ftp "$PYTHON" "$SERVERS" ftp --port "$FTP_PORT" --root "$FTP_ROOT" \
+    --read-only /readonly --user "$FTP_USER" --tls-cert "$DIR/ftp-tls.pem" --tls-key "$DIR/ftp-tls.key" \
+    --passive-ports "$FTP_PASV_MIN-$FTP_PASV_MAX"
+  wait_port ftp "$FTP_PORT"
 }
 
 gcs_run() {
@@ -169,19 +113,22 @@ s3_run() {
 # Ports already served by someone else (another stack's servers) would be tested instead of ours.
 refuse_foreign_ports() {
   local pair name port
-  for pair in sshd:$SFTP_PORT vsftpd:$FTP_PORT fake-gcs:$GCS_PORT customer-s3:$S3_DEST_PORT; do
+  for pair in sftp:$SFTP_PORT ftp:$FTP_PORT fake-gcs:$GCS_PORT customer-s3:$S3_DEST_PORT; do
     name=${pair%%:*}; port=${pair##*:}
     if ! running "$name" && tcp_open "$port"; then die "port $port (for $name) is already in use by another process; stop it and retry"; fi
   done
 }
 
+# sshd and vsftpd: the names of the SFTP and FTP servers when they were OpenSSH and vsftpd (callers still use them).
+server() { case "$1" in sshd) echo sftp ;; vsftpd) echo ftp ;; *) echo "$1" ;; esac; }
+
 case "${1:-}" in
   up)
-    mkdir -p "$DIR"; refuse_foreign_ports; sftp_up; ftp_up; sftp_run; ftp_run; gcs_run; s3_run
+    servers_installed; mkdir -p "$DIR"; refuse_foreign_ports; keys_up; sftp_up; ftp_up; sftp_run; ftp_run; gcs_run; s3_run
     log "SFTP :$SFTP_PORT, FTP :$FTP_PORT, GCS :$GCS_PORT, S3 :$S3_DEST_PORT" ;;
-  down) for name in sshd vsftpd fake-gcs customer-s3; do stop "$name"; done ;;
+  down) for name in sftp ftp fake-gcs customer-s3; do stop "$name"; done ;;
   # Stop and start one server without touching its files (outage tests).
-  stop) stop "$2" ;;
-  start) case "$2" in sshd) sftp_run ;; vsftpd) ftp_run ;; fake-gcs) gcs_run ;; customer-s3) s3_run ;; esac ;;
-  *) echo "usage: $0 up|down|stop NAME|start NAME" >&2; exit 2 ;;
+  stop) stop "$(server "$2")" ;;
+  start) case "$(server "$2")" in sftp) sftp_run ;; ftp) ftp_run ;; fake-gcs) gcs_run ;; customer-s3) s3_run ;; *) die "no server $2" ;; esac ;;
+  *) echo "usage: $0 up|down|stop NAME|start NAME (NAME: sftp, ftp, fake-gcs, customer-s3)" >&2; exit 2 ;;
 esac

@@ -25,7 +25,7 @@ const ftp = (over: Record<string, unknown> = {}) => ({
 });
 const OTHER_KEY = `SHA256:${'Q'.repeat(43)}`;
 
-/** Host keys of SFTP servers, TLS for FTP, and the permissions of delivered files, against the real sshd and vsftpd. */
+/** Host keys of SFTP servers, TLS for FTP, and the permissions of delivered files, against the real SFTP and FTP test servers (deploy/local/test-servers). */
 describe('transport security of SFTP and FTP deliveries', () => {
   let account: { key: string; accountId: string };
   const name = (prefix: string) => `${prefix}-${randomUUID().slice(0, 6)}`;
@@ -97,8 +97,8 @@ describe('transport security of SFTP and FTP deliveries', () => {
   });
 
   describe('FTP over TLS', () => {
-    // The test vsftpd refuses logins and transfers without TLS (force_local_logins_ssl, force_local_data_ssl): every
-    // FTP delivery of the suites that succeeds went over explicit TLS.
+    // The test FTP server (pyftpdlib, tls_control_required and tls_data_required) refuses logins and transfers without
+    // TLS: every FTP delivery of the suites that succeeds went over explicit TLS.
     it('uses AUTH TLS when the server offers it', async () => {
       const file = name('ftps');
       const job = await runExport(account.key, { name: file, exportType: 'csv', destination: ftp() });

@@ -1,6 +1,6 @@
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Storage } from '@google-cloud/storage';
-import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEST_STACK_ENV } from './test-stack';
@@ -75,12 +75,12 @@ export async function placeGcsTokens(bucket: string, tokens: string[]): Promise<
     .save(`${tokens.join('\n')}\n`, { resumable: false });
 }
 
-/** The test sshd's host key fingerprint, as `ssh-keygen -l` prints it (what a customer would give us). */
+/**
+ * The test SFTP server's host key fingerprint, as `ssh-keygen -l` prints it (what a customer would give us): the
+ * SHA-256 of the key blob of its `.pub` file, base64 without padding.
+ */
 export function sftpHostKeyFingerprint(): string {
-  const printed = execFileSync('ssh-keygen', [
-    '-l',
-    '-f',
-    join(TEST_STACK_ENV.STACK_DIR, 'destinations', 'ssh_host_ed25519_key.pub'),
-  ]).toString();
-  return printed.split(' ')[1];
+  const publicKey = readFileSync(join(TEST_STACK_ENV.STACK_DIR, 'destinations', 'ssh_host_ed25519_key.pub'), 'utf8');
+  const blob = Buffer.from(publicKey.trim().split(/\s+/)[1], 'base64');
+  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }

@@ -8,17 +8,18 @@ export const ROOT = resolve(__dirname, '..', '..');
 
 /**
  * CAE_PORT_OFFSET moves every port of this stack (and of the destination servers) by that much, so a benchmark
- * can run next to the test or fault stack without a port clash. The stack folder and the SFTP and FTP servers' folders move with it
- * (starting the destination servers empties them: a shared folder once cut a fault campaign short when a
- * `make test` started beside it).
+ * can run next to the test or fault stack without a port clash. The stack folder, and with it the SFTP and FTP servers'
+ * folders, moves with it (starting the destination servers empties them: a shared folder once cut a fault campaign
+ * short when a `make test` started beside it).
  */
 const OFFSET = Number(process.env.CAE_PORT_OFFSET ?? 0);
 const port = (base: number) => String(base + OFFSET);
 const folder = (base: string) => (OFFSET ? `${base}-${OFFSET}` : base);
+const STACK_DIR = resolve(ROOT, '.data', folder('test'));
 
 export const TEST_STACK_ENV: Record<string, string> = {
   STACK_NAME: 'test',
-  STACK_DIR: resolve(ROOT, '.data', folder('test')),
+  STACK_DIR,
   KAFKA_PORT: port(19092),
   KAFKA_CONTROLLER_PORT: port(19093),
   MONGO_PORT: port(27117),
@@ -51,9 +52,11 @@ export const TEST_STACK_ENV: Record<string, string> = {
   FTP_PORT: port(12121),
   FTP_PASV_MIN: port(31000),
   FTP_PASV_MAX: port(31009),
-  // Chroot folders must be owned by root all the way up, so they live under /srv, not under the project.
-  SFTP_ROOT: folder('/srv/cae-test-sftp'),
-  FTP_ROOT: folder('/srv/cae-test-ftp'),
+  // What the SFTP and FTP servers received (the suites read delivered files there): their users' folders, in this
+  // stack's folder (no root or system user needed). The fault campaign's servers use them too, although its stack
+  // folder is another, so that these helpers read where its servers wrote.
+  SFTP_ROOT: resolve(STACK_DIR, 'destinations', 'sftp'),
+  FTP_ROOT: resolve(STACK_DIR, 'destinations', 'ftp'),
   GCS_PORT: port(14443),
   // Only this one loopback address is allowed as a destination host; 127.0.0.2 stays refused, and so does every
   // public address (a request wrongly accepted can still reach nothing off this machine).
