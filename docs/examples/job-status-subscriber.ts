@@ -11,7 +11,8 @@
  * holds instead of only new ones. Stop with Ctrl-C.
  *
  * Events arrive at least once: after a restart or a rebalance, some arrive again. Apply them idempotently (a
- * delivered file is identified by jobId and chunkIndex), and ignore fields you do not know (fields are only added).
+ * delivered file is identified by jobId and chunkIndex), and ignore fields and event types you do not know (both are
+ * only ever added).
  */
 import { Kafka, logLevel } from 'kafkajs';
 // Inside this repository; another service of the monorepo imports the same from '@cae/contracts'.
@@ -37,6 +38,10 @@ function describeEvent(event: JobStatusValue): string {
       return `${head} ${event.fileCount} files, ${event.totalRecords} records`;
     case 'job.failed':
       return `${head} ${event.error?.code}: ${event.error?.message}`;
+    case 'job.cancel.requested':
+      return `${head} cancel requested: the job is cancelling`;
+    case 'job.cancelled':
+      return `${head} cancelled: stopped everywhere, its partial files removed`;
   }
 }
 

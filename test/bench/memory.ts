@@ -37,7 +37,8 @@ async function published(jobId: string): Promise<void> {
   for (;;) {
     const checkpoint = await checkpoints.findOne({ _id: jobId });
     if (checkpoint?.state === 'done') return;
-    if (checkpoint?.state === 'failed') throw new Error(`job ${jobId}: the query failed`);
+    if (checkpoint?.state === 'failed' || checkpoint?.state === 'stopped')
+      throw new Error(`job ${jobId}: the query failed`);
     await sleep(500);
   }
 }

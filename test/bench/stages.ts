@@ -52,7 +52,8 @@ export async function runStages(options: {
     for (;;) {
       const checkpoint = await checkpoints.findOne({ _id: jobId });
       if (checkpoint?.state === 'done') break;
-      if (checkpoint?.state === 'failed') throw new Error(`stages: the query failed job ${jobId}`);
+      if (checkpoint?.state === 'failed' || checkpoint?.state === 'stopped')
+        throw new Error(`stages: the query failed job ${jobId}`);
       await sleep(500);
     }
     const fillSeconds = (Date.now() - filling) / 1000;

@@ -7,7 +7,9 @@ export type JobStatusFact =
   | { type: 'query.started'; totalItems?: number }
   | { type: 'file.delivered'; file: DeliveredFile }
   | { type: 'job.completed'; fileCount: number; totalRecords: number }
-  | { type: 'job.failed'; error: JobError };
+  | { type: 'job.failed'; error: JobError }
+  | { type: 'job.cancel.requested' }
+  | { type: 'job.cancelled' };
 
 export type ReportingService = 'gateway' | 'query' | 'writer' | 'delivery' | 'jobs';
 

@@ -25,7 +25,18 @@ export interface ApiKeyDocument {
   revokedAt?: Date;
 }
 
-export type JobStatus = 'pending' | 'processing' | 'done' | 'failed';
+/**
+ * `pending` -> `processing` -> `done` | `failed`; `pending` or `processing` -> `cancelling` -> `cancelled` on a cancel
+ * request (DELETE /v2/jobs/{id}). `done`, `failed` and `cancelled` are final; `cancelling` already counts as ended for
+ * every service but the jobs service, which ends it `cancelled` once nothing works on it any more.
+ */
+export type JobStatus = 'pending' | 'processing' | 'cancelling' | 'done' | 'failed' | 'cancelled';
+
+/** A job in one of these states is still worked on. */
+export const ACTIVE_JOB_STATUSES = ['pending', 'processing'] as const satisfies readonly JobStatus[];
+/** A job in one of these states never moves again. */
+export const FINAL_JOB_STATUSES = ['done', 'failed', 'cancelled'] as const satisfies readonly JobStatus[];
+export type FinalJobStatus = (typeof FINAL_JOB_STATUSES)[number];
 
 export interface JobFileDocument {
   _id: string; // `${jobId}:${chunkIndex}`: one document per file, so a replayed event overwrites, never adds
@@ -74,6 +85,8 @@ export interface JobDocument {
    */
   fileCount?: number;
   error?: { code: string; message: string };
+  /** When the cancel request was applied (the job became `cancelling`). */
+  cancelRequestedAt?: Date;
   notice?: JobNotice;
   /**
    * The request message as the gateway published it (no secrets: those are sealed apart). Kept so the jobs

@@ -2,12 +2,15 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -115,6 +118,53 @@ export class ObjectStorage {
 
   async delete(bucket: string, key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  }
+
+  /**
+   * Removes every object whose key starts with `prefix` and aborts every multipart upload under way there (the
+   * parts of an upload that was cut short), a page of 1,000 at a time. Returns how many of each it removed.
+   */
+  async removeUnder(bucket: string, prefix: string): Promise<{ objects: number; uploads: number }> {
+    let objects = 0;
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const { Key } of page.Contents ?? []) {
+        if (!Key?.startsWith(prefix)) continue;
+        await this.delete(bucket, Key);
+        objects += 1;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    let uploads = 0;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListMultipartUploadsCommand({
+          Bucket: bucket,
+          Prefix: prefix,
+          KeyMarker: keyMarker,
+          UploadIdMarker: uploadIdMarker,
+        }),
+      );
+      for (const { Key, UploadId } of page.Uploads ?? []) {
+        if (!Key?.startsWith(prefix) || !UploadId) continue;
+        try {
+          await this.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }));
+          uploads += 1;
+        } catch (error) {
+          // Completed or aborted meanwhile by its own uploader.
+          if (!isNotFound(error) && (error as { name?: string }).name !== 'NoSuchUpload') throw error;
+        }
+      }
+      const more = page.IsTruncated === true;
+      keyMarker = more ? page.NextKeyMarker : undefined;
+      uploadIdMarker = more ? page.NextUploadIdMarker : undefined;
+    } while (keyMarker);
+    return { objects, uploads };
   }
 }
 

@@ -541,12 +541,18 @@ describe('the answers of the API', () => {
       list: async () => [storedJob, storedJob],
       files: async () => storedFiles,
     };
-    const controller = new JobsController(jobs as never, {} as never);
+    const cancellations = {
+      cancel: async (job: typeof storedJob) => ({ ...job, status: 'cancelling' as const, error: undefined }),
+    };
+    const controller = new JobsController(jobs as never, {} as never, cancellations as never);
     const page = await controller.list('acc', { limit: '1' });
     expect(page.nextCursor).not.toBeNull();
     expect(schemaProblems(asJson(page), success('/v2/jobs', 'get', '200'))).toEqual([]);
     const files = await controller.files('acc', JOB_ID, { limit: '1' });
     expect(schemaProblems(asJson(files), success('/v2/jobs/{jobId}/files', 'get', '200'))).toEqual([]);
+    const cancelled = await controller.cancel('acc', JOB_ID);
+    expect(cancelled.status).toBe('cancelling');
+    expect(schemaProblems(asJson(cancelled), success('/v2/jobs/{jobId}', 'delete', '202'))).toEqual([]);
   });
 
   it('of the export and GCS bucket endpoints are documented field for field', async () => {

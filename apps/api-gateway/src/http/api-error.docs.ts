@@ -138,6 +138,12 @@ export const API_ERRORS = {
     when: 'the account already registered 100 GCS buckets',
     message: 'an account may register at most 100 buckets; delete one first',
   },
+  JOB_ALREADY_ENDED: {
+    status: 409,
+    when: 'a cancel request for a job that is already `done` or `failed` (or ended before the request was applied)',
+    message:
+      'job 8c275474-e636-46a5-a139-a8e40af646a3 already ended (done); only a pending or processing job can be cancelled',
+  },
   FILE_EXPIRED: {
     status: 410,
     when: 'the file’s 30 days in internal storage are over',
@@ -177,7 +183,9 @@ export const API_ERRORS = {
   },
   QUEUE_UNAVAILABLE: {
     status: 503,
-    when: 'Kafka did not take the request; the job is marked failed, retry the POST',
+    when:
+      'Kafka did not take the request: on a POST the job is marked failed, retry the POST; on a DELETE nothing ' +
+      'changed, retry the DELETE',
     message: 'the export queue is unavailable; please retry later',
   },
 } satisfies Record<string, ErrorDoc>;

@@ -42,13 +42,15 @@ export class JobFileResource {
 
   @ApiPropertyOptional({
     format: 'date-time',
-    description: 'Internal storage: when the file is deleted (30 days after delivery).',
+    description: 'Internal storage: when the file is deleted (30 days after delivery, or when its job was cancelled).',
     example: '2019-04-25T10:00:00.000Z',
   })
   expiresAt?: string;
 
   @ApiPropertyOptional({
-    description: 'Internal storage: true once `expiresAt` has passed; the download then answers 410 `FILE_EXPIRED`.',
+    description:
+      'Internal storage: true once `expiresAt` has passed, or once the file was removed because its job was ' +
+      'cancelled (`expiresAt` is then when); the download then answers 410 `FILE_EXPIRED`.',
     example: false,
   })
   expired?: boolean;
@@ -82,8 +84,9 @@ export class JobResource {
   @ApiProperty({
     enum: JOB_STATUSES,
     description:
-      '`pending` (accepted, not started), `processing`, then `done` or `failed` (with `error`); `done` and `failed` ' +
-      'are final.',
+      '`pending` (accepted, not started), `processing`, then `done` or `failed` (with `error`). A cancel request ' +
+      '(`DELETE /v2/jobs/{jobId}`) makes a pending or processing job `cancelling` (it is being stopped everywhere), ' +
+      'then `cancelled` (stopped, its partial files removed). `done`, `failed` and `cancelled` are final.',
     example: 'done',
   })
   status: string;
@@ -115,7 +118,7 @@ export class JobResource {
     type: 'string',
     format: 'date-time',
     nullable: true,
-    description: 'When it ended (done or failed); null before.',
+    description: 'When it ended (done, failed or cancelled); null before.',
   })
   endedAt: string | null;
 
@@ -131,7 +134,8 @@ export class JobResource {
   @ApiProperty({
     type: [JobFileResource],
     description:
-      'The first 100 delivered files, in chunk order (a failed job’s files are what was delivered before it failed).',
+      'The first 100 delivered files, in chunk order (a failed or cancelled job’s files are what was delivered before ' +
+      'it failed or the cancel was requested; a cancelled job’s files in internal storage are removed: `expired`).',
   })
   files: JobFileResource[];
 

@@ -1,5 +1,5 @@
-import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBasicAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AccountId } from '../auth/account-id.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -8,6 +8,7 @@ import { ApiError } from '../http/api-error';
 import { API_KEY_SCHEME } from '../http/api-docs';
 import { ApiErrors } from '../http/api-error.docs';
 import { FileDownloadService } from './file-download.service';
+import { CANCEL_ANSWER_WAIT_MS, JobCancelService } from './job-cancel.service';
 import { JobRepository } from './job.repository';
 import { JOB_VIEW_FILES, toFileView, toJobView } from './job-view';
 import { JobFilePage, JobPage, JobResource } from './job-view.docs';
@@ -39,6 +40,7 @@ export class JobsController {
   constructor(
     private readonly jobs: JobRepository,
     private readonly downloads: FileDownloadService,
+    private readonly cancellations: JobCancelService,
   ) {}
 
   @Get()
@@ -86,6 +88,31 @@ export class JobsController {
     const job = JOB_ID.test(jobId) ? await this.jobs.findOne(accountId, jobId) : null;
     if (!job) throw new ApiError(404, 'JOB_NOT_FOUND', `no job ${jobId.slice(0, 64)} in this account`);
     return toJobView(job, await this.firstFiles(accountId, jobId));
+  }
+
+  @Delete(':jobId')
+  @HttpCode(202)
+  @ApiOperation({
+    operationId: 'cancelJob',
+    summary: 'Cancel a job',
+    description:
+      'Stops a `pending` or `processing` export in every service. The job becomes `cancelling` at once (no file ' +
+      'is recorded after that), then `cancelled` once no service works on it any more and its staged and partial ' +
+      'files and the files it kept in internal storage are removed (they stay listed, `expired`); files already ' +
+      `delivered to your own server or bucket stay there. The answer waits up to ${CANCEL_ANSWER_WAIT_MS / 1000} s ` +
+      'for the request to be applied and shows the job then: `cancelling` or `cancelled`, or, rarely, still ' +
+      '`pending` or `processing` when the service is behind (the request is queued and will be applied: poll the ' +
+      'job). Repeating the DELETE of a cancelling or cancelled job changes nothing and answers the same way. A ' +
+      '`done` or `failed` job, also one that ended before the request was applied, answers 409 `JOB_ALREADY_ENDED`.',
+  })
+  @JobIdParam()
+  @ApiAcceptedResponse({ type: JobResource, description: 'The cancel request was taken; the job as it is now.' })
+  @ApiErrors('JOB_NOT_FOUND', 'JOB_ALREADY_ENDED', 'QUEUE_UNAVAILABLE')
+  async cancel(@AccountId() accountId: string, @Param('jobId') jobId: string) {
+    const job = JOB_ID.test(jobId) ? await this.jobs.findOne(accountId, jobId) : null;
+    if (!job) throw new ApiError(404, 'JOB_NOT_FOUND', `no job ${jobId.slice(0, 64)} in this account`);
+    const current = await this.cancellations.cancel(job);
+    return toJobView(current, await this.firstFiles(accountId, jobId));
   }
 
   private firstFiles(accountId: string, jobId: string) {

@@ -3,6 +3,7 @@ import { ObjectStorage } from '@cae/storage';
 import { AuthModule } from '../auth/auth.module';
 import { GatewayEnv } from '../config/gateway-env';
 import { FileDownloadService } from './file-download.service';
+import { JobCancelService } from './job-cancel.service';
 import { JobRepository } from './job.repository';
 import { JobsController } from './jobs.controller';
 
@@ -12,6 +13,7 @@ import { JobsController } from './jobs.controller';
   providers: [
     JobRepository,
     FileDownloadService,
+    JobCancelService,
     {
       provide: ObjectStorage,
       inject: [GatewayEnv],

@@ -2,8 +2,11 @@ import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator'
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { TIMESTAMP_WITH_OFFSET, timestampMessage } from '../http/timestamps';
 
-/** The states of a job, in the order it goes through them (`failed` can follow either of the first two). */
-export const JOB_STATUSES = ['pending', 'processing', 'done', 'failed'] as const;
+/**
+ * The states of a job, in the order it goes through them (`failed` can follow either of the first two; so can
+ * `cancelling`, on a cancel request, which then ends `cancelled`).
+ */
+export const JOB_STATUSES = ['pending', 'processing', 'done', 'failed', 'cancelling', 'cancelled'] as const;
 export type JobStatusName = (typeof JOB_STATUSES)[number];
 
 const TIMESTAMP_DOC = 'ISO 8601 date-time with an offset (`Z` or `+02:00`)';

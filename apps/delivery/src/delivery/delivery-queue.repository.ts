@@ -144,4 +144,18 @@ export class DeliveryQueueRepository {
   async removeJob(jobId: string): Promise<void> {
     await this.queue.deleteMany({ jobId });
   }
+
+  /**
+   * The jobs with work queued here of which no entry is claimed right now (no upload or check of theirs runs on any
+   * replica): a job among them that ended can be abandoned without pulling an entry from under a running worker.
+   */
+  async jobsAtRest(now = new Date()): Promise<Pick<QueuedWork, 'jobId' | 'accountId'>[]> {
+    const busy = new Set<string>();
+    const all = new Map<string, string>();
+    for await (const entry of this.queue.find({}, { projection: { jobId: 1, accountId: 1, claim: 1, dueAt: 1 } })) {
+      all.set(entry.jobId, entry.accountId);
+      if (entry.claim && entry.dueAt > now) busy.add(entry.jobId);
+    }
+    return [...all].filter(([jobId]) => !busy.has(jobId)).map(([jobId, accountId]) => ({ jobId, accountId }));
+  }
 }

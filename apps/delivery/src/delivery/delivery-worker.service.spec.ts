@@ -59,12 +59,22 @@ class MemoryQueue {
     for (const [id, entry] of this.entries) if (entry.jobId === jobId) this.entries.delete(id);
   }
 
+  async jobsAtRest(now = new Date()): Promise<{ jobId: string; accountId: string }[]> {
+    const entries = [...this.entries.values()];
+    const busy = new Set(entries.filter((e) => e.claim && e.dueAt > now).map((e) => e.jobId));
+    const jobs = new Map(entries.map((e) => [e.jobId, e.accountId]));
+    return [...jobs].filter(([jobId]) => !busy.has(jobId)).map(([jobId, accountId]) => ({ jobId, accountId }));
+  }
+
   // Completion entries are not part of these cases.
   wakeCompletion = async (): Promise<void> => undefined;
   releaseCompletion = async (): Promise<void> => undefined;
 }
 
-function setup(deliver: (work: QueuedWork) => Promise<void>, over: Partial<DeliveryEnv> = {}) {
+function setup(
+  deliver: (work: QueuedWork, stillOwned: () => Promise<boolean>, jobEnded?: AbortSignal) => Promise<void>,
+  over: Partial<DeliveryEnv> = {},
+) {
   const queue = new MemoryQueue();
   const delivery = {
     deliverChunk: jest.fn(deliver),
@@ -84,7 +94,8 @@ function setup(deliver: (work: QueuedWork) => Promise<void>, over: Partial<Deliv
     DELIVERY_RETRY_CAP_MS: 20,
     ...over,
   });
-  const jobs = { hasEnded: jest.fn(async () => false) };
+  const ended = new Set<string>();
+  const jobs = { hasEnded: jest.fn(async (jobId: string) => ended.has(jobId)) };
   const sut = new DeliveryWorker(
     queue as unknown as DeliveryQueueRepository,
     delivery as unknown as DeliveryService,
@@ -92,7 +103,7 @@ function setup(deliver: (work: QueuedWork) => Promise<void>, over: Partial<Deliv
     env,
     producer as unknown as ContractProducer,
   );
-  return { sut, queue, delivery, producer };
+  return { sut, queue, delivery, producer, ended };
 }
 
 async function until(check: () => boolean): Promise<void> {
@@ -163,5 +174,43 @@ describe(DeliveryWorker.name, () => {
     await sut.beforeApplicationShutdown();
     expect(calls).toBe(6);
     expect(producer.publish).not.toHaveBeenCalled();
+  });
+
+  it('stops an upload under way soon after its job is cancelled, and neither fails nor retries it', async () => {
+    const jobId = '0b6f7f1e-2a7c-4d6a-9d7e-3f1c2b4a5d6e';
+    let started = false;
+    const { sut, queue, delivery, producer, ended } = setup(
+      (_work, _owned, jobEnded) =>
+        new Promise<void>((_resolve, reject) => {
+          started = true;
+          // A destination whose source stream errors: it abandons the upload (no partial file) and rejects.
+          jobEnded?.addEventListener('abort', () => reject(new RetriableError('TRANSFER_FAILED', 'stream destroyed')));
+        }),
+    );
+    queue.add(jobId, 'acct', 0);
+    sut.onApplicationBootstrap();
+    await until(() => started);
+    ended.add(jobId); // the cancel request was applied
+    await until(() => delivery.abandonJob.mock.calls.length > 0);
+    await sut.beforeApplicationShutdown();
+    expect(delivery.abandonJob).toHaveBeenCalledWith(jobId);
+    expect(queue.entries.size).toBe(0);
+    expect(producer.publish).not.toHaveBeenCalled(); // no job.failed
+    expect(delivery.deliverChunk).toHaveBeenCalledTimes(1); // no retry
+  });
+
+  it('abandons an ended job whose queued work waits (a retry later), without waiting for it to come due', async () => {
+    const { sut, queue, delivery, ended } = setup(async () => undefined);
+    queue.add('ended-job', 'acct', 0);
+    queue.add('running-job', 'acct', 0);
+    queue.entries.get('ended-job:0')!.dueAt = new Date(Date.now() + 60_000);
+    queue.entries.get('running-job:0')!.dueAt = new Date(Date.now() + 60_000);
+    ended.add('ended-job');
+    sut.onApplicationBootstrap();
+    await until(() => delivery.abandonJob.mock.calls.length > 0);
+    await sut.beforeApplicationShutdown();
+    expect(delivery.abandonJob.mock.calls).toEqual([['ended-job']]);
+    expect([...queue.entries.keys()]).toEqual(['running-job:0']);
+    expect(delivery.deliverChunk).not.toHaveBeenCalled();
   });
 });

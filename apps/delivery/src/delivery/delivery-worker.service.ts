@@ -10,7 +10,7 @@ import {
   RetriableError,
   sleep,
 } from '@cae/kafka';
-import { JobEndings } from '@cae/mongo';
+import { JobEndedError, JobEndings, watchJobEnd } from '@cae/mongo';
 import { serviceMetrics } from '@cae/service-kit';
 import { DeliveryEnv } from '../config/delivery-env';
 import { DeliveryQueueRepository, QueuedWork } from './delivery-queue.repository';
@@ -19,6 +19,14 @@ import type { JobError } from '@cae/contracts';
 
 /** How long a completion check that found chunks undelivered waits before it looks again (deliveries wake it sooner). */
 const COMPLETION_RECHECK_MS = 60_000;
+/** How often an upload under way asks whether its job ended (cancelled, or failed elsewhere): it stops that soon. */
+const UPLOAD_END_CHECK_MS = 1_000;
+/**
+ * How often the jobs with work queued and none of it running are looked at: one that ended (cancelled, failed
+ * elsewhere) is abandoned then, its staged files removed, instead of when its next entry comes due (a retry or the
+ * completion check may be a minute away).
+ */
+const ENDED_JOBS_CHECK_MS = 2_000;
 
 /**
  * Runs queued delivery work off the Kafka consumer path, so a slow or dead destination holds a worker of its own
@@ -37,6 +45,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   /** Set by a nudge that came while the loop was not waiting, so the loop looks again instead of sleeping. */
   private nudged = false;
   private loop?: Promise<void>;
+  private endedJobsCheckedAt = 0;
 
   constructor(
     private readonly queue: DeliveryQueueRepository,
@@ -97,6 +106,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       } catch (error) {
         this.logger.warn({ message: 'could not claim delivery work', error: errorMessage(error) });
       }
+      await this.abandonEndedJobs();
       if (this.stopped) break;
       if (this.nudged) continue;
       await new Promise<void>((resolve) => {
@@ -106,6 +116,22 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
           resolve();
         };
       });
+    }
+  }
+
+  /** Now and then: the jobs with queued work, none of it running, that ended are abandoned (see ENDED_JOBS_CHECK_MS). */
+  private async abandonEndedJobs(): Promise<void> {
+    const now = Date.now();
+    if (now - this.endedJobsCheckedAt < ENDED_JOBS_CHECK_MS) return;
+    this.endedJobsCheckedAt = now;
+    try {
+      for (const { jobId, accountId } of await this.queue.jobsAtRest(new Date(now))) {
+        if (!(await this.jobs.hasEnded(jobId))) continue;
+        this.logger.warn({ message: 'job ended; its queued delivery work dropped', jobId, accountId });
+        await this.delivery.abandonJob(jobId);
+      }
+    } catch (error) {
+      this.logger.warn({ message: 'could not look for ended jobs', error: errorMessage(error) });
     }
   }
 
@@ -156,19 +182,31 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       owned &&= await this.queue.renew(work, this.env.DELIVERY_CLAIM_MS).catch(() => owned);
       return owned;
     };
+    // An upload stops soon after its job ended (cancelled, failed elsewhere), not when it is through.
+    const ending = work.kind === 'chunk' ? watchJobEnd(this.jobs, work.jobId, UPLOAD_END_CHECK_MS) : undefined;
     try {
-      await this.step(work, stillOwned);
+      await this.step(work, stillOwned, ending?.signal);
     } catch (error) {
-      if (owned)
+      if (error instanceof JobEndedError || ending?.signal.aborted) {
+        this.logger.warn({ message: 'job ended; delivery stopped', ...logFields(work), reason: errorMessage(error) });
+        await this.delivery.abandonJob(work.jobId).catch((e) =>
+          this.logger.warn({
+            message: 'could not abandon the ended job',
+            ...logFields(work),
+            error: errorMessage(e),
+          }),
+        );
+      } else if (owned)
         await this.afterFailure(work, error).catch((e) =>
           this.logger.warn({ message: 'could not reschedule delivery', ...logFields(work), error: errorMessage(e) }),
         );
     } finally {
       clearInterval(keeper);
+      ending?.stop();
     }
   }
 
-  private async step(work: QueuedWork, stillOwned: () => Promise<boolean>): Promise<void> {
+  private async step(work: QueuedWork, stillOwned: () => Promise<boolean>, jobEnded?: AbortSignal): Promise<void> {
     if (work.failure) return this.failJob(work, work.failure);
     if (await this.jobs.hasEnded(work.jobId)) return this.delivery.abandonJob(work.jobId);
     if (work.kind === 'complete') {
@@ -183,7 +221,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         `delivering file ${work.chunkIndex + 1} was interrupted ${work.claims} times; please run the export again`,
       );
     }
-    await this.delivery.deliverChunk(work, stillOwned);
+    await this.delivery.deliverChunk(work, stillOwned, jobEnded);
     if (!(await stillOwned())) return;
     await this.queue.remove(work);
     await this.queue.wakeCompletion(work.jobId);

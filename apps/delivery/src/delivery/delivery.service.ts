@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ChunkStagedValue, DeliveredFile } from '@cae/contracts';
 import { ContractProducer, JobStatusFact, NonRetriableError, PRODUCER, publishJobStatus } from '@cae/kafka';
-import { JobEndings } from '@cae/mongo';
+import { JobEndedError, JobEndings } from '@cae/mongo';
 import { SecretStore } from '@cae/secrets';
 import { serviceMetrics } from '@cae/service-kit';
 import { ObjectStorage } from '@cae/storage';
@@ -87,11 +87,14 @@ export class DeliveryService {
    * Delivers one queued chunk (unless it already was) and reports it. The upload is flagged (with its receipt)
    * before the report, so a report that could not be sent is sent again without uploading again. `stillOwned`
    * renews this replica's claim: a replica that lost the work (frozen past its claim) leaves the rest to the new
-   * owner.
+   * owner. `jobEnded` aborts the upload (the staged file's stream errors, so the destination removes its temporary
+   * file or aborts its multipart upload); an upload that finished just as its job was cancelled is removed from
+   * internal storage and not reported (JobEndedError either way).
    */
   async deliverChunk(
     work: Pick<QueuedWork, 'jobId' | 'chunkIndex'>,
     stillOwned: () => Promise<boolean>,
+    jobEnded?: AbortSignal,
   ): Promise<void> {
     let item = await this.progress.find(work.jobId, work.chunkIndex);
     if (!item)
@@ -99,8 +102,12 @@ export class DeliveryService {
     if (item.reported) return;
     const { chunk } = item;
     if (!item.delivered) {
-      const receipt = await this.upload(item);
+      const receipt = await this.upload(item, jobEnded);
       if (!receipt || !(await stillOwned())) return;
+      if (await this.jobs.wasCancelled(chunk.jobId)) {
+        if (receipt.storageKey) await this.storage.delete(this.env.FILES_BUCKET, receipt.storageKey);
+        throw new JobEndedError(`job ${chunk.jobId} was cancelled while file ${chunk.chunkIndex + 1} was delivered`);
+      }
       await this.progress.markDelivered(item, receipt);
       item = { ...item, delivered: true, receipt };
       const destination = chunk.delivery.kind;
@@ -124,7 +131,7 @@ export class DeliveryService {
   }
 
   /** Uploads the staged file; null when another replica delivered it meanwhile (and removed the staged file). */
-  private async upload(item: DeliveryItem): Promise<DeliveryReceipt | null> {
+  private async upload(item: DeliveryItem, jobEnded?: AbortSignal): Promise<DeliveryReceipt | null> {
     const { chunk } = item;
     const secrets = chunk.delivery.kind === 'internal' ? null : await this.secrets.get(chunk.jobId, chunk.accountId);
     let damaged: Error | undefined;
@@ -133,12 +140,21 @@ export class DeliveryService {
         chunk,
         secrets,
         open: async () => {
+          if (jobEnded?.aborted) throw jobEnded.reason;
           const staged = await this.storage.get(this.env.STAGING_BUCKET, chunk.stagingKey);
           if (!staged) throw new NonRetriableError('STAGED_FILE_MISSING', `staged file ${chunk.fileName} is missing`);
-          return verifiedStagedFile(chunk, staged.body, (error) => (damaged = error));
+          const file = verifiedStagedFile(chunk, staged.body, (error) => (damaged = error));
+          // An error instead of the end: every destination then abandons the upload before the final name.
+          const stop = () => {
+            file.destroy(jobEnded?.reason as Error);
+            staged.body.destroy();
+          };
+          jobEnded?.addEventListener('abort', stop, { once: true });
+          return file;
         },
       });
     } catch (error) {
+      if (jobEnded?.aborted) throw jobEnded.reason;
       if ((await this.progress.find(chunk.jobId, chunk.chunkIndex))?.delivered) return null;
       // Destinations report a broken source as a failed transfer; the reason is the file itself.
       throw damaged ?? error;

@@ -30,6 +30,10 @@ export class JobsEnv extends StorageEnv {
   @IsInt() @Min(1_000) JOB_NOT_QUEUED_AFTER_MS: number = 3_600_000;
   /** A processing job no service worked on for this long fails STALLED. */
   @IsInt() @Min(1_000) JOB_STALL_MS: number = 1_800_000;
+  /** How often a cancelling job is looked at, to end it `cancelled` once no service works on it any more. */
+  @IsInt() @Min(50) JOB_CANCEL_CHECK_MS: number = 500;
+  /** A cancelling job still worked on after this long (a replica that does not stop) is ended `cancelled` anyway. */
+  @IsInt() @Min(1_000) JOB_CANCEL_TIMEOUT_MS: number = 300_000;
   /** How often pending notices are looked for. */
   @IsInt() @Min(100) NOTIFY_INTERVAL_MS: number = 2_000;
 }

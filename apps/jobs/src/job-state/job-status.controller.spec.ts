@@ -1,6 +1,7 @@
 import { KafkaContext } from '@nestjs/microservices';
 import { ContractProducer } from '@cae/kafka';
 import { JobsEnv } from '../config/jobs-env';
+import { CancellationFinisher } from '../reconciler/cancellation-finisher';
 import { JobStateRepository } from './job-state.repository';
 import { JobStatusController } from './job-status.controller';
 
@@ -14,7 +15,10 @@ function setup() {
     addFile: jest.fn(),
     complete: jest.fn().mockResolvedValue('done'),
     fail: jest.fn(),
+    requestCancel: jest.fn().mockResolvedValue(true),
+    finishCancel: jest.fn(),
   };
+  const cancellations = { watch: jest.fn() };
   const producer = { publish: jest.fn().mockResolvedValue(undefined) };
   const env = Object.assign(new JobsEnv(), {
     FILE_RETENTION_DAYS: 30,
@@ -26,6 +30,7 @@ function setup() {
     jobs as unknown as JobStateRepository,
     env,
     producer as unknown as ContractProducer,
+    cancellations as unknown as CancellationFinisher,
   );
   const context = (value: unknown) =>
     ({
@@ -33,7 +38,7 @@ function setup() {
       getPartition: () => 2,
       getHeartbeat: () => async () => undefined,
     }) as unknown as KafkaContext;
-  return { sut, jobs, producer, context };
+  return { sut, jobs, producer, context, cancellations };
 }
 
 describe(JobStatusController.name, () => {
@@ -50,6 +55,29 @@ describe(JobStatusController.name, () => {
     expect(jobs.complete).toHaveBeenCalledWith(jobId, new Date(base.at), 1, 3);
     await sut.onJobStatus(context({ ...base, type: 'job.failed', error: { code: 'QUERY_FAILED', message: 'why' } }));
     expect(jobs.fail).toHaveBeenCalledWith(jobId, new Date(base.at), expect.objectContaining({ code: 'QUERY_FAILED' }));
+  });
+
+  it('applies a cancel request, watches the job until it can end, and ends it on job.cancelled', async () => {
+    const { sut, jobs, context, cancellations } = setup();
+    await sut.onJobStatus(context({ ...base, type: 'job.cancel.requested', service: 'gateway' }));
+    expect(jobs.requestCancel).toHaveBeenCalledWith(jobId, new Date(base.at));
+    expect(cancellations.watch).toHaveBeenCalledWith(jobId, 'acc');
+    await sut.onJobStatus(context({ ...base, type: 'job.cancelled', service: 'jobs' }));
+    expect(jobs.finishCancel).toHaveBeenCalledWith(jobId, new Date(base.at));
+  });
+
+  it('does not watch a job that had already ended when its cancel request came', async () => {
+    const { sut, jobs, context, cancellations } = setup();
+    jobs.requestCancel.mockResolvedValue(false);
+    await sut.onJobStatus(context({ ...base, type: 'job.cancel.requested', service: 'gateway' }));
+    expect(cancellations.watch).not.toHaveBeenCalled();
+  });
+
+  it('neither completes nor fails a job whose completion came after its cancel request', async () => {
+    const { sut, jobs, context } = setup();
+    jobs.complete.mockResolvedValue('ignored');
+    await sut.onJobStatus(context({ ...base, type: 'job.completed', fileCount: 2, totalRecords: 3 }));
+    expect(jobs.fail).not.toHaveBeenCalled();
   });
 
   it('fails a job whose completion does not match its files', async () => {

@@ -14,6 +14,7 @@ import {
 import { isDatabaseUnavailable } from '@cae/mongo';
 import { serviceMetrics } from '@cae/service-kit';
 import { JobsEnv } from '../config/jobs-env';
+import { CancellationFinisher } from '../reconciler/cancellation-finisher';
 import { JobStateRepository } from './job-state.repository';
 
 /**
@@ -30,6 +31,7 @@ export class JobStatusController {
     private readonly jobs: JobStateRepository,
     private readonly env: JobsEnv,
     @Inject(PRODUCER) private readonly producer: ContractProducer,
+    private readonly cancellations: CancellationFinisher,
   ) {}
 
   @EventPattern(Topic.JobStatus)
@@ -110,11 +112,27 @@ export class JobStatusController {
     switch (event.type) {
       case 'query.started':
         return this.jobs.markStarted(event.jobId, at, event.totalItems);
-      case 'file.delivered':
-        return this.jobs.addFile(event.jobId, event.accountId, event.file!, at, this.env.FILE_RETENTION_DAYS);
+      case 'file.delivered': {
+        const file = event.file!;
+        const outcome = await this.jobs.addFile(event.jobId, event.accountId, file, at, this.env.FILE_RETENTION_DAYS);
+        if (outcome === 'ignored')
+          this.logger.log({
+            message: 'file delivered after the cancel request; not recorded',
+            jobId: event.jobId,
+            accountId: event.accountId,
+            chunk: file.chunkIndex,
+          });
+        return;
+      }
       case 'job.completed': {
         const outcome = await this.jobs.complete(event.jobId, at, event.fileCount ?? 0, event.totalRecords ?? 0);
-        if (outcome === 'incomplete') {
+        if (outcome === 'ignored') {
+          this.logger.log({
+            message: 'completion after the cancel request; the job ends cancelled',
+            jobId: event.jobId,
+            accountId: event.accountId,
+          });
+        } else if (outcome === 'incomplete') {
           this.logger.error({
             message: 'completion without every file',
             jobId: event.jobId,
@@ -142,6 +160,15 @@ export class JobStatusController {
           code: event.error?.code,
         });
         return this.jobs.fail(event.jobId, at, event.error!);
+      case 'job.cancel.requested':
+        if (await this.jobs.requestCancel(event.jobId, at)) {
+          this.logger.log({ message: 'job cancelling', jobId: event.jobId, accountId: event.accountId });
+          this.cancellations.watch(event.jobId, event.accountId);
+        }
+        return;
+      case 'job.cancelled':
+        this.logger.log({ message: 'job cancelled', jobId: event.jobId, accountId: event.accountId });
+        return this.jobs.finishCancel(event.jobId, at);
     }
   }
 

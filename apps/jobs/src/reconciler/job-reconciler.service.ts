@@ -3,6 +3,7 @@ import { JobErrorCode, Topic, TopicPayloads } from '@cae/contracts';
 import { ContractProducer, errorMessage, PRODUCER, reportJobFailure } from '@cae/kafka';
 import { Collections, Db, JobDocument, MONGO_DB } from '@cae/mongo';
 import { JobsEnv } from '../config/jobs-env';
+import { CancellationFinisher } from './cancellation-finisher';
 
 /**
  * Makes sure every job ends (DESIGN.md, promise 5), looking at unfinished jobs every JOB_RECONCILE_INTERVAL_MS:
@@ -11,8 +12,12 @@ import { JobsEnv } from '../config/jobs-env';
  *   query service takes a request once, by job id); after JOB_NOT_QUEUED_AFTER_MS it fails NOT_QUEUED;
  * - processing with no sign of work for JOB_STALL_MS (no checkpoint saved, no file written or delivered, no
  *   delivery queued or retrying): it fails STALLED.
+ * - cancelling: ended `cancelled` once nothing works on it any more (CancellationFinisher; its own watch does that
+ *   within a second, this round covers a watch lost with a restart).
  * Failures go out as job.failed events, so every service stops the job and subscribers hear of it. Several jobs
  * replicas may run this at once: a re-publish is claimed by a conditional update, and failing twice is harmless.
+ * A job that is cancelling or cancelled is neither published again nor failed: only pending and processing jobs
+ * are looked at, and every move is conditional on that state.
  */
 @Injectable()
 export class JobReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -24,6 +29,7 @@ export class JobReconciler implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(PRODUCER) private readonly producer: ContractProducer,
     private readonly env: JobsEnv,
+    private readonly cancellations: CancellationFinisher,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -44,6 +50,7 @@ export class JobReconciler implements OnApplicationBootstrap, OnApplicationShutd
     try {
       await this.pendingJobs(now);
       await this.processingJobs(now);
+      await this.cancellations.finishAll(now);
     } catch (error) {
       this.logger.warn({ message: 'reconciling jobs failed; trying again later', error: errorMessage(error) });
     } finally {

@@ -29,6 +29,12 @@ const TOUCH_EVERY_MS = 30_000;
  * job that failed may never get its records (another chunk's writer saw the end), and would hold its partition's commit.
  */
 const IDLE_CHUNK_CHECK_MS = 30_000;
+/**
+ * How often, at most, the batches of one job make the writer ask whether the job ended elsewhere or was cancelled:
+ * a backlog of a cancelled job's records is then skipped within that long instead of being written into files
+ * that staging would refuse anyway.
+ */
+const JOB_END_CHECK_MS = 2_000;
 
 /**
  * Consumes record batches and feeds each chunk's chunker (a chunked export's batches are keyed by job and chunk, so
@@ -45,6 +51,8 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
   private idleCheckedAt = Date.now();
   private readonly committed = new Map<number, string>();
   private readonly touched = new Map<string, number>();
+  /** When each job's end was last asked about (JOB_END_CHECK_MS). */
+  private readonly endCheckedAt = new Map<string, number>();
   /** This process's own folder under WRITER_TMP_DIR. */
   private workDir = '';
 
@@ -87,6 +95,7 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
     try {
       await this.dropChunksOfEndedJobs();
       if (value.aborted) throw new JobEndedError(`job ${value.jobId} was aborted on the query side`);
+      await this.assertJobRunning(value.jobId);
       for (const piece of chunkPieces(value)) await this.accept(piece.batch, piece.range, partition, offset);
     } catch (error) {
       if (!(error instanceof JobEndedError)) throw error;
@@ -128,6 +137,15 @@ export class RecordsConsumer implements OnApplicationBootstrap, OnApplicationShu
       await this.progress.touch(value.jobId);
       this.touched.set(value.jobId, Date.now());
     }
+  }
+
+  /** Throws JobEndedError when the job ended, asking the database at most every JOB_END_CHECK_MS per job. */
+  private async assertJobRunning(jobId: string): Promise<void> {
+    const now = Date.now();
+    if (now - (this.endCheckedAt.get(jobId) ?? 0) < JOB_END_CHECK_MS) return;
+    if (this.endCheckedAt.size > DONE_JOBS_KEPT) this.endCheckedAt.clear(); // at worst one read more per job
+    this.endCheckedAt.set(jobId, now);
+    await this.jobs.assertRunning(jobId, 'while writing');
   }
 
   /** Drops the job's open chunks here and marks it done, so its later (or replayed) batches are skipped everywhere. */

@@ -17,10 +17,23 @@ import { JOB_ERROR_CODES, JobErrorCode } from './error-codes';
 
 /**
  * Facts about a job, reported by every service and applied by the jobs service (the only writer of job state).
- * PUBLIC CONTRACT (docs/asyncapi.yaml): other internal services subscribe to this topic. Add fields, never rename.
- * Every event carries `accountId` so subscribers can filter by tenant. Every event is safe to replay.
+ * PUBLIC CONTRACT (docs/asyncapi.yaml): other internal services subscribe to this topic. Add fields and event types,
+ * never rename. A new type must reach the jobs service before any service sends it (the jobs service dead-letters
+ * a type it does not know). Every event carries `accountId` so subscribers can filter by tenant. Every event is
+ * safe to replay.
+ *
+ * Cancelling: the gateway asks (`job.cancel.requested`, for `DELETE /v2/jobs/{id}`; the job shows `cancelling` and
+ * every service stops working on it), the jobs service ends it (`job.cancelled`) once nothing works on the job any
+ * more and its staged and partial files are removed. Neither carries fields of its own.
  */
-export const JOB_STATUS_EVENTS = ['query.started', 'file.delivered', 'job.completed', 'job.failed'] as const;
+export const JOB_STATUS_EVENTS = [
+  'query.started',
+  'file.delivered',
+  'job.completed',
+  'job.failed',
+  'job.cancel.requested',
+  'job.cancelled',
+] as const;
 export type JobStatusEventType = (typeof JOB_STATUS_EVENTS)[number];
 
 export class DeliveredFile {

@@ -57,7 +57,7 @@ export const serviceMetrics = {
   // Jobs, as the jobs service records their ends (each job counted once, by the replica that ended it).
   jobsEnded: new Counter({
     name: 'cae_jobs_ended_total',
-    help: 'Jobs that reached a final status, by status (jobs)',
+    help: 'Jobs that reached a final status (done, failed, cancelled), by status (jobs)',
     labelNames: ['status'],
     registers,
   }),

@@ -12,7 +12,8 @@ export interface QueryCheckpoint {
   _id: string;
   accountId: string;
   request: ExportRequestedValue;
-  state: 'queued' | 'running' | 'done' | 'failed';
+  /** `stopped`: the job ended elsewhere (failed in another service, or cancelled) while it was queued or read. */
+  state: 'queued' | 'running' | 'done' | 'failed' | 'stopped';
   /** Set by the survey before the first record is sent; with the keys, it fixes the export's columns. */
   totalItems?: number;
   systemPropertyKeys?: string[];
@@ -130,7 +131,7 @@ export class CheckpointRepository {
     );
   }
 
-  async finish(jobId: string, owner: string, state: 'done' | 'failed'): Promise<void> {
+  async finish(jobId: string, owner: string, state: 'done' | 'failed' | 'stopped'): Promise<void> {
     await this.checkpoints.updateOne(
       { _id: jobId, leaseOwner: owner },
       { $set: { state }, $unset: { leaseUntil: '' } },

@@ -1,4 +1,5 @@
-import { LeaseKeeper, LeaseLostError, throwIfLeaseLost } from './lease-keeper';
+import { JobEndedError } from '@cae/mongo';
+import { LeaseKeeper, LeaseLostError, StopRequestedError, throwIfLeaseLost } from './lease-keeper';
 
 describe(LeaseKeeper.name, () => {
   it('renews at a third of the lease while the work runs', async () => {
@@ -36,5 +37,20 @@ describe(LeaseKeeper.name, () => {
     now = 30_000;
     await keeper.tick();
     expect(keeper.signal.aborted).toBe(true);
+  });
+});
+
+describe(throwIfLeaseLost.name, () => {
+  it('throws the reason the run was interrupted for, so the scheduler stops the job the right way', () => {
+    const interrupted = (reason?: unknown) => {
+      const controller = new AbortController();
+      controller.abort(reason);
+      return controller.signal;
+    };
+    expect(() => throwIfLeaseLost(new AbortController().signal)).not.toThrow();
+    expect(() => throwIfLeaseLost(interrupted(new StopRequestedError('stopping')))).toThrow(StopRequestedError);
+    // Cancelled or failed elsewhere (watchJobEnd): the scheduler then tells the writer and reports nothing.
+    expect(() => throwIfLeaseLost(interrupted(new JobEndedError('cancelled')))).toThrow(JobEndedError);
+    expect(() => throwIfLeaseLost(interrupted())).toThrow(LeaseLostError);
   });
 });

@@ -1,3 +1,5 @@
+import { JobEndedError } from '@cae/mongo';
+
 /**
  * Keeps a job's lease while a replica works on it, whatever the work is doing (a long count, an audience's
  * streaming survey, a publish stuck in retries): renews at a third of the lease, and aborts `signal` once the
@@ -53,11 +55,14 @@ export class LeaseKeeper {
 /** Raised when another replica took the job over (our lease was lost); this run stops without side effects. */
 export class LeaseLostError extends Error {}
 
-/** Throws the signal's reason (LeaseLostError, or StopRequestedError on SIGTERM) once it was aborted. */
+/**
+ * Throws the signal's reason once it was aborted: LeaseLostError, StopRequestedError on SIGTERM, or JobEndedError
+ * when the job ended elsewhere or was cancelled while it was read (watchJobEnd).
+ */
 export function throwIfLeaseLost(signal: AbortSignal | undefined): void {
   if (!signal?.aborted) return;
   const reason: unknown = signal.reason;
-  throw reason instanceof LeaseLostError || reason instanceof StopRequestedError
+  throw reason instanceof LeaseLostError || reason instanceof StopRequestedError || reason instanceof JobEndedError
     ? reason
     : new LeaseLostError('lease lost');
 }

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { backoffMs, errorMessage, NonRetriableError, sleep } from '@cae/kafka';
-import { JobEndedError } from '@cae/mongo';
+import { JobEndedError, JobEndings, watchJobEnd } from '@cae/mongo';
 import { QueryEnv } from '../../config/query-env';
 import { CheckpointRepository, QueryCheckpoint } from './checkpoint.repository';
 import { ExportQueryRunner } from '../streaming/export-query.runner';
@@ -9,6 +9,11 @@ import { JobError } from '@cae/contracts';
 import { serviceMetrics } from '@cae/service-kit';
 
 const MAX_ATTEMPTS = 8;
+/**
+ * How often a running export asks whether its job ended elsewhere or was cancelled, besides the check after every
+ * batch: a long read with no batch yet (a count, a survey, a sort of the whole export) stops within this long.
+ */
+const END_CHECK_MS = 2_000;
 
 /**
  * Runs queued exports, up to QUERY_CONCURRENCY at a time. Work comes from the checkpoints collection, not from
@@ -28,6 +33,7 @@ export class QueryScheduler implements OnApplicationBootstrap, BeforeApplication
     private readonly checkpoints: CheckpointRepository,
     private readonly runner: ExportQueryRunner,
     private readonly env: QueryEnv,
+    private readonly endings: JobEndings,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -89,10 +95,13 @@ export class QueryScheduler implements OnApplicationBootstrap, BeforeApplication
           () => this.checkpoints.renewLease(job._id, this.env.INSTANCE_ID, this.env.QUERY_LEASE_MS),
           this.env.QUERY_LEASE_MS,
         ).start();
+        // Ended elsewhere or cancelled: the run stops like on a lost lease, then stopEnded tells the writer.
+        const ending = watchJobEnd(this.endings, job._id, END_CHECK_MS);
         try {
-          await this.runner.run(fresh, keeper.signal, this.stopping.signal);
+          await this.runner.run(fresh, AbortSignal.any([keeper.signal, ending.signal]), this.stopping.signal);
         } finally {
           keeper.stop();
+          ending.stop();
         }
         return;
       } catch (error) {
@@ -122,12 +131,15 @@ export class QueryScheduler implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  /** The job ended elsewhere (its delivery failed): stop reading, tell the writer, report nothing more. */
+  /**
+   * The job ended elsewhere (its delivery failed) or was cancelled: stop reading, tell the writer, report nothing
+   * more. The checkpoint ends `stopped`, which releases the lease (the jobs service waits for that to end a cancel).
+   */
   private async stopEnded(job: QueryCheckpoint): Promise<void> {
     this.logger.warn({ message: 'job ended elsewhere; query stopped', jobId: job._id, accountId: job.accountId });
     try {
       await this.runner.publishAbort(job);
-      await this.checkpoints.finish(job._id, this.env.INSTANCE_ID, 'failed');
+      await this.checkpoints.finish(job._id, this.env.INSTANCE_ID, 'stopped');
     } catch (error) {
       this.logger.error({
         message: 'could not stop the ended job; its lease will lapse and it is stopped again',
