@@ -37,6 +37,8 @@ export const ACTIVE_JOB_STATUSES = ['pending', 'processing'] as const satisfies 
 /** A job in one of these states never moves again. */
 export const FINAL_JOB_STATUSES = ['done', 'failed', 'cancelled'] as const satisfies readonly JobStatus[];
 export type FinalJobStatus = (typeof FINAL_JOB_STATUSES)[number];
+/** A cancel request was applied to a job in one of these states: it is being, or was, cancelled. */
+export const CANCELLED_JOB_STATUSES = ['cancelling', 'cancelled'] as const satisfies readonly JobStatus[];
 
 export interface JobFileDocument {
   _id: string; // `${jobId}:${chunkIndex}`: one document per file, so a replayed event overwrites, never adds

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Db } from 'mongodb';
 import { Collections } from './collections';
-import { JobDocument, JobStatus } from './documents';
+import { CANCELLED_JOB_STATUSES, JobDocument, JobStatus } from './documents';
 import { MONGO_DB } from './mongo.module';
 
 /** Raised by a step that finds its job already ended: the service stops working on the job, without reporting it. */
@@ -34,7 +34,7 @@ export class JobEndings {
   /** True once a cancel request was applied: what is left of the job's files is to be removed, not reported. */
   async wasCancelled(jobId: string): Promise<boolean> {
     const status = await this.statusOf(jobId);
-    return status === 'cancelling' || status === 'cancelled';
+    return status !== undefined && (CANCELLED_JOB_STATUSES as readonly JobStatus[]).includes(status);
   }
 
   /** Throws JobEndedError when the job already ended. */

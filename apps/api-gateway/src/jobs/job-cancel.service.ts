@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ContractProducer, errorMessage, PRODUCER, publishJobStatus, sleep } from '@cae/kafka';
-import { JobDocument } from '@cae/mongo';
+import { ACTIVE_JOB_STATUSES, CANCELLED_JOB_STATUSES, JobDocument } from '@cae/mongo';
 import { ApiError } from '../http/api-error';
 import { JobRepository } from './job.repository';
 
@@ -8,8 +8,8 @@ import { JobRepository } from './job.repository';
 export const CANCEL_ANSWER_WAIT_MS = 5_000;
 const POLL_MS = 100;
 
-const ACTIVE = new Set<string>(['pending', 'processing']);
-const CANCELLED = new Set<string>(['cancelling', 'cancelled']);
+const ACTIVE = new Set<string>(ACTIVE_JOB_STATUSES);
+const CANCELLED = new Set<string>(CANCELLED_JOB_STATUSES);
 
 /**
  * `DELETE /v2/jobs/{jobId}`. The gateway writes no job state: it publishes `job.cancel.requested` on the job-status

@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DeliveredFile } from '@cae/contracts';
 import {
   ACTIVE_JOB_STATUSES,
+  CANCELLED_JOB_STATUSES,
   Collections,
   Db,
   FINAL_JOB_STATUSES,
@@ -58,7 +59,7 @@ export class JobStateRepository {
   /** Whether a cancel request was applied to the job (it is `cancelling` or `cancelled`). */
   async isCancelled(jobId: string): Promise<boolean> {
     const job = await this.jobs.findOne({ _id: jobId }, { projection: { status: 1 } });
-    return job?.status === 'cancelling' || job?.status === 'cancelled';
+    return job !== null && (CANCELLED_JOB_STATUSES as readonly string[]).includes(job.status);
   }
 
   /**
