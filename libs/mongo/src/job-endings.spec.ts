@@ -28,19 +28,24 @@ describe(JobEndings.name, () => {
   });
 });
 
+// Fake timers: each check is one tick of the interval, so the tests say how many checks ran, not how long they took.
 describe(watchJobEnd.name, () => {
-  it('aborts its signal with JobEndedError soon after the job ended, and asks nothing once stopped', async () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+  const ticks = (n: number) => jest.advanceTimersByTimeAsync(10 * n);
+
+  it('aborts its signal with JobEndedError at the first check after the job ended, and asks nothing after', async () => {
     let status = 'processing';
     let asked = 0;
     const sut = watchJobEnd({ hasEnded: async () => (asked++, status === 'cancelling') }, 'j', 10);
-    await new Promise((resolve) => setTimeout(resolve, 35));
-    expect(sut.signal.aborted).toBe(false);
+    await ticks(3);
+    expect([asked, sut.signal.aborted]).toEqual([3, false]);
     status = 'cancelling';
-    await new Promise((resolve) => setTimeout(resolve, 35));
+    await ticks(1);
     expect(sut.signal.aborted).toBe(true);
     expect(sut.signal.reason).toBeInstanceOf(JobEndedError);
     const after = asked;
-    await new Promise((resolve) => setTimeout(resolve, 35));
+    await ticks(5);
     expect(asked).toBe(after);
     sut.stop();
   });
@@ -57,12 +62,27 @@ describe(watchJobEnd.name, () => {
       'j',
       10,
     );
-    await new Promise((resolve) => setTimeout(resolve, 35));
-    expect(asked).toBeGreaterThan(1);
+    await ticks(3);
+    expect(asked).toBe(3);
     expect(sut.signal.aborted).toBe(false);
     sut.stop();
-    const after = asked;
-    await new Promise((resolve) => setTimeout(resolve, 35));
-    expect(asked).toBe(after);
+    await ticks(5);
+    expect(asked).toBe(3);
+  });
+
+  it('never asks twice at once: a slow read skips the ticks that come while it runs', async () => {
+    let asked = 0;
+    let answer: (ended: boolean) => void = () => undefined;
+    const sut = watchJobEnd(
+      { hasEnded: () => (asked++, new Promise<boolean>((resolve) => (answer = resolve))) },
+      'j',
+      10,
+    );
+    await ticks(5);
+    expect(asked).toBe(1);
+    answer(true);
+    await ticks(1);
+    expect(sut.signal.aborted).toBe(true);
+    sut.stop();
   });
 });

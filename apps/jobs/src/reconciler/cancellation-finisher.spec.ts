@@ -100,7 +100,7 @@ describe(CancellationFinisher.name, () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(cancelledEvents()).toEqual([]);
     await db.collection('delivery_queue').deleteOne({ _id: `${jobId}:0` });
-    for (let i = 0; i < 100 && cancelledEvents().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 3_000 && cancelledEvents().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(cancelledEvents()).toHaveLength(1);
     // Applied: the watch ends; the reconciler's rounds find nothing left to do.
     await db.collection('jobs').updateOne({ _id: jobId }, { $set: { status: 'cancelled' } });
