@@ -65,6 +65,7 @@ unit: deps
 
 e2e: tools build
 	@bash deploy/local/install.sh test-servers
+	@bash test/support/install-chromium.sh
 	@mkdir -p $(REPORTS)
 	npx jest -c test/jest.config.js --runInBand --json --outputFile=$(REPORTS)/e2e.json
 

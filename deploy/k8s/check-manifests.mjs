@@ -61,12 +61,15 @@ function codeFacts() {
     for (const match of text.matchAll(/process\.env\.([A-Z][A-Z0-9_]+)/g)) declared.add(match[1]);
     for (const match of text.matchAll(/'(contactactivityexport-[a-z-]+)'/g)) groups.add(match[1]);
   }
-  // Variables whose default only suits a laptop (@DevDefault, libs/config/src/deploy-env.ts): required when deployed.
+  // Variables whose default only suits a laptop (@DevDefault, libs/config/src/deploy-env.ts), and those without a
+  // default: required when deployed.
   const classes = new Map();
   for (const file of envFiles) {
     const text = read(file);
     for (const match of text.matchAll(/export class (\w+)(?:\s+extends\s+(\w+))?\s*\{([\s\S]*?)\n\}/g)) {
       const devDefaults = [...match[3].matchAll(/@DevDefault\(\)[\s\S]*?\b([A-Z][A-Z0-9_]+)\??:/g)].map((m) => m[1]);
+      // And the variables with no default at all (`CREDENTIALS_KEY: string;`): required everywhere.
+      for (const m of match[3].matchAll(/\b([A-Z][A-Z0-9_]+):\s*[\w'| ]+;/g)) devDefaults.push(m[1]);
       classes.set(match[1], { parent: match[2], devDefaults, file });
     }
   }
@@ -219,7 +222,8 @@ function checkRender(name, docs, facts, secretKeys, problems) {
       }
       for (const variable of facts.required[target] ?? []) {
         const given = env.get(variable);
-        if (!given?.valueFrom && !given?.value) fail(c, `${variable} must be set: its default is a development value`);
+        if (!given?.valueFrom && !given?.value)
+          fail(c, `${variable} must be set: it has no default, or its default is a development value`);
       }
       for (const [probe, path] of [
         ['livenessProbe', '/health/live'],

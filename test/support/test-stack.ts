@@ -77,6 +77,18 @@ export const TEST_STACK_ENV: Record<string, string> = {
   JOB_RECONCILE_INTERVAL_MS: '2000',
   // A killed delivery replica's work is taken over after 10 s (60 s in production).
   DELIVERY_CLAIM_MS: '10000',
+  // The per-account quota of active exports, stated because the job-controls suite fills it (the default; the
+  // tenant-isolation suite queues 8 exports of one account at once, so it stays above that).
+  MAX_ACTIVE_EXPORTS_PER_ACCOUNT: '10',
+  // A dry run's count is never cut short on a busy machine: the suites compare it with the export's own count.
+  DRY_RUN_MAX_TIME_MS: '60000',
+  // Completion callbacks are looked for every 300 ms and retried after 0.1-0.2 s, 0.2-0.4 s, ... (at most 1 s), 4
+  // attempts in all; an attempt gives up after 5 s (a receiver that never answers), ample for one on loopback.
+  CALLBACK_INTERVAL_MS: '300',
+  CALLBACK_RETRY_BASE_MS: '200',
+  CALLBACK_RETRY_CAP_MS: '1000',
+  CALLBACK_MAX_ATTEMPTS: '4',
+  CALLBACK_TIMEOUT_MS: '5000',
 };
 
 export const API_URL = `http://127.0.0.1:${TEST_STACK_ENV.PORT}`;

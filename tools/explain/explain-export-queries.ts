@@ -1,9 +1,9 @@
 /**
  * Prints the database's plan for every kind of export query (`make explain`): the filter the query service builds
- * (apps/query/.../activity-filter.ts) for each request option, alone and as a resume after a record, sorted in export
- * order as `QUERY_SORT=database` reads it. Run it against the production MongoDB (read-only: `explain` runs the
- * query's plan, it changes nothing) to check that every export is an index scan in order, with no SORT stage and
- * about as many keys examined as documents returned.
+ * (libs/mongo/src/activity-query/activity-filter.ts) for each request option, alone and as a resume after a record,
+ * sorted in export order as `QUERY_SORT=database` reads it. Run it against the production MongoDB (read-only:
+ * `explain` runs the query's plan, it changes nothing) to check that every export is an index scan in order, with no
+ * SORT stage and about as many keys examined as documents returned.
  *
  *   MONGODB_URI=mongodb://... ACCOUNT_ID=acct-1 node dist/tools/explain/explain-export-queries.js
  * One line per query: its name, the winning plan's stages (IXSCAN with the index name, SORT when the database has
@@ -11,11 +11,7 @@
  * query with a scan (it does not use secondary indexes); docs/performance.md says what MongoDB should show.
  */
 import { MongoClient, ObjectId } from 'mongodb';
-import {
-  buildActivityFilter,
-  EXPORT_SORT,
-  snapshotBound,
-} from '../../apps/query/src/export-query/scope/activity-filter';
+import { buildActivityFilter, EXPORT_SORT, snapshotBound } from '@cae/mongo';
 import type { ExportFilter } from '@cae/contracts';
 
 const uri = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/cordial';

@@ -7,6 +7,7 @@ import { GcsBucketsModule } from './gcs-buckets/gcs-buckets.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { BodyShapePipe, strictValidationPipe } from './http/validation.pipe';
 import { JobsModule } from './jobs/jobs.module';
+import { JobsPageModule } from './jobs-page/jobs-page.module';
 
 /** The service's root module, built from its validated environment. */
 @Module({})
@@ -14,7 +15,13 @@ export class AppModule {
   static forEnv(env: GatewayEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceCoreModule.forService('api-gateway', env), JobsModule, ExportsModule, GcsBucketsModule],
+      imports: [
+        ServiceCoreModule.forService('api-gateway', env),
+        JobsModule,
+        ExportsModule,
+        GcsBucketsModule,
+        JobsPageModule,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         // Pipes run in order: the body's shape first, then the DTO.

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceCoreModule } from '@cae/service-core';
+import { CallbackModule } from './callback/callback.module';
 import { JobsEnv } from './config/jobs-env';
 import { JobStateModule } from './job-state/job-state.module';
 
@@ -9,7 +10,7 @@ export class AppModule {
   static forEnv(env: JobsEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceCoreModule.forService('jobs', env), JobStateModule],
+      imports: [ServiceCoreModule.forService('jobs', env), JobStateModule, CallbackModule],
     };
   }
 }

@@ -8,3 +8,4 @@ export * from './server-names';
 export * from './host-key-fingerprint';
 export * from './remote-path';
 export * from './bucket-denylist';
+export * from './callback-url';

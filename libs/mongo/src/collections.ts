@@ -12,4 +12,6 @@ export const Collections = {
   deliveryQueue: 'delivery_queue',
   gcsBuckets: 'gcs_buckets',
   sftpHostKeys: 'sftp_host_keys',
+  idempotencyKeys: 'idempotency_keys',
+  exportSlots: 'export_slots',
 } as const;

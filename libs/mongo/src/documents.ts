@@ -67,6 +67,25 @@ export interface JobNotice {
   lastError?: string;
 }
 
+/**
+ * The completion callback of a job whose request has a `callbackUrl`: stored `pending` with the job, POSTed by the
+ * jobs service once the job has ended, signed, retried with backoff, at least once; it never changes the job.
+ */
+export interface JobCallback {
+  state: 'pending' | 'delivered' | 'abandoned';
+  /** The same on every attempt: receivers dedupe on it. */
+  eventId: string;
+  attempts: number;
+  /** Not before this (the next retry, or the end of the claim of the replica sending it). */
+  nextAttemptAt?: Date;
+  /** The attempt under way: only the replica that claimed it records its outcome. */
+  claimId?: string;
+  lastAttemptAt?: Date;
+  /** Why the last attempt failed, without the URL's query or anything the receiver answered beyond its status. */
+  lastError?: string;
+  deliveredAt?: Date;
+}
+
 export interface JobDocument {
   _id: string; // the jobId
   accountId: string;
@@ -90,6 +109,7 @@ export interface JobDocument {
   /** When the cancel request was applied (the job became `cancelling`). */
   cancelRequestedAt?: Date;
   notice?: JobNotice;
+  callback?: JobCallback;
   /**
    * The request message as the gateway published it (no secrets: those are sealed apart). Kept so the jobs
    * service's reconciler can publish it again when no query replica ever got it; never shown by the API.

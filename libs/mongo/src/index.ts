@@ -5,3 +5,5 @@ export * from './mongo-errors';
 export * from './mongo.module';
 export * from './job-endings';
 export * from './indexes';
+export * from './activity-query/activity-filter';
+export * from './activity-query/contact-ids';

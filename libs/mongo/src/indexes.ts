@@ -102,9 +102,27 @@ export const INDEXES: readonly IndexSpec[] = [
   },
   {
     collection: Collections.jobs,
+    key: { accountId: 1, status: 1 },
+    usedBy: ['api-gateway'],
+    why: "the export quota: counting an account's pending and processing jobs",
+  },
+  {
+    collection: Collections.idempotencyKeys,
+    key: { expiresAt: 1 },
+    usedBy: ['api-gateway'],
+    why: 'the gateway sweeps Idempotency-Key records past their 24 hours',
+  },
+  {
+    collection: Collections.jobs,
     key: { 'notice.state': 1 },
     usedBy: ['jobs'],
     why: 'the confirmEmail notifier finds pending notices',
+  },
+  {
+    collection: Collections.jobs,
+    key: { 'callback.state': 1 },
+    usedBy: ['jobs'],
+    why: 'the callback dispatcher finds ended jobs whose completion callback is pending',
   },
   {
     collection: Collections.jobFiles,

@@ -31,10 +31,24 @@ export class CredentialCipher {
   }
 
   open(sealed: string, jobId: string): string {
+    return this.openWith(this.openingKeys, sealed, jobId);
+  }
+
+  /** Whether `sealed` opens with the current key itself: what only a previous key opens is to be sealed again. */
+  isSealedWithCurrentKey(sealed: string, jobId: string): boolean {
+    try {
+      this.openWith([this.key], sealed, jobId);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private openWith(keys: Buffer[], sealed: string, jobId: string): string {
     const [version, iv, tag, ciphertext] = sealed.split('.');
     if (version !== VERSION || !iv || !tag || ciphertext === undefined)
       throw new SealedValueError('not a sealed value');
-    for (const key of this.openingKeys) {
+    for (const key of keys) {
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
         decipher.setAAD(Buffer.from(jobId));

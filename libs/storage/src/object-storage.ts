@@ -96,9 +96,19 @@ export class ObjectStorage {
     );
   }
 
-  async get(bucket: string, key: string): Promise<StoredObject | null> {
+  /**
+   * Streams an object, or only the bytes `range` names (inclusive, as HTTP's `Range`; the storage reads just those),
+   * or null when it does not exist. `bytes` is the length of what the stream carries.
+   */
+  async get(bucket: string, key: string, range?: { start: number; end: number }): Promise<StoredObject | null> {
     try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const result = await this.client.send(
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+        }),
+      );
       return { body: result.Body as Readable, bytes: result.ContentLength ?? 0 };
     } catch (error) {
       if (isNotFound(error)) return null;

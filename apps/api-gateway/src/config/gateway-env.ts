@@ -25,4 +25,11 @@ export class GatewayEnv extends DestinationPolicyEnv {
    * `uniquelocal`, comma-separated). Empty: the connection's own address is the client, as without a proxy.
    */
   @IsString() TRUSTED_PROXIES: string = '';
+  /**
+   * Pending or processing exports one account may have at once, across every gateway replica (slots in the
+   * database, not a count per process); one more answers 429 TOO_MANY_ACTIVE_EXPORTS.
+   */
+  @IsInt() @Min(1) @Max(1_000) MAX_ACTIVE_EXPORTS_PER_ACCOUNT: number = 10;
+  /** How long a dry run may count (the database's maxTimeMS); past it the answer says `timedOut` instead of a count. */
+  @IsInt() @Min(100) @Max(120_000) DRY_RUN_MAX_TIME_MS: number = 10_000;
 }

@@ -1,4 +1,5 @@
 import { plainToInstance } from 'class-transformer';
+import { MongoServerError } from 'mongodb';
 import { BucketDenylist } from '@cae/destination-rules';
 import { HostPolicy } from '@cae/host-policy';
 import { ContractProducer } from '@cae/kafka';
@@ -6,7 +7,7 @@ import { SecretStore } from '@cae/secrets';
 import { JobRepository } from '../jobs/job.repository';
 import { AudienceRepository } from './audience.repository';
 import { ContactActivityExportDto } from './dto/contact-activity-export.dto';
-import { ExportsService } from './exports.service';
+import { ExportsService, JobAlreadyCreatedError } from './exports.service';
 
 const sftp = plainToInstance(ContactActivityExportDto, {
   exportType: 'csv',
@@ -83,5 +84,32 @@ describe(ExportsService.name, () => {
     expect(secrets.put).not.toHaveBeenCalled();
     expect(jobs.insertPending).not.toHaveBeenCalled();
     expect(producer.publish).not.toHaveBeenCalled();
+  });
+
+  it('prepares a request without writing anything: what a refused or counted request leaves behind', async () => {
+    const { sut, jobs, secrets, producer } = setup();
+    const prepared = await sut.prepare('acc', sftp, '00000000-0000-4000-8000-000000000000');
+    expect(prepared).toMatchObject({ jobId: '00000000-0000-4000-8000-000000000000', name: 'export-00000000' });
+    expect(prepared.request.output.fileBaseName).toBe('export-00000000');
+    expect([secrets.put.mock.calls, jobs.insertPending.mock.calls, producer.publish.mock.calls]).toEqual([[], [], []]);
+  });
+
+  it('leaves a job made by another attempt of the same idempotent request as it is, credentials included', async () => {
+    const { sut, jobs, secrets, producer } = setup();
+    const duplicate = new MongoServerError({ message: 'E11000 duplicate key', code: 11000 });
+    secrets.put.mockRejectedValue(duplicate); // that attempt sealed them already
+    jobs.insertPending.mockRejectedValue(duplicate);
+    const prepared = await sut.prepare('acc', sftp);
+    await expect(sut.commit(prepared)).rejects.toBeInstanceOf(JobAlreadyCreatedError);
+    expect(secrets.delete).not.toHaveBeenCalled();
+    expect(producer.publish).not.toHaveBeenCalled();
+  });
+
+  it('creates the job when its credentials were sealed by an attempt that died before the insert', async () => {
+    const { sut, jobs, secrets, producer } = setup();
+    secrets.put.mockRejectedValue(new MongoServerError({ message: 'E11000 duplicate key', code: 11000 }));
+    await sut.commit(await sut.prepare('acc', sftp));
+    expect(jobs.insertPending).toHaveBeenCalledTimes(1);
+    expect(producer.publish).toHaveBeenCalledTimes(1);
   });
 });

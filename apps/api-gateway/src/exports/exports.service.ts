@@ -3,14 +3,35 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InvalidPayloadError, ExportRequestedValue, Topic, validatePayload } from '@cae/contracts';
 import { BucketDenylist } from '@cae/destination-rules';
 import { HostPolicy, HostRefusedError } from '@cae/host-policy';
-import { SecretStore } from '@cae/secrets';
+import { DestinationSecrets, SecretStore } from '@cae/secrets';
 import { ContractProducer, errorMessage, PRODUCER } from '@cae/kafka';
+import { isDuplicateKey } from '@cae/mongo';
+import { CallbackRequestPolicy, callbackOf } from '../callback/callback-request.policy';
 import { ApiError } from '../http/api-error';
 import { JobRepository } from '../jobs/job.repository';
 import { AudienceRepository } from './audience.repository';
 import { ContactActivityExportDto } from './dto/contact-activity-export.dto';
 import { toDestinationSecrets, toExportSpec } from './export-spec.mapper';
 import { redactRequest } from './redact';
+
+/** A request checked and turned into what will be stored and published; nothing of it is written yet. */
+export interface PreparedExport {
+  jobId: string;
+  accountId: string;
+  name: string;
+  createdAt: Date;
+  /** The message of the requested topic, checked against its contract. */
+  request: ExportRequestedValue;
+  dto: ContactActivityExportDto;
+}
+
+/** The job of this id exists already: an earlier attempt of the same idempotent request created it. */
+export class JobAlreadyCreatedError extends Error {
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} exists already`);
+    this.name = 'JobAlreadyCreatedError';
+  }
+}
 
 @Injectable()
 export class ExportsService {
@@ -25,12 +46,28 @@ export class ExportsService {
     @Inject(PRODUCER) private readonly producer: ContractProducer,
   ) {}
 
+  /** Checks of `callbackUrl` (../callback), injected as a property so that the tests' constructor calls stay as they are. */
+  @Inject(CallbackRequestPolicy) private readonly callbacks!: CallbackRequestPolicy;
+
   /** Creates the job (pending) and publishes the request. Returns the new job's id and name. */
   async create(accountId: string, dto: ContactActivityExportDto): Promise<{ jobId: string; name: string }> {
-    const jobId = randomUUID();
+    return this.commit(await this.prepare(accountId, dto));
+  }
+
+  /**
+   * Checks everything about the request that can refuse it (destination host and bucket, audience, the requested
+   * contract) and builds what will be stored and published, writing nothing: a request refused here consumes no
+   * Idempotency-Key and no quota. `jobId` is given when an idempotent request reuses the id its key holds.
+   */
+  async prepare(
+    accountId: string,
+    dto: ContactActivityExportDto,
+    jobId: string = randomUUID(),
+  ): Promise<PreparedExport> {
     const spec = toExportSpec(dto, jobId);
     await this.refuseHost(spec.delivery.server);
     this.refuseBucket(dto);
+    if (typeof dto.callbackUrl === 'string') await this.callbacks.check(accountId, dto.callbackUrl);
     if (
       dto.selected_audience_key !== undefined &&
       !(await this.audiences.exists(accountId, dto.selected_audience_key))
@@ -48,14 +85,23 @@ export class ExportsService {
       output: spec.output,
       delivery: spec.delivery,
     });
+    return { jobId, accountId, name: spec.name, createdAt, request, dto };
+  }
+
+  /**
+   * Seals the credentials, records the job (pending) and publishes its request. Throws JobAlreadyCreatedError when
+   * the job exists already (another attempt of the same idempotent request created it), leaving that job untouched.
+   */
+  async commit(prepared: PreparedExport): Promise<{ jobId: string; name: string }> {
+    const { jobId, accountId, name, createdAt, request, dto } = prepared;
     const secrets = toDestinationSecrets(dto);
-    if (secrets) await this.secrets.put(jobId, accountId, secrets);
+    if (secrets) await this.putSecrets(jobId, accountId, secrets);
     try {
       await this.jobs.insertPending({
         _id: jobId,
         accountId,
         jobName: 'contactactivityexport',
-        name: spec.name,
+        name,
         status: 'pending',
         totalItems: null,
         completedItems: 0,
@@ -64,10 +110,14 @@ export class ExportsService {
         endedAt: null,
         request: redactRequest(dto),
         fileCount: 0,
+        // A pending completion callback, sent by the jobs service once the job has ended.
+        ...callbackOf(dto.callbackUrl),
         // A kill between this insert and the publish below leaves the job pending; the reconciler publishes it again.
         requested: JSON.parse(JSON.stringify(request)),
       });
     } catch (error) {
+      // The job's own credentials (sealed by the attempt that created it, from the same body): kept for it.
+      if (isDuplicateKey(error)) throw new JobAlreadyCreatedError(jobId);
       // No job will ever use (or delete) these credentials.
       if (secrets) await this.forgetSecrets(jobId, accountId);
       throw error;
@@ -81,7 +131,19 @@ export class ExportsService {
       throw new ApiError(503, 'QUEUE_UNAVAILABLE', 'the export queue is unavailable; please retry later');
     }
     this.logger.log({ message: 'export job created', jobId, accountId });
-    return { jobId, name: spec.name };
+    return { jobId, name };
+  }
+
+  /**
+   * Seals a job's credentials. Already sealed means an earlier attempt of the same idempotent request (same job id,
+   * same body, so the same credentials) got this far: its copy serves.
+   */
+  private async putSecrets(jobId: string, accountId: string, secrets: DestinationSecrets): Promise<void> {
+    try {
+      await this.secrets.put(jobId, accountId, secrets);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
   }
 
   /**

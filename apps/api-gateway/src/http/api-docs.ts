@@ -45,6 +45,7 @@ export function buildApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('exports', 'Start exports of contact activities')
     .addTag('jobs', 'Follow export jobs and download their files')
     .addTag('destinations', 'Prove that a GCS bucket is yours before exporting to it')
+    .addTag('callbacks', 'The secret that signs completion callbacks (`callbackUrl`)')
     .build();
   return SwaggerModule.createDocument(app, config, { extraModels: [ApiErrorBody] });
 }

@@ -71,7 +71,8 @@ export const API_ERRORS = {
     when:
       'a field has a wrong type or value, a required one is missing, an unknown field or a `__proto__`/`constructor`/' +
       '`prototype`, `$`-prefixed or dotted key is present, the body is not a JSON object or nests more than 16 levels, ' +
-      'the audience key is unknown, a query parameter or cursor is invalid; `fields` names each',
+      'the audience key is unknown, a query parameter or cursor is invalid, the `Idempotency-Key` header breaks its ' +
+      'rule, a dry run names an audience; `fields` names each',
     message: 'invalid request: exportType, destination.port',
     fields: [
       { field: 'exportType', reasons: ['exportType must be CSV or JSON'] },
@@ -102,6 +103,28 @@ export const API_ERRORS = {
         reasons: ['aws_bucket names a bucket of this platform, which destinations may not use'],
       },
     ],
+  },
+  CALLBACK_HOST_REFUSED: {
+    status: 400,
+    when:
+      'the host of `callbackUrl` resolves to a loopback, private, link-local, reserved or metadata address (IPv6 ' +
+      'forms that carry one included) that the operator did not allow, as for `destination.server`',
+    message: 'invalid request: callbackUrl',
+    fields: [
+      {
+        field: 'callbackUrl',
+        reasons: [
+          'the host hooks.internal.example points at a private or reserved address, which callbacks may not use',
+        ],
+      },
+    ],
+  },
+  CALLBACK_SECRET_MISSING: {
+    status: 400,
+    when: 'a `callbackUrl` is given but the account has no callback secret yet: `POST /v2/callback-secret` makes one',
+    message:
+      'this account has no callback secret yet: create one with POST /v2/callback-secret, then send the export again',
+    fields: [{ field: 'callbackUrl', reasons: ['the account has no callback secret to sign callbacks with'] }],
   },
   BAD_REQUEST: {
     status: 400,
@@ -144,6 +167,13 @@ export const API_ERRORS = {
     message:
       'job 8c275474-e636-46a5-a139-a8e40af646a3 already ended (done); only a pending or processing job can be cancelled',
   },
+  IDEMPOTENCY_REQUEST_IN_PROGRESS: {
+    status: 409,
+    when:
+      'a request with this `Idempotency-Key` is still being processed (a concurrent retry); `Retry-After` says when ' +
+      'to retry, and the retry answers the job the first request made',
+    message: 'a request with this Idempotency-Key is still being processed; retry in 1 s',
+  },
   FILE_EXPIRED: {
     status: 410,
     when: 'the file’s 30 days in internal storage are over',
@@ -159,12 +189,34 @@ export const API_ERRORS = {
     when: 'the body is not `application/json` in UTF-8',
     message: 'send the request body as application/json (UTF-8)',
   },
+  RANGE_NOT_SATISFIABLE: {
+    status: 416,
+    when:
+      'the `Range` header asks for bytes the file does not have (it starts at or after the end); `Content-Range: ' +
+      'bytes */<size>` gives the file’s size',
+    message: 'the range bytes=5000- is outside the file (4096 bytes)',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    when: 'the `Idempotency-Key` was used in the last 24 hours with another request body; nothing was created',
+    message:
+      'this Idempotency-Key was used in the last 24 hours with another request body; use a new key for a new request',
+  },
   RATE_LIMITED: {
     status: 429,
     when:
-      'the account sent more than its request rate, or the client address failed authentication too often; ' +
-      '`Retry-After` says how many seconds to wait',
+      'the account sent more than its request rate, or the client address failed authentication too often, or ' +
+      'the account already has 2 dry runs counting on this replica; `Retry-After` says how many seconds to wait',
     message: 'too many requests for this account; retry in 1 s',
+  },
+  TOO_MANY_ACTIVE_EXPORTS: {
+    status: 429,
+    when:
+      'the account already has `MAX_ACTIVE_EXPORTS_PER_ACCOUNT` (10) exports `pending` or `processing`; nothing was ' +
+      'created; `Retry-After` says when to try again (30 s)',
+    message:
+      'this account already has 10 exports pending or processing (MAX_ACTIVE_EXPORTS_PER_ACCOUNT); retry once one of ' +
+      'them ended',
   },
   HEADERS_TOO_LARGE: {
     status: 431,

@@ -7,7 +7,8 @@ import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { ApiError } from '../http/api-error';
 import { API_KEY_SCHEME } from '../http/api-docs';
 import { ApiErrors } from '../http/api-error.docs';
-import { FileDownloadService } from './file-download.service';
+import { DownloadConditions, FileDownloadService } from './file-download.service';
+import { DownloadConditionsOf, RangeDownloadDocs } from './file-download.docs';
 import { CANCEL_ANSWER_WAIT_MS, JobCancelService } from './job-cancel.service';
 import { JobRepository } from './job.repository';
 import { JOB_VIEW_FILES, toFileView, toJobView } from './job-view';
@@ -157,7 +158,8 @@ export class JobsController {
     summary: 'Download a file kept in internal storage',
     description:
       'Streams a file of an export to internal storage (`destination.type` `aws`, or none), for 30 days after it ' +
-      'was delivered. Files delivered to your own server or bucket are not kept here.',
+      'was delivered. Files delivered to your own server or bucket are not kept here. A `Range` header asks for a ' +
+      'part of the file (206).',
   })
   @JobIdParam()
   @ApiParam({
@@ -177,17 +179,21 @@ export class JobsController {
     headers: {
       'Content-Disposition': { description: '`attachment; filename="<fileName>"`', schema: { type: 'string' } },
       'X-Content-SHA256': { description: 'SHA-256 of the file, lowercase hex.', schema: { type: 'string' } },
+      'Accept-Ranges': { description: '`bytes`: a `Range` request is served.', schema: { type: 'string' } },
+      ETag: { description: 'The file’s SHA-256, quoted (for `If-Range`).', schema: { type: 'string' } },
     },
   })
-  @ApiErrors('JOB_NOT_FOUND', 'FILE_NOT_FOUND', 'FILE_EXPIRED')
+  @RangeDownloadDocs()
+  @ApiErrors('JOB_NOT_FOUND', 'FILE_NOT_FOUND', 'FILE_EXPIRED', 'RANGE_NOT_SATISFIABLE')
   async download(
     @AccountId() accountId: string,
     @Param('jobId') jobId: string,
     @Param('fileName') fileName: string,
     @Res() response: Response,
+    @DownloadConditionsOf() conditions: DownloadConditions,
   ) {
     const job = JOB_ID.test(jobId) ? await this.jobs.findOne(accountId, jobId) : null;
     if (!job) throw new ApiError(404, 'JOB_NOT_FOUND', `no job ${jobId.slice(0, 64)} in this account`);
-    await this.downloads.send(await this.jobs.fileNamed(accountId, jobId, fileName), response);
+    await this.downloads.send(await this.jobs.fileNamed(accountId, jobId, fileName), response, conditions);
   }
 }

@@ -1,7 +1,12 @@
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { DevDefault, StorageEnv } from '@cae/config';
+import { IsInt, IsString, Matches, Max, Min, Validate } from 'class-validator';
+import { DestinationPolicyEnv, DevDefault } from '@cae/config';
+import { CredentialsKeyConstraint, PreviousCredentialsKeysConstraint } from '@cae/secrets';
 
-export class JobsEnv extends StorageEnv {
+/**
+ * A DestinationPolicyEnv: completion callbacks are sent to hosts judged by the same policy (DESTINATION_HOST_ALLOWLIST,
+ * DESTINATION_PUBLIC_HOSTS) as destinations, with the same values as the gateway, which judged them first.
+ */
+export class JobsEnv extends DestinationPolicyEnv {
   /** Health and metrics port. */
   @IsInt() @Min(1) @Max(65535) PORT: number = 3104;
   /** Files kept in internal storage are downloadable for this many days after delivery. */
@@ -36,4 +41,23 @@ export class JobsEnv extends StorageEnv {
   @IsInt() @Min(1_000) JOB_CANCEL_TIMEOUT_MS: number = 300_000;
   /** How often pending notices are looked for. */
   @IsInt() @Min(100) NOTIFY_INTERVAL_MS: number = 2_000;
+  /**
+   * Opens the per-account secrets that sign completion callbacks, sealed by the gateway: the gateway's
+   * CREDENTIALS_KEY, and (CREDENTIALS_KEY_PREVIOUS) the keys a rotation replaced.
+   */
+  @Validate(CredentialsKeyConstraint) CREDENTIALS_KEY: string;
+  @Validate(PreviousCredentialsKeysConstraint) CREDENTIALS_KEY_PREVIOUS: string = '';
+  /** How often ended jobs with a pending completion callback are looked for. */
+  @IsInt() @Min(100) CALLBACK_INTERVAL_MS: number = 2_000;
+  /**
+   * Attempts of a completion callback, and the backoff between them: after the n-th failed attempt a wait in
+   * [c/2, c), c = min(cap, base * 2^(n-1)). The defaults spread 15 attempts over about 14 to 28 hours.
+   */
+  @IsInt() @Min(1) @Max(100) CALLBACK_MAX_ATTEMPTS: number = 15;
+  @IsInt() @Min(10) CALLBACK_RETRY_BASE_MS: number = 60_000;
+  @IsInt() @Min(10) CALLBACK_RETRY_CAP_MS: number = 4 * 3_600_000;
+  /** One attempt's deadline, from the DNS lookup to the receiver's status line: a slow receiver holds nothing longer. */
+  @IsInt() @Min(100) @Max(120_000) CALLBACK_TIMEOUT_MS: number = 10_000;
+  /** Callbacks one replica sends at once (one account's at most one at a time, so a slow receiver stalls no other). */
+  @IsInt() @Min(1) @Max(64) CALLBACK_CONCURRENCY: number = 4;
 }

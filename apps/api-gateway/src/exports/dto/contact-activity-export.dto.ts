@@ -19,11 +19,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { callbackUrlProblem, MAX_CALLBACK_URL_LENGTH } from '@cae/destination-rules';
 import { ColumnHeaderDto, markRepeatedJsonLabels } from './column-header.dto';
 import { DESTINATION_CLASSES, DestinationDto, toDestinationDto } from './destination.dto';
 import { EXPORT_TYPES, MAX_RECORDS_PER_FILE, MESSAGE_TYPES, NAME_PATTERN, SELECTABLE_ACTIONS } from './export-options';
 import { IsWithinYears, TIMESTAMP_WITH_OFFSET, timestampMessage } from '../../http/timestamps';
 import { IsNotBefore } from './is-not-before.validator';
+import { FollowsRule } from './rule.validator';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value);
 const ISO = { strict: true, strictSeparator: true };
@@ -240,6 +242,39 @@ export class ContactActivityExportDto {
   @IsEmail({}, { message: 'confirmEmail must be an email address' })
   @MaxLength(254)
   confirmEmail?: string;
+
+  /** Extension to the reference: the job's final state is POSTed here, signed (../../callback). */
+  @ApiPropertyOptional({
+    description:
+      'Extension to the reference: when the job ends (`done`, `failed`, or any final status), its final state is ' +
+      'POSTed to this https URL as JSON, signed with the account’s callback secret (HMAC-SHA256 of `<t>.<body>` in ' +
+      '`X-Signature: t=<unix seconds>,v1=<hex>`; make the secret with `POST /v2/callback-secret` first, or the ' +
+      'request is refused `CALLBACK_SECRET_MISSING`). Retried with exponential backoff for about a day until ' +
+      'the receiver answers 2xx; delivered at least once (dedupe on `eventId`); never fails or delays the export. ' +
+      'No user name or password in the URL, no fragment; its host must be public (`CALLBACK_HOST_REFUSED`).',
+    format: 'uri',
+    maxLength: MAX_CALLBACK_URL_LENGTH,
+    example: 'https://hooks.example.com/exports/done',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_CALLBACK_URL_LENGTH)
+  @FollowsRule(callbackUrlProblem)
+  callbackUrl?: string;
+
+  /** Extension to the reference: count instead of export. */
+  @ApiPropertyOptional({
+    description:
+      'Extension to the reference: `true` creates nothing and answers 200 with the number of matching records and ' +
+      'the files the export would make (names and records per file), counted with the same filter as the export ' +
+      'in at most `DRY_RUN_MAX_TIME_MS` (then `timedOut`). The request is checked as for a real export (a 400 is ' +
+      'the same). Not with `selected_audience_key` (a 400).',
+    default: false,
+    example: true,
+  })
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
 
   @ApiPropertyOptional({
     description:

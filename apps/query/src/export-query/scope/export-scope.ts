@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ExportRequestedValue } from '@cae/contracts';
 import { NonRetriableError } from '@cae/kafka';
-import { Collections, Db, MONGO_DB } from '@cae/mongo';
-import { buildActivityFilter, ResumePoint, snapshotBound } from './activity-filter';
+import { buildActivityFilter, Collections, Db, MONGO_DB, ResumePoint, snapshotBound } from '@cae/mongo';
 import { AudienceMembership } from './audience-membership';
 import { audienceRuleToContactFilter } from './audience-rule';
 import { ContactResolver } from './contact-resolver';

@@ -2,13 +2,11 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { claimWorkDir, serviceMetrics } from '@cae/service-kit';
 import { Document, ObjectId } from 'mongodb';
-import { Collections, Db, JobEndings, MONGO_DB } from '@cae/mongo';
+import { Collections, Db, EXPORT_SORT, JobEndings, MONGO_DB, ResumePoint } from '@cae/mongo';
 import { OutputSpec, recordsKey, Topic } from '@cae/contracts';
 import { recordKeyOf, toExportRecord } from '@cae/formats';
 import { ContractProducer, JobStatusFact, PRODUCER, publishJobStatus } from '@cae/kafka';
 import { QueryEnv } from '../../config/query-env';
-
-import { EXPORT_SORT, ResumePoint } from '../scope/activity-filter';
 import { CheckpointRepository, QueryCheckpoint } from '../scheduling/checkpoint.repository';
 import { withAllSystemProperties } from './all-properties';
 import { filteredInGroups } from '../scope/audience-membership';

@@ -7,7 +7,8 @@ export interface ResumePoint {
 }
 
 /**
- * The MongoDB filter of an export: every condition ANDed, always scoped to the account.
+ * The MongoDB filter of an export: every condition ANDed, always scoped to the account. The query service reads
+ * through it and the gateway's dry run counts through it, so a dry run counts exactly the records an export reads.
  * Timeframe bounds are both inclusive. `custom` selects every action that is not a standard one.
  * `contactIds` (from `selected_contact`) restricts to those contacts; an empty list matches nothing.
  * `after` resumes strictly after a record in the export order (time, _id).

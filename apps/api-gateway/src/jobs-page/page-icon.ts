@@ -1,0 +1,2 @@
+/** The page's icon (a document with a downward arrow), served as /jobs/icon.svg so no request for it fails. */
+export const PAGE_ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="5" y="2" width="22" height="28" rx="3" fill="#0b57d0"/><path d="M16 8v12m-5-5 5 5 5-5M10 24h12" stroke="#fff" stroke-width="2.5" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>`;

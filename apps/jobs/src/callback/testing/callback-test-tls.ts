@@ -1,0 +1,24 @@
+/**
+ * A self-signed certificate for callback.test and 127.0.0.1 (valid until 2126) and its key, for the sender's unit
+ * tests: trusted only where a test passes it as `ca`. Test-only; it protects nothing.
+ */
+export const CALLBACK_TEST_TLS = {
+  key: `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg1ZFPmOAp5w9hx6Y3
+Um/5VemNQDcLVTJg5L0fiU0JQnShRANCAAT4Jgqty8buCibgGUqN/1nDOsQOUXZA
+GQxnFwRy1HthnVIMPewGv8Ql9UzGZY/WRmjM5ZeT13SI8ZhfDOEb4Ydc
+-----END PRIVATE KEY-----
+`,
+  cert: `-----BEGIN CERTIFICATE-----
+MIIBpjCCAU2gAwIBAgIUP/FktSk0FavjXZzK0ms94UVLKy8wCgYIKoZIzj0EAwIw
+GDEWMBQGA1UEAwwNY2FsbGJhY2sudGVzdDAgFw0yNjEyMDcwMjUyNDlaGA8yMTI2
+MTExMzAyNTI0OVowGDEWMBQGA1UEAwwNY2FsbGJhY2sudGVzdDBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABPgmCq3Lxu4KJuAZSo3/WcM6xA5RdkAZDGcXBHLUe2Gd
+Ugw97Aa/xCX1TMZlj9ZGaMzll5PXdIjxmF8M4Rvhh1yjczBxMB0GA1UdDgQWBBTK
+C/QGZ3Qq+hEo4q4vf6+ItnYThzAfBgNVHSMEGDAWgBTKC/QGZ3Qq+hEo4q4vf6+I
+tnYThzAeBgNVHREEFzAVgg1jYWxsYmFjay50ZXN0hwR/AAABMA8GA1UdEwEB/wQF
+MAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgeF9kp9BXP4HoYTwh6AF1NxCFBa9JgTaH
+e2mhaJ1KarQCIB4wEohoHQlYDq+8XivqwRjucHWvK5d8sybleYX6gVod
+-----END CERTIFICATE-----
+`,
+};
