@@ -6,16 +6,10 @@
 import { el, hiddenText } from './dom';
 import { formatBytes, formatCount, formatDuration, formatTimestamp, isFinalStatus, progressOf } from './format';
 
-export interface FileView {
-  name: string;
-  records: number;
-  bytes: number;
-  sha256: string;
-  location?: string;
-  url?: string;
-  expiresAt?: string;
-  expired?: boolean;
-}
+// Type-only: erased at compile time, so the browser script still requires nothing outside client/.
+import type { JobFileView as FileView } from '../../jobs/job-view';
+
+export type { FileView };
 
 /** The job resource of `GET /v2/jobs` (job-view.ts on the server). */
 export interface JobView {
