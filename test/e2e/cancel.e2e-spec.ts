@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { api, ApiResponse, download, JobView, runExport } from '../support/api';
 import { closeDatabase, createAccount, database, insertActivities, makeActivities } from '../support/fixtures';
 import { readJsonMessages, StatusEvent } from '../support/kafka-topics';
 import { insertPendingJob, INTERNAL_TOPICS } from '../support/poison';
-import { MAILPIT_URL, S3_ENDPOINT, TEST_STACK_ENV } from '../support/test-stack';
+import { MAILPIT_URL, S3_ENDPOINT, TEST_STACK_ENV, stackCommand as stack } from '../support/test-stack';
 
 /**
  * Issue 12, "Cancel": DELETE /v2/jobs/{id} stops a pending or running export in every service, removes its staged
@@ -19,14 +18,6 @@ const storage = new S3Client({
   forcePathStyle: true,
   credentials: { accessKeyId: 'devaccesskey', secretAccessKey: 'devsecretkey123' },
 });
-
-const ROOT = resolve(__dirname, '../..');
-const stack = (...args: string[]) =>
-  execFileSync('bash', ['deploy/local/stack.sh', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...TEST_STACK_ENV },
-    stdio: 'inherit',
-  });
 
 /** Every object and unfinished multipart upload under `prefix` in `bucket`. */
 async function stored(bucket: string, prefix: string): Promise<string[]> {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { api, waitForJob } from '../support/api';
@@ -12,7 +11,7 @@ import {
   insertActivities,
   makeActivities,
 } from '../support/fixtures';
-import { ROOT, TEST_STACK_ENV } from '../support/test-stack';
+import { TEST_STACK_ENV, stackCommand as stack } from '../support/test-stack';
 
 /**
  * Issue 9, point 6: SIGTERM (a rolling deploy) stops the query service at a safe point: the running export stops
@@ -21,13 +20,6 @@ import { ROOT, TEST_STACK_ENV } from '../support/test-stack';
  * No clock decides the verdict: the process is left all the time it wants to exit, and what is checked is where
  * the export stood when it did (not finished, lease handed back).
  */
-const stack = (...args: string[]) =>
-  execFileSync('bash', ['deploy/local/stack.sh', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...TEST_STACK_ENV },
-    stdio: 'inherit',
-  });
-
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { api, ApiResponse, basicAuth, waitForJob } from '../support/api';
 import { closeDatabase, createAccount, database } from '../support/fixtures';
-import { API_URL, ROOT, TEST_STACK_ENV } from '../support/test-stack';
+import { API_URL, TEST_STACK_ENV, stackCommand as stack } from '../support/test-stack';
 
 /**
  * Issue 12, the controls of API callers on POST /v2/contactactivityexport: the Idempotency-Key and the per-account
@@ -10,13 +9,6 @@ import { API_URL, ROOT, TEST_STACK_ENV } from '../support/test-stack';
  * run, so that every job created stays `pending` for as long as a test needs (nothing depends on timing); it is
  * started again at the end, and the jobs made here are waited for.
  */
-const stack = (...args: string[]) =>
-  execFileSync('bash', ['deploy/local/stack.sh', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...TEST_STACK_ENV },
-    stdio: 'inherit',
-  });
-
 /** The second gateway replica (stack.sh moves replica N's port by 50 * (N - 1)). */
 const REPLICA_2 = `http://127.0.0.1:${Number(TEST_STACK_ENV.PORT) + 50}`;
 const LIMIT = Number(TEST_STACK_ENV.MAX_ACTIVE_EXPORTS_PER_ACCOUNT);

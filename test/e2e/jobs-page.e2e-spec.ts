@@ -1,13 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
+import { closedPort } from '../support/destinations';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium, ConsoleMessage, Page } from 'playwright-core';
 import { api, basicAuth, download, JobView, waitForJob } from '../support/api';
 import { closeDatabase, createAccount, database, insertActivities, makeActivities } from '../support/fixtures';
-import { API_URL, ROOT, TEST_STACK_ENV } from '../support/test-stack';
+import { API_URL, ROOT, TEST_STACK_ENV, stackCommand as stack } from '../support/test-stack';
 
 /**
  * Issue 12: the Jobs page in a real browser (Debian's Chromium, driven by playwright-core; installed by
@@ -32,21 +31,6 @@ const JOB_TIMEOUT_MS = 300_000;
 const LOGS = join(TEST_STACK_ENV.STACK_DIR, 'logs');
 
 /** deploy/local/stack.sh on the test stack (the cancel test stops the query service so its job stays pending). */
-const stack = (...args: string[]) =>
-  execFileSync('bash', ['deploy/local/stack.sh', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...TEST_STACK_ENV },
-    stdio: 'inherit',
-  });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** Every line the gateway (all its replicas) logged so far. */
 function gatewayLogLines(): string[] {
   if (!existsSync(LOGS)) return [];

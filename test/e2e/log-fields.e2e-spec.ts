@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
+import { closedPort } from '../support/destinations';
 import { join } from 'node:path';
 import { api, JobView, waitForJob } from '../support/api';
 import { closeDatabase, createAccount, insertActivities, makeActivities } from '../support/fixtures';
@@ -51,14 +51,6 @@ function eventsOf(lines: LogLine[], jobId: string): string[] {
   return lines
     .filter((line) => fields(line)?.jobId === jobId)
     .map((line) => `${line.file.replace(/\.log$/, '')}: ${String(fields(line)!.message)}`);
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function waitForEvents(jobId: string, expected: string[], timeoutMs = 30_000): Promise<void> {

@@ -1,24 +1,16 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runExport } from '../support/api';
 import { downloadAll } from '../support/expect-files';
 import { parseCsv } from '../support/files';
 import { closeDatabase, createAccount, exportOrder, insertActivities, makeActivities } from '../support/fixtures';
-import { ROOT, TEST_STACK_ENV } from '../support/test-stack';
+import { TEST_STACK_ENV, stackCommand as stack } from '../support/test-stack';
 
 /**
  * Issue 10, point 3: the chunks of one chunked export are written by several writer replicas at once (records keyed
  * by job and chunk), and the files stay exact, in order, each chunk once, whether they are delivered one by one
  * (uncompressed) or all together at the end (compressed, staged by two writers in whatever order).
  */
-const stack = (...args: string[]) =>
-  execFileSync('bash', ['deploy/local/stack.sh', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...TEST_STACK_ENV },
-    stdio: 'inherit',
-  });
-
 /** The chunks each writer process logged as staged for the job, by the writer's log file. */
 function stagedBy(jobId: string): Record<string, number[]> {
   const result: Record<string, number[]> = {};

@@ -2,6 +2,7 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client }
 import { Storage } from '@google-cloud/storage';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { TEST_STACK_ENV } from './test-stack';
 
@@ -83,4 +84,13 @@ export function sftpHostKeyFingerprint(): string {
   const publicKey = readFileSync(join(TEST_STACK_ENV.STACK_DIR, 'destinations', 'ssh_host_ed25519_key.pub'), 'utf8');
   const blob = Buffer.from(publicKey.trim().split(/\s+/)[1], 'base64');
   return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** A loopback port nothing listens on (it was free a moment ago): a destination that refuses every connection. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -2,6 +2,7 @@
  * The test suite's own stack: the same scripts as `make up`, on other ports and in `.data/test`, so it never
  * touches a developer's running stack. Started by global-setup.ts, stopped by global-teardown.ts.
  */
+import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..');
@@ -95,3 +96,12 @@ export const API_URL = `http://127.0.0.1:${TEST_STACK_ENV.PORT}`;
 export const MAILPIT_URL = `http://127.0.0.1:${TEST_STACK_ENV.MAILPIT_HTTP_PORT}`;
 export const S3_ENDPOINT = `http://127.0.0.1:${TEST_STACK_ENV.S3_PORT}`;
 export const MONGODB_URI = `mongodb://127.0.0.1:${TEST_STACK_ENV.MONGO_PORT}/cordial`;
+
+/** Runs a `deploy/local/stack.sh` command (`stop-service NAME`, `start-service NAME`, ...) against the test stack. */
+export function stackCommand(...args: string[]): void {
+  execFileSync('bash', ['deploy/local/stack.sh', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...TEST_STACK_ENV },
+    stdio: 'inherit',
+  });
+}
