@@ -1,15 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { createServer, Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { api, JobView, waitForJob } from '../support/api';
 import { SFTP } from '../support/destinations';
+import { readTopics } from '../support/kafka-topics';
 import { closeDatabase, createAccount, database, insertActivities, makeActivities } from '../support/fixtures';
-import { API_URL, ROOT, TEST_STACK_ENV } from '../support/test-stack';
+import { API_URL, ROOT, TEST_STACK_ENV, stackCommand as stack } from '../support/test-stack';
 
 // The verification snippet of the documentation, as a receiver copies it.
 const { verifyCallback } = require(join(ROOT, 'docs', 'examples', 'verify-callback.js')) as {
@@ -78,13 +78,6 @@ class Receiver {
   }
 }
 
-const stack = (...args: string[]) =>
-  execFileSync('bash', ['deploy/local/stack.sh', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...TEST_STACK_ENV },
-    stdio: 'inherit',
-  });
-
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -114,12 +107,16 @@ async function startExport(key: string, body: Record<string, unknown>): Promise<
   return created.body.jobId;
 }
 
+/** Every callback secret the suite was given, to search for where it must not be. */
+const issuedSecrets: string[] = [];
+
 async function issueSecret(key: string): Promise<{ secret: string; previousSecretValidUntil: string | null }> {
   const issued = await api<{ secret: string; previousSecretValidUntil: string | null }>('POST', '/v2/callback-secret', {
     key,
     body: {},
   });
   expect([issued.status, issued.headers.get('cache-control')]).toEqual([201, 'no-store']);
+  issuedSecrets.push(issued.body.secret);
   return issued.body;
 }
 
@@ -313,5 +310,25 @@ describe('completion callbacks', () => {
       const refused = await api('POST', '/v2/callback-secret', { key, body: { secret: 'mine' } });
       expect(refused).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
     });
+  });
+
+  it('keeps every callback secret out of the logs, the Kafka topics, the stored documents and the job answers', async () => {
+    expect(issuedSecrets.length).toBeGreaterThanOrEqual(3);
+    const leaks = (text: string) => issuedSecrets.filter((secret) => text.includes(secret));
+    const logs = join(TEST_STACK_ENV.STACK_DIR, 'logs');
+    for (const file of readdirSync(logs))
+      expect({ file, leaks: leaks(readFileSync(join(logs, file), 'latin1')) }).toEqual({ file, leaks: [] });
+    const messages = await readTopics();
+    expect(leaks(messages.flatMap((message) => [message.key, message.value, ...message.headers]).join('\n'))).toEqual(
+      [],
+    );
+    const db = await database();
+    for (const name of ['callback_secrets', 'jobs', 'idempotency_keys']) {
+      const stored = JSON.stringify(await db.collection(name).find({}).toArray());
+      expect({ name, leaks: leaks(stored) }).toEqual({ name, leaks: [] });
+    }
+    expect(await db.collection('callback_secrets').countDocuments()).toBeGreaterThan(0);
+    const listed = await api('GET', '/v2/jobs?limit=200', { key });
+    expect(leaks(JSON.stringify(listed.body))).toEqual([]);
   });
 });
