@@ -64,6 +64,30 @@ describe('sortedInExportOrder', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('merges at most maxFanIn runs at once: more runs are first merged into longer ones (bounded merge buffers)', async () => {
+    const input = activities(6_000, 11);
+    const options = { dir, runBytes: 16 * 1024, maxFanIn: 4, readBufferBytes: 1024 };
+    let openAtFirst: string[] = [];
+    const output: Document[] = [];
+    for await (const document of sortedInExportOrder(from(input), options)) {
+      if (output.length === 0) openAtFirst = readdirSync(dir).flatMap((sub) => readdirSync(join(dir, sub)));
+      output.push(document);
+    }
+    // About 40 runs were written; the final merge reads at most 4 files, so the rest went through longer runs.
+    expect(openAtFirst.length).toBeLessThanOrEqual(4);
+    expect(openAtFirst.some((name) => name.startsWith('merged-'))).toBe(true);
+    expect(output).toEqual(exportOrder(input));
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('stops cleanly inside a merge pass and removes every file', async () => {
+    const options = { dir, runBytes: 16 * 1024, maxFanIn: 3 };
+    await expect(collect(sortedInExportOrder(from(activities(3_000), 2_999), options))).rejects.toThrow('cursor died');
+    expect(readdirSync(dir)).toEqual([]);
+    for await (const _document of sortedInExportOrder(from(activities(3_000)), options)) break;
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('removes its files when the reader stops early (lease lost, service stopping)', async () => {
     for await (const _document of sortedInExportOrder(from(activities(3_000)), { dir, runBytes: 16 * 1024 })) {
       expect(readdirSync(dir)).toHaveLength(1);

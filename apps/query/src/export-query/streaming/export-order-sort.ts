@@ -14,14 +14,23 @@ const { deserialize, serialize } = BSON;
  * A classic external merge sort: documents are kept as BSON (exact types, no re-encoding) in runs of about
  * `runBytes`; a full run is sorted and written to a file under `dir`; at the end the runs are merged. An export
  * that fits in one run never touches the disk. The files are removed when the iteration ends, however it ends.
- * Memory: one run, plus a read buffer per run file while merging.
+ * Memory: one run, plus a read buffer per open run file while merging. At most `maxFanIn` run files are open at
+ * once: with more runs (a bigger export), runs are first merged into longer ones, so the merge's buffers do not grow
+ * with the export (5,000,000 records make about 120 runs of 16 MiB, and each open run holds its read buffers).
  */
 export interface ExportOrderSortOptions {
   /** Parent folder of the run files (a private sub-folder is made per sort). */
   dir: string;
   /** BSON bytes kept in memory before a run is written out. */
   runBytes: number;
+  /** Run files merged at once (default 128); more runs are merged in passes. */
+  maxFanIn?: number;
+  /** Read buffer of each open run file while merging (default 64 KiB). */
+  readBufferBytes?: number;
 }
+
+const DEFAULT_MAX_FAN_IN = 128;
+const DEFAULT_READ_BUFFER_BYTES = 64 * 1024;
 
 interface Entry {
   time: unknown;
@@ -55,7 +64,14 @@ export async function* sortedInExportOrder(
     }
     if (run.length > 0) runFiles.push(await writeRun(run, join(folder as string, `run-${runFiles.length}.bson`)));
     run = [];
-    yield* mergeRuns(runFiles);
+    const maxFanIn = Math.max(2, options.maxFanIn ?? DEFAULT_MAX_FAN_IN);
+    const readBufferBytes = options.readBufferBytes ?? DEFAULT_READ_BUFFER_BYTES;
+    for (let pass = 0; runFiles.length > maxFanIn; pass++) {
+      // Merge just enough of the oldest runs into one that the rest fit in a single final merge.
+      const group = runFiles.splice(0, Math.min(maxFanIn, runFiles.length - maxFanIn + 1));
+      runFiles.push(await mergeToFile(group, join(folder as string, `merged-${pass}.bson`), readBufferBytes));
+    }
+    for await (const entry of mergeRuns(runFiles, readBufferBytes)) yield entry.document;
   } finally {
     if (folder) await rm(folder, { recursive: true, force: true });
   }
@@ -64,14 +80,43 @@ export async function* sortedInExportOrder(
 /** Writes a run sorted, straight from the documents' buffers (no second copy of the run in memory). */
 async function writeRun(run: Entry[], path: string): Promise<string> {
   run.sort(compareEntries);
+  return writeBuffers(
+    (function* () {
+      for (const entry of run) yield entry.bson;
+    })(),
+    path,
+  );
+}
+
+/** Merges run files into one longer run file and removes them. */
+async function mergeToFile(paths: string[], path: string, readBufferBytes: number): Promise<string> {
+  const merged = mergeRuns(paths, readBufferBytes);
+  await writeBuffers(
+    (async function* () {
+      for await (const entry of merged) yield entry.bson;
+    })(),
+    path,
+  );
+  await Promise.all(paths.map((input) => rm(input, { force: true })));
+  return path;
+}
+
+/** Writes BSON documents to a new file, 512 at a time. */
+async function writeBuffers(buffers: Iterable<Buffer> | AsyncIterable<Buffer>, path: string): Promise<string> {
   const file = await open(path, 'wx');
   try {
-    for (let start = 0; start < run.length; start += 512) {
-      const buffers = run.slice(start, start + 512).map((entry) => entry.bson);
-      const expected = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
-      const { bytesWritten } = await file.writev(buffers);
+    let pending: Buffer[] = [];
+    const flush = async () => {
+      const expected = pending.reduce((sum, buffer) => sum + buffer.length, 0);
+      const { bytesWritten } = await file.writev(pending);
       if (bytesWritten !== expected) throw new Error(`short write to ${path}: ${bytesWritten} of ${expected} bytes`);
+      pending = [];
+    };
+    for await (const buffer of buffers) {
+      pending.push(buffer);
+      if (pending.length === 512) await flush();
     }
+    if (pending.length > 0) await flush();
   } finally {
     await file.close();
   }
@@ -79,8 +124,11 @@ async function writeRun(run: Entry[], path: string): Promise<string> {
 }
 
 /** Merges sorted run files: a binary heap of one current document per run. */
-async function* mergeRuns(paths: string[]): AsyncGenerator<Document> {
-  const readers = paths.map((path) => bsonDocuments(path));
+async function* mergeRuns(
+  paths: string[],
+  readBufferBytes: number,
+): AsyncGenerator<{ document: Document; bson: Buffer }> {
+  const readers = paths.map((path) => bsonDocuments(path, readBufferBytes));
   const heap: { entry: Entry; document: Document; reader: AsyncGenerator<Buffer> }[] = [];
   const push = (item: (typeof heap)[number]) => {
     heap.push(item);
@@ -118,8 +166,8 @@ async function* mergeRuns(paths: string[]): AsyncGenerator<Document> {
   try {
     for (const reader of readers) await advance(reader);
     while (heap.length > 0) {
-      const { document, reader } = popTop();
-      yield document;
+      const { document, entry, reader } = popTop();
+      yield { document, bson: entry.bson };
       await advance(reader);
     }
   } finally {
@@ -128,9 +176,9 @@ async function* mergeRuns(paths: string[]): AsyncGenerator<Document> {
 }
 
 /** The BSON documents of a run file, one at a time (each starts with its own int32 length). */
-async function* bsonDocuments(path: string): AsyncGenerator<Buffer> {
+async function* bsonDocuments(path: string, readBufferBytes: number): AsyncGenerator<Buffer> {
   let pending: Buffer = Buffer.alloc(0);
-  const stream = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const stream = createReadStream(path, { highWaterMark: readBufferBytes });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
