@@ -66,9 +66,11 @@ class Receiver {
     await new Promise((resolve) => this.server?.close(resolve));
   }
 
-  /** A fresh path of this receiver, answered as `behaviour` says (200 by default). */
+  /** A fresh path of this receiver, answered as `behaviour` says (200 by default); its UUID is a receiver token. */
   endpoint(behaviour?: Behaviour): { url: string; path: string } {
-    const path = `/hooks/${randomUUID()}`;
+    const token = randomUUID();
+    receiverTokens.push(token);
+    const path = `/hooks/${token}`;
     if (behaviour) this.behaviours.set(path, behaviour);
     return { path, url: `https://127.0.0.1:${this.port}${path}` };
   }
@@ -109,6 +111,8 @@ async function startExport(key: string, body: Record<string, unknown>): Promise<
 
 /** Every callback secret the suite was given, to search for where it must not be. */
 const issuedSecrets: string[] = [];
+/** Tokens the receiver's URLs carry (in their path or query), which only the callbacks may show. */
+const receiverTokens: string[] = [];
 
 async function issueSecret(key: string): Promise<{ secret: string; previousSecretValidUntil: string | null }> {
   const issued = await api<{ secret: string; previousSecretValidUntil: string | null }>('POST', '/v2/callback-secret', {
@@ -139,11 +143,13 @@ describe('completion callbacks', () => {
 
   it("posts a done job's final state, signed: it verifies with the account's secret and the documented snippet", async () => {
     const { url, path } = receiver.endpoint();
-    const jobId = await startExport(key, { name: 'with_callback', exportType: 'csv', callbackUrl: `${url}?token=abc` });
+    const query = `token=${randomUUID()}`;
+    receiverTokens.push(query);
+    const jobId = await startExport(key, { name: 'with_callback', exportType: 'csv', callbackUrl: `${url}?${query}` });
     const job = await waitForJob(key, jobId);
     expect(job.status).toBe('done');
     const [arrival] = await waitFor('the callback', () => receiver.arrivalsAt(path)[0] && receiver.arrivalsAt(path));
-    expect(arrival.path).toBe(`${path}?token=abc`);
+    expect(arrival.path).toBe(`${path}?${query}`);
     expect(arrival.headers['content-type']).toBe('application/json');
     expect(verifyCallback(secret, arrival.headers['x-signature'] as string, arrival.body)).toBe(true);
     expect(verifyCallback(`${secret}x`, arrival.headers['x-signature'] as string, arrival.body)).toBe(false);
@@ -168,9 +174,10 @@ describe('completion callbacks', () => {
     });
     expect(await waitForCallbackState(jobId, 'delivered')).toMatchObject({ attempts: 1, eventId: event.eventId });
     expect(receiver.arrivalsAt(path)).toHaveLength(1);
-    // The job shows the callbackUrl as it was sent; its status is the export's own.
+    // The job shows the callbackUrl's origin only (its path and query may carry the receiver's token); its status is
+    // the export's own.
     const after = await api<JobView>('GET', `/v2/jobs/${jobId}`, { key });
-    expect(after.body).toMatchObject({ status: 'done', request: { callbackUrl: `${url}?token=abc` } });
+    expect(after.body).toMatchObject({ status: 'done', request: { callbackUrl: `${new URL(url).origin}/[REDACTED]` } });
   });
 
   it("posts a failed job's final state with its error, signed the same way", async () => {
@@ -312,9 +319,11 @@ describe('completion callbacks', () => {
     });
   });
 
-  it('keeps every callback secret out of the logs, the Kafka topics, the stored documents and the job answers', async () => {
+  it('keeps every callback secret and receiver token out of the logs, the Kafka topics, the stored documents and the job answers', async () => {
     expect(issuedSecrets.length).toBeGreaterThanOrEqual(3);
-    const leaks = (text: string) => issuedSecrets.filter((secret) => text.includes(secret));
+    expect(receiverTokens.length).toBeGreaterThanOrEqual(8);
+    const secrets = [...issuedSecrets, ...receiverTokens];
+    const leaks = (text: string) => secrets.filter((secret) => text.includes(secret));
     const logs = join(TEST_STACK_ENV.STACK_DIR, 'logs');
     for (const file of readdirSync(logs))
       expect({ file, leaks: leaks(readFileSync(join(logs, file), 'latin1')) }).toEqual({ file, leaks: [] });

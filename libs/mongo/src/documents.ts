@@ -75,6 +75,11 @@ export interface JobCallback {
   state: 'pending' | 'delivered' | 'abandoned';
   /** The same on every attempt: receivers dedupe on it. */
   eventId: string;
+  /**
+   * The callbackUrl, sealed with CREDENTIALS_KEY for this job (its path and query may carry the receiver's token):
+   * the stored request shows the URL's origin only. Jobs stored before it existed keep the URL in their request.
+   */
+  sealedUrl?: string;
   attempts: number;
   /** Not before this (the next retry, or the end of the claim of the replica sending it). */
   nextAttemptAt?: Date;

@@ -1,14 +1,16 @@
 import { HostPolicy } from '@cae/host-policy';
-import { CallbackSecretStore } from '@cae/secrets';
+import { CallbackSecretStore, CredentialCipher } from '@cae/secrets';
 import { ContactActivityExportDto } from '../exports/dto/contact-activity-export.dto';
 import { ApiError } from '../http/api-error';
 import { BodyShapePipe, strictValidationPipe } from '../http/validation.pipe';
 import { CallbackRequestPolicy, callbackOf } from './callback-request.policy';
 
+const CIPHER = new CredentialCipher('33'.repeat(32));
+
 /** The policy with an account that has a secret (or not), and the host policy of production or of a stack. */
 function setup(hosts = new HostPolicy([]), hasSecret = true) {
   const secrets = { exists: jest.fn(async () => hasSecret) };
-  return { sut: new CallbackRequestPolicy(hosts, secrets as unknown as CallbackSecretStore), secrets };
+  return { sut: new CallbackRequestPolicy(hosts, secrets as unknown as CallbackSecretStore, CIPHER), secrets };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<{ status: number; code: string; fields?: unknown }> {
@@ -101,12 +103,28 @@ describe(CallbackRequestPolicy.name, () => {
 });
 
 describe(callbackOf.name, () => {
-  it('marks the job for a callback with a fresh event id, and nothing without a callbackUrl', () => {
-    const first = callbackOf('https://hooks.example.com/x');
-    expect(first).toEqual({ callback: { state: 'pending', eventId: expect.any(String), attempts: 0 } });
-    expect(callbackOf('https://hooks.example.com/x').callback!.eventId).not.toBe(first.callback!.eventId);
-    expect(callbackOf(undefined)).toEqual({});
-    expect(callbackOf(null)).toEqual({});
+  const seal = (url: string) => `sealed:${url}`;
+  it('marks the job for a callback with a fresh event id and the URL sealed, and nothing without a callbackUrl', () => {
+    const first = callbackOf('https://hooks.example.com/x', seal);
+    expect(first).toEqual({
+      callback: {
+        state: 'pending',
+        eventId: expect.any(String),
+        attempts: 0,
+        sealedUrl: 'sealed:https://hooks.example.com/x',
+      },
+    });
+    expect(callbackOf('https://hooks.example.com/x', seal).callback!.eventId).not.toBe(first.callback!.eventId);
+    expect(callbackOf(undefined, seal)).toEqual({});
+    expect(callbackOf(null, seal)).toEqual({});
+  });
+
+  it('seals the URL for its job: it opens for that job only', () => {
+    const { sut } = setup();
+    const { callback } = sut.pendingCallback('job-1', 'https://hooks.example.com/hooks/t0k3n?x=1');
+    expect(callback!.sealedUrl).not.toContain('t0k3n');
+    expect(CIPHER.open(callback!.sealedUrl!, 'job-1')).toBe('https://hooks.example.com/hooks/t0k3n?x=1');
+    expect(() => CIPHER.open(callback!.sealedUrl!, 'job-2')).toThrow();
   });
 });
 

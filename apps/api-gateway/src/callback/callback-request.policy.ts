@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { callbackHost, callbackUrlProblem } from '@cae/destination-rules';
 import { HostPolicy, HostRefusedError } from '@cae/host-policy';
 import { JobCallback } from '@cae/mongo';
-import { CallbackSecretStore } from '@cae/secrets';
+import { CallbackSecretStore, CredentialCipher } from '@cae/secrets';
 import { ApiError } from '../http/api-error';
 
 /** The request field, as the DTO names it and the jobs service reads it from the stored request. */
@@ -21,7 +21,13 @@ export class CallbackRequestPolicy {
   constructor(
     private readonly hosts: HostPolicy,
     private readonly secrets: CallbackSecretStore,
+    private readonly cipher: CredentialCipher,
   ) {}
+
+  /** The pending callback of a new job, its URL sealed for that job (see callbackOf). */
+  pendingCallback(jobId: string, callbackUrl: string): { callback?: JobCallback } {
+    return callbackOf(callbackUrl, (url) => this.cipher.seal(url, jobId));
+  }
 
   async check(accountId: string, callbackUrl: string): Promise<void> {
     const problem = callbackUrlProblem(callbackUrl);
@@ -61,9 +67,13 @@ export class CallbackRequestPolicy {
 
 /**
  * What the job document carries for a request with a `callbackUrl`: a pending callback the jobs service sends once
- * the job has ended (the URL itself stays in the stored request). Nothing for a request without one.
+ * the job has ended, with the URL sealed by `seal` (the stored request shows only its origin). Nothing for a
+ * request without one.
  */
-export function callbackOf(callbackUrl: string | null | undefined): { callback?: JobCallback } {
+export function callbackOf(
+  callbackUrl: string | null | undefined,
+  seal: (url: string) => string,
+): { callback?: JobCallback } {
   if (callbackUrl === undefined || callbackUrl === null) return {};
-  return { callback: { state: 'pending', eventId: randomUUID(), attempts: 0 } };
+  return { callback: { state: 'pending', eventId: randomUUID(), attempts: 0, sealedUrl: seal(callbackUrl) } };
 }

@@ -13,10 +13,16 @@ import { CallbackSecretController } from './callback-secret.controller';
   controllers: [CallbackSecretController],
   providers: [
     CallbackRequestPolicy,
+    // Seals the accounts' signing secrets and each job's callbackUrl.
+    {
+      provide: CredentialCipher,
+      inject: [GatewayEnv],
+      useFactory: (env: GatewayEnv) => new CredentialCipher(env.CREDENTIALS_KEY),
+    },
     {
       provide: CallbackSecretStore,
-      inject: [MONGO_DB, GatewayEnv],
-      useFactory: (db: Db, env: GatewayEnv) => new CallbackSecretStore(db, new CredentialCipher(env.CREDENTIALS_KEY)),
+      inject: [MONGO_DB, CredentialCipher],
+      useFactory: (db: Db, cipher: CredentialCipher) => new CallbackSecretStore(db, cipher),
     },
   ],
   exports: [CallbackRequestPolicy],

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { ContactActivityExportDto } from './dto/contact-activity-export.dto';
 import { toDestinationSecrets, toExportSpec } from './export-spec.mapper';
-import { redactRequest } from './redact';
+import { redactedCallbackUrl, redactRequest } from './redact';
 
 const jobId = '12345678-aaaa-4bbb-8ccc-1234567890ab';
 
@@ -69,5 +69,22 @@ describe(redactRequest.name, () => {
       destination: { type: 's3', aws_access_key_id: 'AK', aws_secret_access_key: 'SK', password: 'P' },
     });
     expect(JSON.stringify(sut)).not.toMatch(/"AK"|"SK"|"P"/);
+  });
+
+  it("shows a callbackUrl's origin only: a receiver's token may be in its path or query", () => {
+    const sut = redactRequest({ exportType: 'csv', callbackUrl: 'https://hooks.example.com:8443/hooks/t0k3n?sig=abc' });
+    expect(sut).toEqual({ exportType: 'csv', callbackUrl: 'https://hooks.example.com:8443/[REDACTED]' });
+  });
+});
+
+describe(redactedCallbackUrl.name, () => {
+  it.each([
+    ['https://hooks.example.com/hooks/t0k3n', 'https://hooks.example.com/[REDACTED]'],
+    ['https://hooks.example.com/?token=t0k3n', 'https://hooks.example.com/[REDACTED]'],
+    ['https://hooks.example.com', 'https://hooks.example.com/'],
+    ['https://HOOKS.example.com:443/', 'https://hooks.example.com/'],
+    ['not a url t0k3n', '[REDACTED]'],
+  ])('%s is shown as %s', (url, shown) => {
+    expect(redactedCallbackUrl(url)).toBe(shown);
   });
 });

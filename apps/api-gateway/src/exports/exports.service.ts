@@ -6,7 +6,7 @@ import { HostPolicy, HostRefusedError } from '@cae/host-policy';
 import { DestinationSecrets, SecretStore } from '@cae/secrets';
 import { ContractProducer, errorMessage, PRODUCER } from '@cae/kafka';
 import { isDuplicateKey } from '@cae/mongo';
-import { CallbackRequestPolicy, callbackOf } from '../callback/callback-request.policy';
+import { CallbackRequestPolicy } from '../callback/callback-request.policy';
 import { ApiError } from '../http/api-error';
 import { JobRepository } from '../jobs/job.repository';
 import { AudienceRepository } from './audience.repository';
@@ -111,7 +111,7 @@ export class ExportsService {
         request: redactRequest(dto),
         fileCount: 0,
         // A pending completion callback, sent by the jobs service once the job has ended.
-        ...callbackOf(dto.callbackUrl),
+        ...(typeof dto.callbackUrl === 'string' ? this.callbacks.pendingCallback(jobId, dto.callbackUrl) : {}),
         // A kill between this insert and the publish below leaves the job pending; the reconciler publishes it again.
         requested: JSON.parse(JSON.stringify(request)),
       });

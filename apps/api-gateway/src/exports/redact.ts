@@ -9,5 +9,19 @@ export function redactRequest(body: object): Record<string, unknown> {
   if (destination) {
     for (const field of SECRET_FIELDS) if (field in destination) destination[field] = REDACTED;
   }
+  if (typeof copy.callbackUrl === 'string') copy.callbackUrl = redactedCallbackUrl(copy.callbackUrl);
   return copy;
+}
+
+/**
+ * A callbackUrl as the job shows it: its origin, and the redaction marker for any path or query. Receivers often
+ * take a token there (`/hooks/<token>`, `?token=`), so the URL is kept sealed with the job's callback instead.
+ */
+export function redactedCallbackUrl(url: string): string {
+  try {
+    const { origin, pathname, search } = new URL(url);
+    return pathname === '/' && search === '' ? `${origin}/` : `${origin}/${REDACTED}`;
+  } catch {
+    return REDACTED;
+  }
 }

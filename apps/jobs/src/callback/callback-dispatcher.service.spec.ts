@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Db, FINAL_JOB_STATUSES, JobDocument } from '@cae/mongo';
-import { CallbackSecretStore, CallbackSecretUnreadableError } from '@cae/secrets';
+import { CallbackSecretStore, CallbackSecretUnreadableError, CredentialCipher } from '@cae/secrets';
 import { JobsEnv } from '../config/jobs-env';
 import { CallbackDispatcher } from './callback-dispatcher.service';
 import { CallbackRetryPolicy } from './callback-retry-policy';
@@ -10,6 +10,10 @@ import { documentedVerifier } from './testing/documented-verifier';
 // The verification snippet of the documentation, exactly as receivers copy it.
 const verifyCallback = documentedVerifier();
 
+const CIPHER = new CredentialCipher('11'.repeat(32));
+const HOOK = 'https://hooks.example.com/done?token=secret-token';
+
+/** An ended job as the gateway stores it: the request shows the callbackUrl's origin, the callback holds it sealed. */
 function endedJob(id: string, accountId = 'acc', attempts = 0): JobDocument {
   return {
     _id: id,
@@ -23,8 +27,8 @@ function endedJob(id: string, accountId = 'acc', attempts = 0): JobDocument {
     createdAt: new Date('2024-05-01T10:00:00Z'),
     startedAt: new Date('2024-05-01T10:00:01Z'),
     endedAt: new Date('2024-05-01T10:00:05Z'),
-    request: { exportType: 'csv', callbackUrl: 'https://hooks.example.com/done?token=secret-token' },
-    callback: { state: 'pending', eventId: `evt-${id}`, attempts },
+    request: { exportType: 'csv', callbackUrl: 'https://hooks.example.com/[REDACTED]' },
+    callback: { state: 'pending', eventId: `evt-${id}`, attempts, sealedUrl: CIPHER.seal(HOOK, id) },
   };
 }
 
@@ -87,6 +91,7 @@ function setup(options: { claimable: JobDocument[]; outcomes?: AttemptOutcome[];
     sender as unknown as CallbackSender,
     secrets as unknown as CallbackSecretStore,
     retries,
+    CIPHER,
   );
   return { sut, claims, updates, sent, sender };
 }
@@ -157,6 +162,31 @@ describe(CallbackDispatcher.name, () => {
       }),
     ]);
     expect(JSON.stringify(logged)).not.toMatch(/secret-token|cbsec_|v1=|\/done/);
+  });
+
+  it('sends a job stored before URLs were sealed to the URL in its request', async () => {
+    const legacy = endedJob('j1');
+    legacy.request = { exportType: 'csv', callbackUrl: 'https://hooks.example.com/old?token=t' };
+    delete legacy.callback!.sealedUrl;
+    const { sut, sent } = setup({ claimable: [legacy] });
+    await sut.tick();
+    expect(sent.map(({ url }) => url)).toEqual(['https://hooks.example.com/old?token=t']);
+  });
+
+  it('abandons a callback whose sealed URL does not open (sealed for another job, or with a retired key)', async () => {
+    const copied = endedJob('j1');
+    copied.callback!.sealedUrl = CIPHER.seal(HOOK, 'another-job');
+    const otherKey = endedJob('j2');
+    otherKey.callback!.sealedUrl = new CredentialCipher('22'.repeat(32)).seal(HOOK, 'j2');
+    const { sut, sent, updates } = setup({ claimable: [copied, otherKey] });
+    await sut.tick();
+    expect(sent).toEqual([]);
+    for (const { update } of updates)
+      expect(update.$set).toMatchObject({
+        'callback.state': 'abandoned',
+        'callback.lastError': 'the sealed callbackUrl does not open with CREDENTIALS_KEY',
+      });
+    expect(updates).toHaveLength(2);
   });
 
   it('carries the error of a failed job, and the same event id on every attempt', async () => {

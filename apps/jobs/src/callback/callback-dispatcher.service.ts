@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { errorMessage } from '@cae/kafka';
 import { Collections, Db, FINAL_JOB_STATUSES, JobDocument, MONGO_DB } from '@cae/mongo';
-import { CallbackSecretStore, CallbackSecretUnreadableError } from '@cae/secrets';
+import { CallbackSecretStore, CallbackSecretUnreadableError, CredentialCipher, SealedValueError } from '@cae/secrets';
 import { JobsEnv } from '../config/jobs-env';
 import { callbackEvent } from './callback-event';
 import { CallbackRetryPolicy } from './callback-retry-policy';
@@ -40,6 +40,7 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
     private readonly sender: CallbackSender,
     private readonly secrets: CallbackSecretStore,
     private readonly retries: CallbackRetryPolicy,
+    private readonly cipher: CredentialCipher,
   ) {
     this.claimMs = env.CALLBACK_TIMEOUT_MS + 60_000;
   }
@@ -146,8 +147,18 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   /** One attempt, signed with the account's secrets of the moment. A fault of the database is thrown, not counted. */
   private async send(job: ClaimedJob, attempts: number): Promise<AttemptOutcome> {
-    const url = job.request.callbackUrl;
-    if (typeof url !== 'string') return { delivered: false, retriable: false, reason: 'the job has no callbackUrl' };
+    let url: string | undefined;
+    try {
+      url = callbackUrlOf(job, this.cipher);
+    } catch (error) {
+      if (!(error instanceof SealedValueError)) throw error;
+      return {
+        delivered: false,
+        retriable: false,
+        reason: 'the sealed callbackUrl does not open with CREDENTIALS_KEY',
+      };
+    }
+    if (url === undefined) return { delivered: false, retriable: false, reason: 'the job has no callbackUrl' };
     let secrets: string[];
     try {
       secrets = await this.secrets.signingSecrets(job.accountId);
@@ -166,6 +177,15 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
       [SIGNATURE_HEADER]: signatureHeader(body, secrets, new Date()),
     });
   }
+}
+
+/**
+ * Where the callback goes: the URL the gateway sealed for the job (its request shows only the origin), or, for a
+ * job stored before URLs were sealed, the one in its request.
+ */
+function callbackUrlOf(job: ClaimedJob, cipher: CredentialCipher): string | undefined {
+  if (typeof job.callback.sealedUrl === 'string') return cipher.open(job.callback.sealedUrl, job._id);
+  return typeof job.request.callbackUrl === 'string' ? job.request.callbackUrl : undefined;
 }
 
 /** The host of a callback URL for logs: never its path or query, which may carry the receiver's token. */

@@ -22,14 +22,17 @@ import { CallbackSender } from './callback-sender';
           timeoutMs: env.CALLBACK_TIMEOUT_MS,
         }),
     },
+    // Opens the accounts' signing secrets and each job's sealed callbackUrl (also those sealed before a rotation).
+    {
+      provide: CredentialCipher,
+      inject: [JobsEnv],
+      useFactory: (env: JobsEnv) =>
+        new CredentialCipher(env.CREDENTIALS_KEY, parseKeyList(env.CREDENTIALS_KEY_PREVIOUS)),
+    },
     {
       provide: CallbackSecretStore,
-      inject: [MONGO_DB, JobsEnv],
-      useFactory: (db: Db, env: JobsEnv) =>
-        new CallbackSecretStore(
-          db,
-          new CredentialCipher(env.CREDENTIALS_KEY, parseKeyList(env.CREDENTIALS_KEY_PREVIOUS)),
-        ),
+      inject: [MONGO_DB, CredentialCipher],
+      useFactory: (db: Db, cipher: CredentialCipher) => new CallbackSecretStore(db, cipher),
     },
     { provide: CallbackRetryPolicy, inject: [JobsEnv], useFactory: (env: JobsEnv) => CallbackRetryPolicy.fromEnv(env) },
   ],

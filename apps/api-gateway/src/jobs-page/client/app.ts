@@ -271,7 +271,9 @@ export function startJobsPage(): void {
     fillExportForm(exportForm, toFormEntries(request));
     clearFieldErrors(exportForm, formSummary);
     const redacted = JSON.stringify(request).includes(REDACTED);
-    announce(`The form holds the settings of ${source}.${redacted ? ' Type the destination’s secrets again.' : ''}`);
+    announce(
+      `The form holds the settings of ${source}.${redacted ? ' Type its secrets (destination credentials, callback URL) again.' : ''}`,
+    );
     byId('field-name').focus();
   }
 

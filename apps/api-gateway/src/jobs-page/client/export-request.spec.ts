@@ -188,9 +188,11 @@ describe('export request', () => {
           aws_secret_access_key: '[REDACTED]',
           aws_bucket: 'b',
         },
+        callbackUrl: 'https://hooks.example.com/[REDACTED]',
       });
       expect(entries).toMatchObject({
         exportType: 'csv',
+        callbackUrl: '',
         'destination.type': 's3',
         'destination.aws_access_key_id': '',
         'destination.aws_secret_access_key': '',

@@ -133,7 +133,8 @@ function byColumnOrder(a: string, b: string): number {
 
 /**
  * The form's entries for a request (a job's `request`, or an example): what "use as template" fills in. Secrets the
- * job resource redacted are left empty, to be typed again; timestamps are shown in UTC (the same instant).
+ * job resource redacted (and a callbackUrl, shown as its origin only) are left empty, to be typed again; timestamps
+ * are shown in UTC (the same instant).
  */
 export function toFormEntries(request: Record<string, unknown>): FormEntries {
   const entries: FormEntries = { [TIME_ZONE_ENTRY]: 'UTC' };
@@ -145,7 +146,8 @@ export function toFormEntries(request: Record<string, unknown>): FormEntries {
     else if (kind === 'list') entries[path] = Array.isArray(value) ? value.map(String) : [];
     else if (kind === 'lowercase') entries[path] = String(value).toLowerCase();
     else if (typeof value === 'boolean') entries[path] = value;
-    else if (value === REDACTED) entries[path] = '';
+    // A redacted secret, or a callbackUrl shown as its origin and the marker: typed again.
+    else if (typeof value === 'string' && value.includes(REDACTED)) entries[path] = '';
     else entries[path] = String(value);
   };
   for (const [field, value] of Object.entries(request)) {
