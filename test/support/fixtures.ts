@@ -43,9 +43,14 @@ export async function closeDatabase(): Promise<void> {
   } finally {
     // Closed even when the clean-up fails (FerretDB refuses to delete ~100,000+ documents in one command), or the
     // open connection keeps the process alive: a benchmark that printed its figures never exited.
-    await client?.close();
-    client = undefined;
+    await disconnectDatabase();
   }
+}
+
+/** Closes the connection and removes nothing (a benchmark keeps its seeded accounts for `--reuse-data`). */
+export async function disconnectDatabase(): Promise<void> {
+  await client?.close();
+  client = undefined;
 }
 
 /** A new account with its own API key; nothing else in the database belongs to it. */
