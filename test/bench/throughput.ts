@@ -40,7 +40,13 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { MongoClient } from 'mongodb';
 import { api, JobView } from '../support/api';
-import { createAccount, disconnectDatabase, insertActivities, makeActivities } from '../support/fixtures';
+import {
+  ACTIVITY_SPAN_MS,
+  createAccount,
+  disconnectDatabase,
+  insertActivities,
+  makeActivities,
+} from '../support/fixtures';
 import { ROOT, TEST_STACK_ENV } from '../support/test-stack';
 import { groupCpuSeconds, groupRssKib } from './processes';
 import { runStages, StagesRun } from './stages';
@@ -106,7 +112,7 @@ function topicBytes(topic: string): number {
 /**
  * N activities for the benchmark account and N for another one. The first SEED_BASE of each go through the driver,
  * in slices to bound this process's memory; the rest are copies made in the database's SQLite file with the stack
- * stopped (copy-activities.py: new _id, time moved by the 10 days makeActivities spans), since inserting through
+ * stopped (copy-activities.py: new _id, time moved by the span makeActivities covers), since inserting through
  * FerretDB slows to about 1,000 documents a second as the collection grows (10,000,000 would take hours).
  * `--seed driver` inserts every document through the driver, as before.
  */
@@ -132,7 +138,7 @@ async function seed(): Promise<{ key: string; accountId: string }> {
         join(ROOT, 'test/bench/copy-activities.py'),
         join(ENV.STACK_DIR, 'ferretdb/sqlite/cordial.sqlite'),
         String(RECORDS),
-        String(10 * 86_400_000),
+        String(ACTIVITY_SPAN_MS),
         account.accountId,
         other.accountId,
       ],

@@ -81,6 +81,9 @@ const TRICKY = [
 ];
 const ACTIONS = ['message-sent', 'open', 'click', 'optout', 'bounce', 'complaint', 'product_viewed', 'purchase'];
 
+/** The span of the activities' times that makeActivities makes: ten days from 2019-03-20. */
+export const ACTIVITY_SPAN_MS = 10 * 86_400_000;
+
 /**
  * `count` activities for an account over 2019-03-20..2019-03-30, in random insertion order. Every third record
  * shares its time with another one, so the (time, _id) tie-break of the export order is exercised.
@@ -98,7 +101,7 @@ export function makeActivities(accountId: string, count: number, seed = 1): Test
     const action = pick(ACTIONS);
     const custom = action === 'product_viewed' || action === 'purchase';
     const batch = random() < 0.5;
-    const time = i % 3 === 2 ? activities[i - 1].time : new Date(start + Math.floor(random() * 10 * 86_400_000));
+    const time = i % 3 === 2 ? activities[i - 1].time : new Date(start + Math.floor(random() * ACTIVITY_SPAN_MS));
     activities.push({
       _id: new ObjectId(),
       accountId,
