@@ -18,10 +18,12 @@ import { sortedInExportOrder } from './export-order-sort';
 import { checkFileCount } from './file-count';
 import { LeaseLostError, StopRequestedError, throwIfLeaseLost } from '../scheduling/lease-keeper';
 import { Batch, RecordBatcher } from './record-batcher';
+import { OneInFlight } from './one-in-flight';
 
 /**
  * Streams one job's matching activities, in export order, onto the records topic. Resumes from its checkpoint;
- * each batch is awaited (one in flight per job, which is the backpressure) before the checkpoint moves on.
+ * one batch per job is in flight at a time (the backpressure), and the checkpoint moves on only once its batch is
+ * on the broker; the next batch is prepared meanwhile.
  */
 @Injectable()
 export class ExportQueryRunner {
@@ -136,13 +138,20 @@ export class ExportQueryRunner {
      * it is the export's last file. Unchunked exports have no chunk ends.
      */
     let held: Batch<ResumePoint> | null = null;
-    const publishAndSave = async (batch: Batch<ResumePoint>) => {
-      await publish(batch, false);
-      await this.save(jobId, { nextSeq, nextBatchSeq, lastTime: batch.lastKey?.time, lastId: batch.lastKey?.id });
-      if (stopping?.aborted) throw new StopRequestedError(`stopping after record ${nextSeq}`);
+    // While a batch is published and checkpointed, the loop merges and formats the next one (see OneInFlight).
+    const publishing = new OneInFlight();
+    // The sequence number after the last batch handed to `publishing` (nextSeq lags behind it by the one in flight).
+    let handedSeq = nextSeq;
+    const publishAndSave = (batch: Batch<ResumePoint>) => {
+      handedSeq += batch.records.length;
+      return publishing.next(async () => {
+        await publish(batch, false);
+        await this.save(jobId, { nextSeq, nextBatchSeq, lastTime: batch.lastKey?.time, lastId: batch.lastKey?.id });
+        if (stopping?.aborted) throw new StopRequestedError(`stopping after record ${nextSeq}`);
+      });
     };
     const endsChunk = (batch: Batch<ResumePoint>) =>
-      limitRecordsPerFile !== undefined && (nextSeq + batch.records.length) % limitRecordsPerFile === 0;
+      limitRecordsPerFile !== undefined && (handedSeq + batch.records.length) % limitRecordsPerFile === 0;
     try {
       for await (const document of matching) {
         // Also what keeps a read cut short by a closed cursor (it may end as if complete) from being published.
@@ -159,7 +168,9 @@ export class ExportQueryRunner {
           else await publishAndSave(batch);
         }
       }
+      await publishing.drain();
     } catch (error) {
+      await publishing.settle(); // no publish may outlive the run, whatever stopped it
       throwIfLeaseLost(interrupt); // the cursor was closed under the read: lease lost or stopping
       throw error;
     } finally {
