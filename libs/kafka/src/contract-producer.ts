@@ -1,6 +1,6 @@
 import { CompressionTypes, Kafka, Producer } from 'kafkajs';
 import { ChunkSpreadingPartitioner } from './chunk-partitioner';
-import { encodePayload, Topic, TopicPayloads } from '@cae/contracts';
+import { encodePayload, encodeRecordsBatch, RecordsBatchValue, Topic, TopicPayloads } from '@cae/contracts';
 import { NonRetriableError } from './errors';
 
 /**
@@ -36,12 +36,25 @@ export class ContractProducer {
   }
 
   async publish<T extends Topic>(topic: T, key: string, value: TopicPayloads[T]): Promise<void> {
+    await this.send(topic, key, encodePayload(topic, value));
+  }
+
+  /** Publishes a records batch whose records are already JSON texts (see encodeRecordsBatch). */
+  async publishRecords(
+    key: string,
+    envelope: Omit<RecordsBatchValue, 'records'>,
+    recordTexts: readonly string[],
+  ): Promise<void> {
+    await this.send(Topic.Records, key, encodeRecordsBatch(envelope, recordTexts));
+  }
+
+  private async send(topic: Topic, key: string, value: Buffer): Promise<void> {
     try {
       await this.producer.send({
         topic,
         acks: -1,
         compression: topic === Topic.Records ? CompressionTypes.GZIP : CompressionTypes.None,
-        messages: [{ key, value: encodePayload(topic, value) }],
+        messages: [{ key, value }],
       });
     } catch (error) {
       // Sending it again cannot help: the job fails with a code that says why instead of retrying for nothing.

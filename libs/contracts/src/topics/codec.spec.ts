@@ -1,4 +1,11 @@
-import { accountIdOf, decodePayload, encodePayload, InvalidPayloadError, validatePayload } from './codec';
+import {
+  accountIdOf,
+  decodePayload,
+  encodePayload,
+  encodeRecordsBatch,
+  InvalidPayloadError,
+  validatePayload,
+} from './codec';
 import { Topic } from './topic';
 
 const jobId = '0b6f7f1e-2a7c-4d6a-9d7e-3f1c2b4a5d6e';
@@ -101,6 +108,33 @@ describe('payload codec', () => {
       const value = batch([{ time: new Date(0), nested: { a: [1] } }]);
       const decoded = decodePayload(Topic.Records, encodePayload(Topic.Records, value as never));
       expect(decoded.records).toEqual([{ time: '1970-01-01T00:00:00.000Z', nested: { a: [1] } }]);
+    });
+
+    it('splices records given as JSON texts into the same batch encodePayload makes', () => {
+      const records = [{ _id: '1', properties: { 'a "b"': [1, null, { c: 'd,e' }] } }, { _id: '2' }];
+      const { records: _records, ...envelope } = batch(records);
+      const wire = encodeRecordsBatch(
+        envelope as never,
+        records.map((record) => JSON.stringify(record)),
+      );
+      expect(decodePayload(Topic.Records, wire)).toEqual(
+        decodePayload(Topic.Records, encodePayload(Topic.Records, batch(records) as never)),
+      );
+      const { records: _none, ...empty } = batch([]);
+      expect(decodePayload(Topic.Records, encodeRecordsBatch(empty as never, [])).records).toEqual([]);
+    });
+
+    it('refuses record texts that are not objects, too many of them, and a bad envelope', () => {
+      const { records: _records, ...envelope } = batch([]);
+      expect(() => encodeRecordsBatch(envelope as never, ['{}', '[1]'])).toThrow(/records\.1/);
+      expect(() => encodeRecordsBatch(envelope as never, ['"text"'])).toThrow(InvalidPayloadError);
+      expect(() =>
+        encodeRecordsBatch(
+          envelope as never,
+          Array.from({ length: 10_001 }, () => '{}'),
+        ),
+      ).toThrow(/records/);
+      expect(() => encodeRecordsBatch({ ...envelope, batchSeq: -1 } as never, ['{}'])).toThrow(/batchSeq/);
     });
   });
 });

@@ -1,26 +1,26 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Document, ObjectId } from 'mongodb';
+import { ObjectId } from 'mongodb';
 import { compareSortValues, sortedInExportOrder } from './export-order-sort';
+import { PreparedRecord } from './prepared-record';
 
-function activities(count: number, seed = 1): Document[] {
+function activities(count: number, seed = 1): PreparedRecord[] {
   let state = seed;
   const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
   return Array.from({ length: count }, (_, i) => ({
-    _id: new ObjectId(),
+    id: new ObjectId(),
     // Many equal times, so the _id tie-break matters; some big payloads, so runs differ in length.
     time: new Date(Date.UTC(2019, 2, 20) + Math.floor(random() * 50) * 1000),
-    n: i,
-    payload: i % 97 === 0 ? 'x'.repeat(5_000) : `p${i}`,
-    nested: { list: [1, 'two', { three: 3 }], when: new Date(i) },
+    json: JSON.stringify({ n: i, payload: i % 97 === 0 ? 'x'.repeat(5_000) : `p${i}`, nested: { list: [1, 'two'] } }),
   }));
 }
 
-function exportOrder(documents: Document[]): Document[] {
-  return [...documents].sort(
+function exportOrder(records: PreparedRecord[]): PreparedRecord[] {
+  return [...records].sort(
     (a, b) =>
-      (a.time as Date).getTime() - (b.time as Date).getTime() || a._id.toHexString().localeCompare(b._id.toHexString()),
+      (a.time as Date).getTime() - (b.time as Date).getTime() ||
+      (a.id as ObjectId).toHexString().localeCompare((b.id as ObjectId).toHexString()),
   );
 }
 
@@ -31,9 +31,9 @@ async function* from<T>(items: T[], failAfter?: number): AsyncGenerator<T> {
   }
 }
 
-async function collect(source: AsyncIterable<Document>): Promise<Document[]> {
-  const out: Document[] = [];
-  for await (const document of source) out.push(document);
+async function collect(source: AsyncIterable<PreparedRecord>): Promise<PreparedRecord[]> {
+  const out: PreparedRecord[] = [];
+  for await (const record of source) out.push(record);
   return out;
 }
 
@@ -52,15 +52,15 @@ describe('sortedInExportOrder', () => {
   it('merges many run files into the export order, with every value and type intact', async () => {
     const input = activities(5_000, 7);
     const seen: string[][] = [];
-    const output: Document[] = [];
-    for await (const document of sortedInExportOrder(from(input), { dir, runBytes: 20 * 1024 })) {
+    const output: PreparedRecord[] = [];
+    for await (const record of sortedInExportOrder(from(input), { dir, runBytes: 20 * 1024 })) {
       if (output.length === 0) seen.push(readdirSync(dir).flatMap((sub) => readdirSync(join(dir, sub))));
-      output.push(document);
+      output.push(record);
     }
     expect(seen[0].length).toBeGreaterThan(20);
     expect(output).toEqual(exportOrder(input));
-    expect(output[0]._id).toBeInstanceOf(ObjectId);
-    expect(output[0].nested.when).toBeInstanceOf(Date);
+    expect(output[0].id).toBeInstanceOf(ObjectId);
+    expect(output[0].time).toBeInstanceOf(Date);
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -68,16 +68,32 @@ describe('sortedInExportOrder', () => {
     const input = activities(6_000, 11);
     const options = { dir, runBytes: 16 * 1024, maxFanIn: 4, readBufferBytes: 1024 };
     let openAtFirst: string[] = [];
-    const output: Document[] = [];
-    for await (const document of sortedInExportOrder(from(input), options)) {
+    const output: PreparedRecord[] = [];
+    for await (const record of sortedInExportOrder(from(input), options)) {
       if (output.length === 0) openAtFirst = readdirSync(dir).flatMap((sub) => readdirSync(join(dir, sub)));
-      output.push(document);
+      output.push(record);
     }
     // About 40 runs were written; the final merge reads at most 4 files, so the rest went through longer runs.
     expect(openAtFirst.length).toBeLessThanOrEqual(4);
     expect(openAtFirst.some((name) => name.startsWith('merged-'))).toBe(true);
     expect(output).toEqual(exportOrder(input));
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('keeps times of other types in MongoDB order through the run files (a missing time stays missing or null, the same rank)', async () => {
+    const odd = [new Date(5), 'a string', 42, undefined, null, new Date(1)].map((time, i) => ({
+      time,
+      id: new ObjectId(i + 1),
+      json: JSON.stringify({ i }),
+    }));
+    const filler = activities(400, 3);
+    const output = await collect(sortedInExportOrder(from([...odd, ...filler]), { dir, runBytes: 4 * 1024 }));
+    expect(output.slice(0, 6).map((record) => record.json)).toEqual(
+      [3, 4, 2, 1, 5, 0].map((i) => JSON.stringify({ i })),
+    );
+    expect(output.slice(0, 4).map((record) => record.time ?? null)).toEqual([null, null, 42, 'a string']);
+    expect(output[4].time).toEqual(new Date(1));
+    expect(output).toHaveLength(406);
   });
 
   it('stops cleanly inside a merge pass and removes every file', async () => {

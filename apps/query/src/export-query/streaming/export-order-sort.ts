@@ -1,27 +1,30 @@
 import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BSON, Document, ObjectId } from 'mongodb';
+import { BSON, ObjectId } from 'mongodb';
+import { PreparedRecord } from './prepared-record';
 
 const { deserialize, serialize } = BSON;
 
 /**
- * Sorts an export's documents into the export order (time, then _id) in the query service, in bounded memory, for
+ * Sorts an export's records into the export order (time, then _id) in the query service, in bounded memory, for
  * a database that cannot: FerretDB 1.x sorts a whole result in its own memory (about 5 KiB per record: 1.1 GiB for
  * 200,000 records), so a large export on the embedded database would need more memory than the machine has. With
  * this, the database streams the matching documents unsorted and holds none of them.
  *
- * A classic external merge sort: documents are kept as BSON (exact types, no re-encoding) in runs of about
- * `runBytes`; a full run is sorted and written to a file under `dir`; at the end the runs are merged. An export
- * that fits in one run never touches the disk. The files are removed when the iteration ends, however it ends.
- * Memory: one run, plus a read buffer per open run file while merging. At most `maxFanIn` run files are open at
- * once: with more runs (a bigger export), runs are first merged into longer ones, so the merge's buffers do not grow
- * with the export (5,000,000 records made about 90 runs of 16 MiB, and each open run holds its read buffers).
+ * A classic external merge sort of prepared records (see PreparedRecord: the order's two values, exact types, and
+ * the record's JSON text): they are kept in runs of about `runBytes`; a full run is sorted and written to a file
+ * under `dir` (each record a small BSON document, so the time and _id keep their types); at the end the runs are
+ * merged. An export that fits in one run never touches the disk. The files are removed when the iteration ends,
+ * however it ends. Memory: one run, plus a read buffer per open run file while merging. At most `maxFanIn` run files
+ * are open at once: with more runs (a bigger export), runs are first merged into longer ones, so the merge's buffers
+ * do not grow with the export (5,000,000 records made about 90 runs of 16 MiB, and each open run holds its read
+ * buffers).
  */
 export interface ExportOrderSortOptions {
   /** Parent folder of the run files (a private sub-folder is made per sort). */
   dir: string;
-  /** BSON bytes kept in memory before a run is written out. */
+  /** Bytes of records kept in memory before a run is written out. */
   runBytes: number;
   /** Run files merged at once (default 128); more runs are merged in passes. */
   maxFanIn?: number;
@@ -31,35 +34,30 @@ export interface ExportOrderSortOptions {
 
 const DEFAULT_MAX_FAN_IN = 128;
 const DEFAULT_READ_BUFFER_BYTES = 64 * 1024;
-
-interface Entry {
-  time: unknown;
-  id: unknown;
-  bson: Buffer;
-}
+/** What a record held in a run costs beside its text (the object, its date and id), counted against runBytes. */
+const RECORD_OVERHEAD_BYTES = 96;
 
 export async function* sortedInExportOrder(
-  source: AsyncIterable<Document>,
+  source: AsyncIterable<PreparedRecord>,
   options: ExportOrderSortOptions,
-): AsyncGenerator<Document> {
-  let run: Entry[] = [];
+): AsyncGenerator<PreparedRecord> {
+  let run: PreparedRecord[] = [];
   let runBytes = 0;
   let folder: string | undefined;
   const runFiles: string[] = [];
   try {
-    for await (const document of source) {
-      const bson = Buffer.from(serialize(document));
-      run.push({ time: document.time, id: document._id, bson });
-      runBytes += bson.length;
+    for await (const record of source) {
+      run.push(record);
+      runBytes += record.json.length + RECORD_OVERHEAD_BYTES;
       if (runBytes < options.runBytes) continue;
       folder ??= await mkdtemp(join(options.dir, 'export-sort-'));
       runFiles.push(await writeRun(run, join(folder, `run-${runFiles.length}.bson`)));
       run = [];
       runBytes = 0;
     }
-    run.sort(compareEntries);
+    run.sort(compareRecords);
     if (runFiles.length === 0) {
-      for (const entry of run) yield deserialize(entry.bson);
+      yield* run;
       return;
     }
     if (run.length > 0) runFiles.push(await writeRun(run, join(folder as string, `run-${runFiles.length}.bson`)));
@@ -71,17 +69,29 @@ export async function* sortedInExportOrder(
       const group = runFiles.splice(0, Math.min(maxFanIn, runFiles.length - maxFanIn + 1));
       runFiles.push(await mergeToFile(group, join(folder as string, `merged-${pass}.bson`), readBufferBytes));
     }
-    for await (const entry of mergeRuns(runFiles, readBufferBytes)) yield entry.document;
+    for await (const entry of mergeRuns(runFiles, readBufferBytes)) yield entry.record;
   } finally {
     if (folder) await rm(folder, { recursive: true, force: true });
   }
 }
 
-/** Writes a run sorted, straight from the documents' buffers (no second copy of the run in memory). */
-async function writeRun(run: Entry[], path: string): Promise<string> {
-  run.sort(compareEntries);
+/** A record as a run file holds it: `{t: time, i: _id, r: text}` in BSON (exact types for the order's values). */
+function encodeRecord(record: PreparedRecord): Buffer {
+  return Buffer.from(serialize({ t: record.time, i: record.id, r: record.json }));
+}
+
+function decodeRecord(bson: Buffer): PreparedRecord {
+  const { t, i, r } = deserialize(bson);
+  return { time: t, id: i, json: r as string };
+}
+
+/** Writes a run sorted, 512 records at a time (no second copy of the run in memory). */
+async function writeRun(run: PreparedRecord[], path: string): Promise<string> {
+  run.sort(compareRecords);
   return writeBuffers(
-    run.map((entry) => entry.bson),
+    (function* () {
+      for (const record of run) yield encodeRecord(record);
+    })(),
     path,
   );
 }
@@ -121,18 +131,18 @@ async function writeBuffers(buffers: Iterable<Buffer> | AsyncIterable<Buffer>, p
   return path;
 }
 
-/** Merges sorted run files: a binary heap of one current document per run. */
+/** Merges sorted run files: a binary heap of one current record per run. */
 async function* mergeRuns(
   paths: string[],
   readBufferBytes: number,
-): AsyncGenerator<{ document: Document; bson: Buffer }> {
+): AsyncGenerator<{ record: PreparedRecord; bson: Buffer }> {
   const readers = paths.map((path) => bsonDocuments(path, readBufferBytes));
-  const heap: { entry: Entry; document: Document; reader: AsyncGenerator<Buffer> }[] = [];
+  const heap: { record: PreparedRecord; bson: Buffer; reader: AsyncGenerator<Buffer> }[] = [];
   const push = (item: (typeof heap)[number]) => {
     heap.push(item);
     for (let i = heap.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
-      if (compareEntries(heap[parent].entry, heap[i].entry) <= 0) break;
+      if (compareRecords(heap[parent].record, heap[i].record) <= 0) break;
       [heap[parent], heap[i]] = [heap[i], heap[parent]];
       i = parent;
     }
@@ -146,8 +156,8 @@ async function* mergeRuns(
         const left = 2 * i + 1;
         const right = left + 1;
         let smallest = i;
-        if (left < heap.length && compareEntries(heap[left].entry, heap[smallest].entry) < 0) smallest = left;
-        if (right < heap.length && compareEntries(heap[right].entry, heap[smallest].entry) < 0) smallest = right;
+        if (left < heap.length && compareRecords(heap[left].record, heap[smallest].record) < 0) smallest = left;
+        if (right < heap.length && compareRecords(heap[right].record, heap[smallest].record) < 0) smallest = right;
         if (smallest === i) break;
         [heap[smallest], heap[i]] = [heap[i], heap[smallest]];
         i = smallest;
@@ -158,14 +168,13 @@ async function* mergeRuns(
   const advance = async (reader: AsyncGenerator<Buffer>) => {
     const next = await reader.next();
     if (next.done) return;
-    const document = deserialize(next.value);
-    push({ entry: { time: document.time, id: document._id, bson: next.value }, document, reader });
+    push({ record: decodeRecord(next.value), bson: next.value, reader });
   };
   try {
     for (const reader of readers) await advance(reader);
     while (heap.length > 0) {
-      const { document, entry, reader } = popTop();
-      yield { document, bson: entry.bson };
+      const { record, bson, reader } = popTop();
+      yield { record, bson };
       await advance(reader);
     }
   } finally {
@@ -195,7 +204,7 @@ async function* bsonDocuments(path: string, readBufferBytes: number): AsyncGener
   }
 }
 
-function compareEntries(a: Entry, b: Entry): number {
+function compareRecords(a: PreparedRecord, b: PreparedRecord): number {
   return compareSortValues(a.time, b.time) || compareSortValues(a.id, b.id);
 }
 

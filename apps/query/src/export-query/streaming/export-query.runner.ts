@@ -15,6 +15,7 @@ import { surveyExport, surveyNeedsPass, SurveyResult } from './export-survey';
 import { InputSurvey } from './input-survey';
 import { BackgroundCount, mustHaveCountBefore } from './background-count';
 import { sortedInExportOrder } from './export-order-sort';
+import { preparedRecords } from './prepared-record';
 import { checkFileCount } from './file-count';
 import { LeaseLostError, StopRequestedError, throwIfLeaseLost } from '../scheduling/lease-keeper';
 import { Batch, RecordBatcher } from './record-batcher';
@@ -105,17 +106,18 @@ export class ExportQueryRunner {
     // The audience is applied to documents as they come, in whatever order: here before the service sort, so that
     // the input survey counts members only.
     const members = filteredInGroups(cursor, keep);
+    // Each record is serialised once, as it comes (see PreparedRecord): before the sort, while the database reads.
     const matching = sortHere
-      ? sortedInExportOrder(inputSurvey?.counted(members) ?? members, {
+      ? sortedInExportOrder(preparedRecords(inputSurvey?.counted(members) ?? members), {
           dir: await this.sortDir(),
           runBytes: this.env.QUERY_SORT_RUN_MIB * 1024 * 1024,
         })
-      : members;
+      : preparedRecords(members);
     let { nextSeq, nextBatchSeq } = checkpoint;
     const chunks = limitRecordsPerFile ? { firstSeq: nextSeq, recordsPerChunk: limitRecordsPerFile } : undefined;
     const batcher = new RecordBatcher<ResumePoint>(this.env.QUERY_BATCH_RECORDS, this.env.QUERY_BATCH_BYTES, chunks);
     // The continuity key of each batch: the record before its first one, as the writer should have it last.
-    let previous = after && recordKeyOf(toExportRecord({ time: after.time, _id: after.id }));
+    let previous = after && resumeKeyOf(after);
     const publish = async (batch: Batch<ResumePoint>, final: boolean) => {
       await countBefore(nextSeq, batch.records.length, final);
       const place = { batchSeq: nextBatchSeq, firstSeq: nextSeq, after: previous };
@@ -130,7 +132,7 @@ export class ExportQueryRunner {
       serviceMetrics.recordsRead.inc(batch.records.length);
       nextSeq += batch.records.length;
       nextBatchSeq += 1;
-      if (batch.records.length > 0) previous = recordKeyOf(batch.records[batch.records.length - 1]);
+      if (batch.lastKey) previous = resumeKeyOf(batch.lastKey);
     };
     /**
      * A batch that completes a chunk is held until the next record shows up (then it is not the last) or the read
@@ -153,14 +155,11 @@ export class ExportQueryRunner {
     const endsChunk = (batch: Batch<ResumePoint>) =>
       limitRecordsPerFile !== undefined && (handedSeq + batch.records.length) % limitRecordsPerFile === 0;
     try {
-      for await (const document of matching) {
+      for await (const record of matching) {
         // Also what keeps a read cut short by a closed cursor (it may end as if complete) from being published.
         throwIfLeaseLost(interrupt);
         await takeInputSurvey();
-        const completed = batcher.add(toExportRecord(document), {
-          time: document.time as Date,
-          id: document._id as ObjectId,
-        });
+        const completed = batcher.add(record.json, { time: record.time as Date, id: record.id as ObjectId });
         if (held) await publishAndSave(held); // this record comes after it: the held chunk is not the last one
         held = null;
         for (const [i, batch] of completed.entries()) {
@@ -214,24 +213,18 @@ export class ExportQueryRunner {
     checkpoint: QueryCheckpoint,
     output: OutputSpec,
     place: { batchSeq: number; firstSeq: number; after?: string },
-    records: Record<string, unknown>[],
+    records: string[],
     final: boolean,
     totalRecords?: number,
   ): Promise<void> {
     const { jobId, accountId, delivery } = checkpoint.request;
-    await this.producer.publish(Topic.Records, recordsKey(jobId, place.firstSeq, output.limitRecordsPerFile), {
-      jobId,
-      accountId,
-      batchSeq: place.batchSeq,
-      firstSeq: place.firstSeq,
-      after: place.after,
-      epoch: checkpoint.epoch,
+    const key = recordsKey(jobId, place.firstSeq, output.limitRecordsPerFile);
+    const envelope = { jobId, accountId, batchSeq: place.batchSeq, firstSeq: place.firstSeq, after: place.after };
+    await this.producer.publishRecords(
+      key,
+      { ...envelope, epoch: checkpoint.epoch, final, totalRecords, output, delivery },
       records,
-      final,
-      totalRecords,
-      output,
-      delivery,
-    });
+    );
   }
 
   /**
@@ -260,4 +253,9 @@ export class ExportQueryRunner {
   ): Promise<void> {
     await publishJobStatus(this.producer, 'query', checkpoint.request, event);
   }
+}
+
+/** The continuity key of a record at this place in the export order (recordKeyOf its exported time and _id). */
+function resumeKeyOf(point: ResumePoint): string {
+  return recordKeyOf(toExportRecord({ time: point.time, _id: point.id }));
 }

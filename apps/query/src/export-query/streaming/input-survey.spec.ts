@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Document, ObjectId } from 'mongodb';
 import { filteredInGroups } from '../scope/audience-membership';
 import { sortedInExportOrder } from './export-order-sort';
+import { preparedRecords } from './prepared-record';
 import { InputSurvey } from './input-survey';
 
 async function* from(items: Document[]): AsyncGenerator<Document> {
@@ -27,7 +28,7 @@ describe(InputSurvey.name, () => {
   it('is final when the sort yields its first record, with runs on disk', async () => {
     const input = activities(3_000);
     const sut = new InputSurvey(true);
-    const sorted = sortedInExportOrder(sut.counted(from(input)), { dir, runBytes: 16 * 1024 });
+    const sorted = sortedInExportOrder(preparedRecords(sut.counted(from(input))), { dir, runBytes: 16 * 1024 });
     const first = await sorted.next();
     expect(first.done).toBe(false);
     expect(sut.result(0)).toEqual({ totalItems: 3_000, systemPropertyKeys: ['k0', 'k1', 'k2', 'k3'] });
@@ -41,11 +42,14 @@ describe(InputSurvey.name, () => {
     const input = activities(1_234);
     const sut = new InputSurvey(false);
     const keep = async (group: Document[]) => group.filter((document) => document.cID === 'c3');
-    const output: Document[] = [];
-    for await (const document of sortedInExportOrder(sut.counted(filteredInGroups(from(input), keep, 100)), {
-      dir,
-      runBytes: 1024 * 1024,
-    })) {
+    const output: unknown[] = [];
+    for await (const document of sortedInExportOrder(
+      preparedRecords(sut.counted(filteredInGroups(from(input), keep, 100))),
+      {
+        dir,
+        runBytes: 1024 * 1024,
+      },
+    )) {
       output.push(document);
     }
     const members = input.filter((document) => document.cID === 'c3').length;
@@ -61,7 +65,7 @@ describe(InputSurvey.name, () => {
 
   it('is zero for an export with no record', async () => {
     const sut = new InputSurvey(true);
-    const sorted = sortedInExportOrder(sut.counted(from([])), { dir, runBytes: 1024 });
+    const sorted = sortedInExportOrder(preparedRecords(sut.counted(from([]))), { dir, runBytes: 1024 });
     expect((await sorted.next()).done).toBe(true);
     expect(sut.result(0)).toEqual({ totalItems: 0, systemPropertyKeys: [] });
   });

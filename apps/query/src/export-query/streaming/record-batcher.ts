@@ -1,5 +1,6 @@
 export interface Batch<K> {
-  records: Record<string, unknown>[];
+  /** The records' JSON texts (see PreparedRecord). */
+  records: string[];
   /** Resume key of the batch's last record (its position in the export order). */
   lastKey: K | undefined;
 }
@@ -13,12 +14,12 @@ export interface ChunkBoundaries {
 }
 
 /**
- * Cuts a stream of records into batches of at most `maxRecords` records and about `maxBytes` of JSON, and, for a
+ * Cuts a stream of records (JSON texts) into batches of at most `maxRecords` records and about `maxBytes`, and, for a
  * chunked export, at each chunk's last record (so every batch belongs to one chunk, which is its Kafka key).
  * The cut depends only on the records, so the same records always give the same batches.
  */
 export class RecordBatcher<K> {
-  private records: Record<string, unknown>[] = [];
+  private records: string[] = [];
   private lastKey: K | undefined;
   private bytes = 0;
   /** Sequence number of the next record added (counted only when cutting at chunk boundaries). */
@@ -36,8 +37,8 @@ export class RecordBatcher<K> {
    * Adds a record; returns the batches it completes, in order: none, one, or two (the records before it, cut for
    * size, then a batch ending with it at a chunk's end).
    */
-  add(record: Record<string, unknown>, key: K): Batch<K>[] {
-    const size = Buffer.byteLength(JSON.stringify(record));
+  add(record: string, key: K): Batch<K>[] {
+    const size = Buffer.byteLength(record);
     const done: Batch<K>[] = [];
     if (this.records.length > 0 && this.bytes + size > this.maxBytes) done.push(this.take());
     this.records.push(record);
