@@ -218,11 +218,9 @@ export class ExportQueryRunner {
     totalRecords?: number,
   ): Promise<void> {
     const { jobId, accountId, delivery } = checkpoint.request;
-    const key = recordsKey(jobId, place.firstSeq, output.limitRecordsPerFile);
-    const envelope = { jobId, accountId, batchSeq: place.batchSeq, firstSeq: place.firstSeq, after: place.after };
     await this.producer.publishRecords(
-      key,
-      { ...envelope, epoch: checkpoint.epoch, final, totalRecords, output, delivery },
+      recordsKey(jobId, place.firstSeq, output.limitRecordsPerFile),
+      { jobId, accountId, ...place, epoch: checkpoint.epoch, final, totalRecords, output, delivery },
       records,
     );
   }
