@@ -20,6 +20,7 @@ import { checkFileCount } from './file-count';
 import { LeaseLostError, StopRequestedError, throwIfLeaseLost } from '../scheduling/lease-keeper';
 import { Batch, RecordBatcher } from './record-batcher';
 import { OneInFlight } from './one-in-flight';
+import { ChunkEndHold } from './chunk-end-hold';
 
 /**
  * Streams one job's matching activities, in export order, onto the records topic. Resumes from its checkpoint;
@@ -134,38 +135,22 @@ export class ExportQueryRunner {
       nextBatchSeq += 1;
       if (batch.lastKey) previous = resumeKeyOf(batch.lastKey);
     };
-    /**
-     * A batch that completes a chunk is held until the next record shows up (then it is not the last) or the read
-     * ends (then it is published as the final batch): the writer of that chunk stages it at once, knowing whether
-     * it is the export's last file. Unchunked exports have no chunk ends.
-     */
-    let held: Batch<ResumePoint> | null = null;
     // While a batch is published and checkpointed, the loop merges and formats the next one (see OneInFlight).
     const publishing = new OneInFlight();
-    // The sequence number after the last batch handed to `publishing` (nextSeq lags behind it by the one in flight).
-    let handedSeq = nextSeq;
-    const publishAndSave = (batch: Batch<ResumePoint>) => {
-      handedSeq += batch.records.length;
-      return publishing.next(async () => {
+    const publishAndSave = (batch: Batch<ResumePoint>) =>
+      publishing.next(async () => {
         await publish(batch, false);
         await this.save(jobId, { nextSeq, nextBatchSeq, lastTime: batch.lastKey?.time, lastId: batch.lastKey?.id });
         if (stopping?.aborted) throw new StopRequestedError(`stopping after record ${nextSeq}`);
       });
-    };
-    const endsChunk = (batch: Batch<ResumePoint>) =>
-      limitRecordsPerFile !== undefined && (handedSeq + batch.records.length) % limitRecordsPerFile === 0;
+    // A batch that ends a chunk waits for the next record, or for the end, which makes it final (see ChunkEndHold).
+    const chunkEnds = new ChunkEndHold(nextSeq, limitRecordsPerFile, publishAndSave);
     try {
       for await (const record of matching) {
         // Also what keeps a read cut short by a closed cursor (it may end as if complete) from being published.
         throwIfLeaseLost(interrupt);
         await takeInputSurvey();
-        const completed = batcher.add(record.json, { time: record.time as Date, id: record.id as ObjectId });
-        if (held) await publishAndSave(held); // this record comes after it: the held chunk is not the last one
-        held = null;
-        for (const [i, batch] of completed.entries()) {
-          if (i === completed.length - 1 && endsChunk(batch)) held = batch;
-          else await publishAndSave(batch);
-        }
+        await chunkEnds.afterRecord(batcher.add(record.json, { time: record.time as Date, id: record.id as ObjectId }));
       }
       await publishing.drain();
     } catch (error) {
@@ -179,7 +164,7 @@ export class ExportQueryRunner {
     throwIfLeaseLost(interrupt);
     await takeInputSurvey(); // an export with no record
     // Either a held chunk end (nothing came after it) or the records since the last batch, possibly none.
-    await publish(held ?? batcher.take(), true);
+    await publish(chunkEnds.takeHeld() ?? batcher.take(), true);
     await this.checkpoints.finish(jobId, this.env.INSTANCE_ID, 'done');
     this.logger.log({ message: 'query finished', jobId, accountId, records: nextSeq });
   }
